@@ -1,0 +1,271 @@
+#!/usr/bin/python3
+"""Side-by-side benchmark: zeekgraph against DuckDB, Polars and pandas.
+
+Run it through bench/run.sh, which installs what this needs first:
+    bash bench/run.sh [--sizes 1000000,5000000,22700000] [--runs 3]
+
+For every size it generates (once, cached in bench/data/) a plain and a
+gzip -6 conn log with `zeekgraph gen`, then times every engine on the same
+file, checks its CSV against zeekgraph's with compare.py, times the limit
+proxies (cat, wc -l, gzip -dc, igzip -dc), and writes a markdown report to
+bench/results/<date>-<sizes>.md (also printed to stdout).
+No timing is asserted anywhere: this measures, it does not judge.
+"""
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import compare
+
+BENCH = Path(__file__).resolve().parent
+PY = "/usr/bin/python3"  # Debian python3 with python3-pandas, not a pyenv one
+TIME = "/usr/bin/time"
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def human(n):
+    for div, unit in ((1_000_000, "M"), (1_000, "k")):
+        if n >= div:
+            return f"{n / div:g}{unit}"
+    return str(n)
+
+
+def engines(zeekgraph):
+    """name -> argv builder (input, output). zeekgraph is first: the reference."""
+    peers = BENCH / "peers"
+    return {
+        # default -j: every core
+        "zeekgraph": lambda i, o: [zeekgraph, "summarize", i, "-o", o, "-q", "--no-progress"],
+        "duckdb": lambda i, o: ["node", str(peers / "duckdb.mjs"), i, o],
+        "polars": lambda i, o: ["node", str(peers / "polars.mjs"), i, o],
+        "pandas-vectorized": lambda i, o: [PY, str(peers / "pandas_vectorized.py"), i, o],
+        "pandas-seed": lambda i, o: [PY, str(peers / "pandas_seed.py"), i, o],
+    }
+
+
+def proxies(path, gz):
+    out = [("cat >/dev/null", ["cat", path]), ("wc -l", ["wc", "-l", path])]
+    if gz:
+        out += [("gzip -dc >/dev/null", ["gzip", "-dc", path]),
+                ("igzip -dc >/dev/null", ["igzip", "-dc", path])]
+    return out
+
+
+def warm(path):
+    """Read the input once, untimed: the page cache is dropped after ~60s idle."""
+    subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)
+
+
+def timed(argv):
+    """Runs argv under /usr/bin/time. Returns (wall s, peak RSS KiB, rc, stderr tail)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        t0 = time.perf_counter()
+        p = subprocess.run([TIME, "-f", "%e %M", "-o", tf.name] + argv,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - t0
+        lines = tf.read().split("\n")
+    lines = [ln for ln in lines if ln.strip()]  # "Command exited with ..." may come first
+    fields = lines[-1].split() if lines else []
+    rss = int(fields[1]) if len(fields) == 2 and fields[1].isdigit() else None
+    return wall, rss, p.returncode, p.stderr.strip()[-2000:]
+
+
+def measure(argv, path, runs):
+    walls, rsss = [], []
+    for _ in range(runs):
+        warm(path)
+        wall, rss, rc, err = timed(argv)
+        if rc != 0:
+            return {"failed": f"exit {rc}", "stderr": err}
+        walls.append(wall)
+        rsss.append(rss or 0)
+    return {"median": statistics.median(walls), "walls": walls, "rss_kib": max(rsss)}
+
+
+def ensure_data(zeekgraph, rows, data):
+    """bench/data/conn-<rows>.log and .log.gz, generated only when missing."""
+    data.mkdir(parents=True, exist_ok=True)
+    plain, gz = data / f"conn-{rows}.log", data / f"conn-{rows}.log.gz"
+    if not plain.exists():
+        log(f"generating {plain}")
+        tmp = plain.with_suffix(".log.tmp")
+        subprocess.run([zeekgraph, "gen", "--rows", str(rows), "-o", str(tmp)], check=True)
+        tmp.rename(plain)
+    if not gz.exists() or gz.stat().st_mtime < plain.stat().st_mtime:
+        log(f"compressing {gz} (gzip -6)")
+        tmp = data / f"conn-{rows}.log.gz.tmp"
+        with open(tmp, "wb") as f:
+            subprocess.run(["gzip", "-6", "-c", str(plain)], stdout=f, check=True)
+        tmp.rename(gz)
+    return [("plain", str(plain)), ("gz", str(gz))]
+
+
+def first_line(argv):
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        return (p.stdout or p.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def machine(zeekgraph):
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for ln in f:
+            if ln.startswith("model name"):
+                cpu = ln.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with open("/proc/meminfo") as f:
+        for ln in f:
+            if ln.startswith("MemTotal"):
+                mem = f"{int(ln.split()[1]) / 1024 / 1024:.0f} GiB"
+    peers = BENCH / "peers"
+    return {
+        "cpu": cpu,
+        "cores": f"{len(os.sched_getaffinity(0))} usable ({os.cpu_count()} online)",
+        "memory": mem,
+        "kernel": platform.release(),
+        "versions": {
+            "zeekgraph": first_line([zeekgraph, "--version"]),
+            "duckdb (@duckdb/node-api)": first_line(["node", str(peers / "duckdb.mjs"), "--version"]),
+            "polars (nodejs-polars)": first_line(["node", str(peers / "polars.mjs"), "--version"]),
+            "pandas (Debian python3-pandas)": first_line([PY, str(peers / "pandas_seed.py"), "--version"]),
+            "node": first_line(["node", "--version"]),
+            "python": first_line([PY, "--version"]),
+            "gzip": first_line(["gzip", "--version"]),
+            "igzip": first_line(["igzip", "--version"]),
+        },
+    }
+
+
+def report(args, info, results, sizes):
+    today = datetime.date.today().isoformat()
+    out = [f"# zeekgraph benchmark, {today}", ""]
+    out.append(f"`bash bench/run.sh --sizes {','.join(map(str, sizes))} --runs {args.runs}`")
+    out.append("")
+    out.append(f"- CPU: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, Linux {info['kernel']}")
+    for k, v in info["versions"].items():
+        out.append(f"- {k}: {v}")
+    out.append("")
+    out.append(f"Median wall time of {args.runs} run(s), process start included; each run is preceded "
+               "by an untimed `cat >/dev/null` of the input. Peak RSS is the largest `%M` of "
+               "`/usr/bin/time` over the runs. `vs zeekgraph` = engine time / zeekgraph time on the "
+               "same file (below 1 is faster). Data: `zeekgraph gen --rows N`, and `gzip -6` of it. "
+               "zeekgraph, DuckDB and Polars use every core; pandas uses one. "
+               "`check`: the CSV compared with zeekgraph's (bench/compare.py).")
+    for rows in sizes:
+        out += ["", f"## {rows:,} rows", ""]
+        out.append("| input | engine | median s | peak RSS MiB | rows/s | vs zeekgraph | check |")
+        out.append("|---|---|---:|---:|---:|---:|---|")
+        for fmt, path, table in results[rows]:
+            size_mb = os.path.getsize(path) / 1e6
+            ref = next((r for name, r, _ in table if name == "zeekgraph"), None)
+            ref_t = ref.get("median") if ref else None
+            for name, r, check in table:
+                label = f"{fmt} ({size_mb:,.0f} MB)"
+                if "failed" in r:
+                    out.append(f"| {label} | {name} | | | | | FAILED ({r['failed']}) |")
+                    continue
+                t = r["median"]
+                ratio = f"{t / ref_t:.2f}" if ref_t else ""
+                out.append(f"| {label} | {name} | {t:.3f} | {r['rss_kib'] / 1024:,.0f} | "
+                           f"{rows / t:,.0f} | {ratio} | {check} |")
+        notes = [(fmt, name, r) for fmt, _, table in results[rows] for name, r, _ in table
+                 if r.get("examples") or r.get("stderr")]
+        for fmt, name, r in notes:
+            out.append("")
+            out.append(f"{name} on {fmt}:")
+            for e in r.get("examples", []):
+                out.append(f"    {e}")
+            if r.get("stderr"):
+                out += [f"    {ln}" for ln in r["stderr"].splitlines()[-5:]]
+    if any(rows > args.seed_max_rows for rows in sizes):
+        out += ["", f"pandas-seed (row-wise apply) runs only up to {args.seed_max_rows:,} rows."]
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000000,5000000,22700000", help="rows per data set, comma separated")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per engine and file (median reported)")
+    ap.add_argument("--zeekgraph", default=str(BENCH.parent / "build/tools/zeekgraph/zeekgraph"))
+    ap.add_argument("--engines", default=",".join(engines("zeekgraph")),
+                    help="subset of engines to run (zeekgraph always runs: it is the reference)")
+    ap.add_argument("--seed-max-rows", type=int, default=1_000_000,
+                    help="run the slow pandas-seed only up to this many rows")
+    ap.add_argument("--data", default=str(BENCH / "data"), help="cache of generated inputs and outputs")
+    args = ap.parse_args()
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    wanted = set(args.engines.split(",")) | {"zeekgraph"}
+    all_engines = engines(args.zeekgraph)
+    unknown = wanted - set(all_engines)
+    if unknown or args.runs < 1:
+        ap.error(f"unknown engines {sorted(unknown)}" if unknown else "--runs must be >= 1")
+
+    info = machine(args.zeekgraph)
+    data = Path(args.data)
+    results = {}
+    for rows in sizes:
+        results[rows] = []
+        for fmt, path in ensure_data(args.zeekgraph, rows, data):
+            outdir = data / "out" / str(rows)
+            outdir.mkdir(parents=True, exist_ok=True)
+            table = []
+            ref_csv = None
+            for name, argv in all_engines.items():
+                if name not in wanted or (name == "pandas-seed" and rows > args.seed_max_rows):
+                    continue
+                out_csv = str(outdir / f"{name}-{fmt}.csv")
+                if os.path.exists(out_csv):
+                    os.remove(out_csv)
+                log(f"{rows:,} rows, {fmt}: {name} x{args.runs}")
+                r = measure(argv(path, out_csv), path, args.runs)
+                check = ""
+                if "failed" not in r:
+                    if name == "zeekgraph":
+                        ref_csv = out_csv
+                        check = "reference"
+                        if fmt != "plain":  # also: zeekgraph on .gz == zeekgraph on plain
+                            plain_ref = str(outdir / f"zeekgraph-plain.csv")
+                            c = compare.compare(plain_ref, out_csv)
+                            r["examples"] = c["examples"]
+                            check = "reference" if c["ok"] else f"WRONG vs plain ({c['mismatches']} rows)"
+                    elif ref_csv is None:
+                        check = "no reference"
+                    else:
+                        c = compare.compare(ref_csv, out_csv)
+                        r["examples"] = c["examples"]
+                        check = "ok" if c["ok"] else f"WRONG ({c['mismatches']} of {c['ref_rows']} rows)"
+                    log(f"  median {r['median']:.3f}s  {check}")
+                else:
+                    log(f"  FAILED: {r['failed']}: {r['stderr'][-500:]}")
+                table.append((name, r, check))
+            for name, argv in proxies(path, fmt == "gz"):
+                log(f"{rows:,} rows, {fmt}: {name} x{args.runs}")
+                table.append((name, measure(argv, path, args.runs), "(limit proxy)"))
+            results[rows].append((fmt, path, table))
+
+    text = report(args, info, results, sizes)
+    results_dir = BENCH / "results"
+    results_dir.mkdir(exist_ok=True)
+    name = f"{datetime.date.today().isoformat()}-{'-'.join(human(s) for s in sizes)}.md"
+    tmp = results_dir / (name + ".tmp")
+    tmp.write_text(text)
+    tmp.rename(results_dir / name)
+    print(text)
+    log(f"wrote {results_dir / name}")
+
+
+if __name__ == "__main__":
+    main()

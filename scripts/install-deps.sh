@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs every Debian package zeekgraph needs to build, test and benchmark.
+# Idempotent: skips apt-get when everything is already present.
+set -euo pipefail
+PKGS=(build-essential cmake ninja-build pkg-config git
+      zlib1g-dev libisal-dev isal libsimdjson-dev libcli11-dev libfmt-dev
+      libgtest-dev libgmock-dev libbenchmark-dev
+      python3 python3-pandas)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

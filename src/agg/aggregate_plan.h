@@ -1,0 +1,40 @@
+// How a query_spec runs: one plan column per input or derived column, with
+// the states it needs and how its values are typed. Immutable during a pass.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agg/query_spec.h"
+
+namespace zeekgraph::agg {
+
+// pandas types a column from its data: all numbers -> int64/float64,
+// otherwise object (strings). A pass fixes a mode per column; the
+// summarizer re-runs with corrected modes when the data disagrees.
+enum class value_mode : unsigned char { numeric, text };
+
+struct column_plan {
+  std::string name;
+  value_mode mode = value_mode::text;
+  bool numeric_required = false;  // used by sum or mean
+  bool need_minmax = false, need_sum = false, need_count = false, need_nunique = false;
+  int input = -1;                 // index into aggregate_plan::inputs, -1 when derived
+  int left = -1, right = -1;      // derived: plan column indices of the operands
+};
+
+struct aggregate_plan {
+  query_spec spec;
+  std::vector<std::string> inputs;   // what the reader binds, in cell order
+  std::vector<column_plan> columns;  // inputs first (same order), then derived
+  std::vector<int> key_columns;      // plan column per key
+
+  int find(const std::string& name) const;
+
+  // Builds a plan. `text_columns` / `numeric_columns` override the initial
+  // guess (known Zeek numeric fields and sum/mean columns are numeric).
+  static aggregate_plan make(const query_spec& spec, const std::vector<std::string>& text_columns,
+                             const std::vector<std::string>& numeric_columns);
+};
+
+}  // namespace zeekgraph::agg

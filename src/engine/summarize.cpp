@@ -1,0 +1,341 @@
+#include "engine/summarize.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "agg/aggregate_plan.h"
+#include "agg/finalize.h"
+#include "agg/partial_aggregate.h"
+#include "io/input_source.h"
+
+namespace zeekgraph::engine {
+namespace {
+
+constexpr size_t BLOCK = size_t{8} << 20;       // bytes a reader takes at a time
+constexpr size_t STREAM_READ = size_t{4} << 20;  // bytes a stream reads at a time
+
+// A piece of work: a whole file, or a line-aligned chunk of a mapped one.
+struct work_item {
+  size_t file = 0;
+  bool chunk = false;
+  uint64_t begin = 0, end = 0;
+  zeek::reader_state start;
+  bool last_chunk = true;
+  // Filled by the worker.
+  zeek::file_report report;
+  std::unique_ptr<agg::partial_aggregate> own;  // chunks keep their own state
+  uint64_t lines = 0;                           // lines the reader saw
+};
+
+struct null_sink final : zeek::row_sink {
+  zeek::row_verdict add_row(const zeek::cell*) override { return {}; }
+};
+
+zeek::problem stream_problem(const io::stream_issue& s) {
+  zeek::problem p;
+  switch (s.kind) {
+    case io::stream_issue_kind::gzip_truncated: p.kind = zeek::problem_kind::gzip_truncated; break;
+    case io::stream_issue_kind::gzip_trailing: p.kind = zeek::problem_kind::gzip_trailing; break;
+    case io::stream_issue_kind::gzip_corrupt:
+    case io::stream_issue_kind::read_error: p.kind = zeek::problem_kind::gzip_corrupt; break;
+  }
+  p.byte_offset = s.offset;
+  p.message = s.message + " (at compressed byte " + std::to_string(s.offset) + ")";
+  p.hint = "rows before the damage were read";
+  return p;
+}
+
+class runner {
+ public:
+  runner(const summarize_options& opts, const agg::aggregate_plan& plan,
+         const std::vector<std::string>& paths)
+      : opts_(opts), plan_(plan), paths_(paths) {}
+
+  // One pass over every input. Returns false with an error on I/O failure.
+  status run(summarize_result& out, std::unique_ptr<agg::partial_aggregate>& total);
+
+ private:
+  void run_item(work_item& item, agg::partial_aggregate& sink);
+  void read_mapped(io::input_source& src, std::string_view data, uint64_t begin, uint64_t end,
+                   zeek::log_reader& reader);
+  void read_stream(io::input_source& src, zeek::log_reader& reader, work_item& item);
+  void add_progress(uint64_t n) {
+    if (opts_.progress) opts_.progress->fetch_add(n, std::memory_order_relaxed);
+  }
+
+  const summarize_options& opts_;
+  const agg::aggregate_plan& plan_;
+  const std::vector<std::string>& paths_;
+  std::vector<std::unique_ptr<io::input_source>> sources_;
+  std::vector<std::pair<size_t, uint64_t>> chunk_headers_;  // first chunk item, header lines
+  std::atomic<bool> stop_{false};
+};
+
+void runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
+                         uint64_t end, zeek::log_reader& reader) {
+  uint64_t pos = begin;
+  while (pos < end && !reader.stopped() && !stop_.load(std::memory_order_relaxed)) {
+    uint64_t stop = std::min<uint64_t>(end, pos + BLOCK);
+    if (stop < end) {
+      const void* nl = std::memchr(data.data() + stop, '\n', end - stop);
+      stop = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - data.data()) + 1 : end;
+    }
+    reader.feed(data.substr(pos, stop - pos), stop == end);
+    add_progress(stop - pos);
+    pos = stop;
+    src.release_before(pos);
+  }
+}
+
+void runner::read_stream(io::input_source& src, zeek::log_reader& reader, work_item& item) {
+  std::string buf;
+  size_t have = 0;
+  bool eof = false, skipping = false;
+  uint64_t consumed_seen = 0;
+  const size_t limit = std::max(opts_.reader.max_line_bytes, BLOCK) + 1;
+  while (!eof && !reader.stopped() && !stop_.load(std::memory_order_relaxed)) {
+    if (buf.size() < have + STREAM_READ) buf.resize(have + STREAM_READ);
+    size_t n = src.read(buf.data() + have, STREAM_READ);
+    uint64_t c = src.consumed();
+    add_progress(c - consumed_seen);
+    consumed_seen = c;
+    if (n == 0) eof = true;
+    if (skipping) {
+      // Drop the rest of an over-long line, up to and including its newline.
+      const void* nl = std::memchr(buf.data(), '\n', n);
+      size_t cut = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf.data()) + 1 : n;
+      reader.skip(cut);
+      std::memmove(buf.data(), buf.data() + cut, n - cut);
+      n -= cut;
+      if (!nl) continue;
+      skipping = false;
+    }
+    have += n;
+    size_t used = reader.feed(std::string_view(buf.data(), have), eof);
+    std::memmove(buf.data(), buf.data() + used, have - used);
+    have -= used;
+    if (have > limit) {
+      reader.reject_overlong(std::string_view(buf.data(), 200), have);
+      have = 0;
+      skipping = true;
+    }
+  }
+  for (const auto& issue : src.issues()) item.report.add_problem(stream_problem(issue));
+  if (opts_.reader.strict && !src.issues().empty()) stop_ = true;
+}
+
+void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
+  io::input_source& src = *sources_[item.file];
+  item.report.path = src.path();
+  item.report.gzip = src.gzip();
+  zeek::log_reader reader(plan_.inputs, sink, item.report, opts_.reader);
+  reader.start(item.start);
+  if (auto m = src.mapped())
+    read_mapped(src, *m, item.begin, item.chunk ? item.end : m->size(), reader);
+  else
+    read_stream(src, reader, item);
+  if (item.last_chunk) reader.finish();
+  item.lines = reader.state().line;
+  if (reader.stopped()) stop_ = true;
+}
+
+status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate>& total) {
+  unsigned threads = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
+  sources_.clear();
+  std::vector<work_item> items;
+  for (size_t f = 0; f < paths_.size(); ++f) {
+    auto src = io::input_source::open(paths_[f]);
+    if (!src) return src.err();
+    sources_.push_back(std::move(*src));
+    io::input_source& s = *sources_.back();
+    auto m = s.mapped();
+    if (threads > 1 && m && m->size() >= opts_.chunk_bytes) {
+      // Read the header first, then cut the data into line-aligned chunks.
+      null_sink none;
+      zeek::file_report header;
+      zeek::log_reader hr(plan_.inputs, none, header, opts_.reader);
+      hr.start({});
+      uint64_t pos = 0;
+      while (pos < m->size() && (*m)[pos] == '#') {
+        const void* nl = std::memchr(m->data() + pos, '\n', m->size() - pos);
+        uint64_t next = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - m->data()) + 1 : m->size();
+        hr.feed(m->substr(pos, next - pos), next == m->size());
+        pos = next;
+      }
+      zeek::reader_state st = hr.state();
+      uint64_t header_lines = st.line;
+      size_t nchunks = threads * 4;
+      uint64_t step = (m->size() - pos) / nchunks + 1;
+      size_t first = items.size();
+      while (pos < m->size()) {
+        uint64_t end = std::min<uint64_t>(m->size(), pos + step);
+        if (end < m->size()) {
+          const void* nl = std::memchr(m->data() + end, '\n', m->size() - end);
+          end = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - m->data()) + 1 : m->size();
+        }
+        work_item it;
+        it.file = f;
+        it.chunk = true;
+        it.begin = pos;
+        it.end = end;
+        it.start = st;
+        it.start.line = 0;
+        it.start.offset = pos;
+        it.last_chunk = end == m->size();
+        it.own = std::make_unique<agg::partial_aggregate>(plan_);
+        items.push_back(std::move(it));
+        pos = end;
+      }
+      if (items.size() == first) {  // a header-only file
+        work_item it;
+        it.file = f;
+        items.push_back(std::move(it));
+      } else {
+        items[first].report.header_lines = header.header_lines;
+        items[first].report.bytes = header.bytes;
+        items[first].start.line = 0;
+        (void)header_lines;
+        // Chunk line numbers are relative; fixed up below with the header count.
+        items[first].lines = 0;
+        chunk_headers_.emplace_back(first, header_lines);
+      }
+    } else {
+      work_item it;
+      it.file = f;
+      items.push_back(std::move(it));
+    }
+  }
+
+  // Whole files share one state per thread, so a single thread reads every
+  // row in input order, exactly as pandas does. Chunks keep their own.
+  std::vector<std::unique_ptr<agg::partial_aggregate>> per_thread(threads);
+  for (auto& p : per_thread) p = std::make_unique<agg::partial_aggregate>(plan_);
+  std::atomic<size_t> next{0};
+  auto work = [&](unsigned t) {
+    while (!stop_.load(std::memory_order_relaxed)) {
+      size_t i = next.fetch_add(1);
+      if (i >= items.size()) break;
+      work_item& it = items[i];
+      run_item(it, it.own ? *it.own : *per_thread[t]);
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    for (auto& th : pool) th.join();
+  }
+
+  // A chunked file whose schema changes mid-way is read again in one piece.
+  std::vector<bool> redo(paths_.size(), false);
+  for (auto& it : items)
+    if (it.chunk && it.report.schema_changes) redo[it.file] = true;
+
+  out.files.assign(paths_.size(), {});
+  for (size_t f = 0; f < paths_.size(); ++f) out.files[f].path = paths_[f];
+  std::vector<uint64_t> line_base(paths_.size(), 0);
+  for (auto [first, lines] : chunk_headers_) line_base[items[first].file] = lines;
+  for (auto& it : items) {
+    if (redo[it.file] && it.chunk) continue;
+    zeek::file_report part = std::move(it.report);
+    if (it.chunk) {
+      for (auto& p : part.problems)
+        if (p.line) p.line += line_base[it.file];
+      line_base[it.file] += it.lines;
+    }
+    zeek::file_report& fr = out.files[it.file];
+    std::string path = fr.path;
+    if (fr.format.empty()) fr.format = part.format;
+    fr.gzip = part.gzip;
+    fr.append(part);
+    fr.path = path;
+  }
+  for (size_t f = 0; f < paths_.size(); ++f) {
+    if (!redo[f]) continue;
+    auto src = io::input_source::open(paths_[f]);
+    if (!src) return src.err();
+    sources_[f] = std::move(*src);
+    work_item it;
+    it.file = f;
+    run_item(it, *per_thread[0]);
+    it.report.path = paths_[f];
+    out.files[f] = std::move(it.report);
+  }
+
+  total = std::move(per_thread[0]);
+  for (unsigned t = 1; t < threads; ++t) total->merge_from(*per_thread[t]);
+  for (auto& it : items)
+    if (it.own && !redo[it.file]) total->merge_from(*it.own);
+  out.stopped = stop_.load();
+  return ok_status();
+}
+
+}  // namespace
+
+result<std::vector<std::string>> list_inputs(const summarize_options& opts, uint64_t& total_bytes) {
+  auto paths = io::expand_inputs(opts.inputs.empty() ? std::vector<std::string>{"-"} : opts.inputs,
+                                 opts.expand);
+  if (!paths) return paths.err();
+  total_bytes = 0;
+  for (const auto& p : *paths) {
+    struct stat st {};
+    if (p != "-" && ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      total_bytes += static_cast<uint64_t>(st.st_size);
+  }
+  return paths;
+}
+
+result<summarize_result> summarize(const summarize_options& opts) {
+  uint64_t total_bytes = 0;
+  auto paths = list_inputs(opts, total_bytes);
+  if (!paths) return paths.err();
+  bool rereadable = std::find(paths->begin(), paths->end(), "-") == paths->end();
+
+  std::vector<std::string> as_text, as_numeric;
+  summarize_result out;
+  for (unsigned pass = 1;; ++pass) {
+    auto plan = agg::aggregate_plan::make(opts.spec, as_text, as_numeric);
+    std::unique_ptr<agg::partial_aggregate> total;
+    summarize_result attempt;
+    runner r(opts, plan, *paths);
+    if (auto s = r.run(attempt, total); !s) return s.err();
+    // pandas types each column by its data. When ours was typed otherwise
+    // (a non-number in a column taken as numeric, or numbers only in one
+    // taken as text) read again with the data's type.
+    bool again = false;
+    for (size_t c = 0; c < plan.columns.size(); ++c) {
+      const auto& cp = plan.columns[c];
+      const auto& facts = total->facts(c);
+      if (cp.numeric_required) continue;
+      if (cp.mode == agg::value_mode::numeric && facts.not_numeric > 0) {
+        as_text.push_back(cp.name);
+        again = true;
+      } else if (cp.mode == agg::value_mode::text && facts.values > 0 && facts.not_numeric == 0) {
+        as_numeric.push_back(cp.name);
+        again = true;
+      }
+    }
+    if (again && pass < 3 && !attempt.stopped) {
+      if (!rereadable)
+        return error{error_kind::usage,
+                     "a column's values are not of the type first assumed, and stdin cannot be "
+                     "read twice",
+                     "save the input to a file and pass its path"};
+      out.retyped = as_text;
+      out.retyped.insert(out.retyped.end(), as_numeric.begin(), as_numeric.end());
+      continue;
+    }
+    attempt.table = agg::finalize(*total);
+    attempt.passes = pass;
+    attempt.retyped = out.retyped;
+    return attempt;
+  }
+}
+
+}  // namespace zeekgraph::engine

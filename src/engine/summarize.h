@@ -1,0 +1,44 @@
+// The summarize job: expand inputs, read every file (big plain files in
+// line-aligned chunks on all threads), aggregate, merge, and finalize.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agg/query_spec.h"
+#include "io/input_paths.h"
+#include "table/summary_table.h"
+#include "util/result.h"
+#include "zeek/file_report.h"
+#include "zeek/log_reader.h"
+
+namespace zeekgraph::engine {
+
+struct summarize_options {
+  std::vector<std::string> inputs;  // files, directories, globs, "-"
+  agg::query_spec spec = agg::query_spec::seed();
+  unsigned threads = 0;             // 0: every core
+  zeek::reader_options reader;
+  io::expand_options expand;
+  uint64_t chunk_bytes = uint64_t{64} << 20;  // plain files above this split across threads
+  std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
+};
+
+struct summarize_result {
+  table::summary_table table;
+  std::vector<zeek::file_report> files;  // one per input file, in input order
+  std::vector<std::string> retyped;      // columns the data showed to be typed otherwise
+  unsigned passes = 1;
+  bool stopped = false;                  // --strict stopped at a problem
+};
+
+// Errors: error_kind::io (inputs missing or unreadable), error_kind::usage
+// (a column typed by the data differs and the input cannot be read again).
+result<summarize_result> summarize(const summarize_options& opts);
+
+// The paths `inputs` expand to, and their total size on disk (for progress).
+result<std::vector<std::string>> list_inputs(const summarize_options& opts, uint64_t& total_bytes);
+
+}  // namespace zeekgraph::engine

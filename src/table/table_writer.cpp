@@ -1,0 +1,104 @@
+#include "table/table_writer.h"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "util/float_repr.h"
+
+namespace zeekgraph::table {
+namespace {
+
+void csv_field(std::string& out, std::string_view s) {
+  // Python's csv.QUOTE_MINIMAL, which pandas uses: quote when the field
+  // holds the delimiter, the quote character or a line break.
+  bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    out += s;
+    return;
+  }
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", c);
+          out += b;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+void write_table(const summary_table& t, table_format f, std::ostream& out) {
+  std::string buf;
+  buf.reserve(1 << 16);
+  auto flush = [&] {
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    buf.clear();
+  };
+  if (f == table_format::csv) {
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      if (c) buf += ',';
+      csv_field(buf, t.columns[c].name);
+    }
+    buf += '\n';
+  }
+  size_t rows = t.rows();
+  for (size_t r = 0; r < rows; ++r) {
+    if (f == table_format::ndjson) buf += '{';
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      const column& col = t.columns[c];
+      if (c) buf += ',';
+      if (f == table_format::ndjson) {
+        json_string(buf, col.name);
+        buf += ':';
+      }
+      switch (col.type) {
+        case column_type::int64: buf += std::to_string(col.ints[r]); break;
+        case column_type::float64: {
+          double v = col.floats[r];
+          if (std::isnan(v))
+            buf += f == table_format::ndjson ? "null" : "";
+          else if (std::isinf(v) && f == table_format::ndjson)
+            buf += "null";
+          else
+            append_float_repr(buf, v);
+          break;
+        }
+        case column_type::string:
+          if (!col.string_null.empty() && col.string_null[r])
+            buf += f == table_format::ndjson ? "null" : "";
+          else if (f == table_format::ndjson)
+            json_string(buf, col.strings[r]);
+          else
+            csv_field(buf, col.strings[r]);
+          break;
+      }
+    }
+    buf += f == table_format::ndjson ? "}\n" : "\n";
+    if (buf.size() > (1 << 16) - 4096) flush();
+  }
+  flush();
+}
+
+}  // namespace zeekgraph::table

@@ -1,0 +1,62 @@
+#include "zeek/log_format.h"
+
+#include <array>
+
+namespace zeekgraph::zeek {
+
+const char* to_string(input_format f) {
+  switch (f) {
+    case input_format::tsv_header: return "zeek-tsv";
+    case input_format::tsv_headerless: return "headerless-tsv";
+    case input_format::json: return "zeek-json";
+  }
+  return "?";
+}
+
+bool log_format::same_schema(const log_format& o) const {
+  if (separator != o.separator || set_separator != o.set_separator ||
+      empty_field != o.empty_field || unset_field != o.unset_field ||
+      fields.size() != o.fields.size())
+    return false;
+  for (size_t i = 0; i < fields.size(); ++i)
+    if (fields[i].name != o.fields[i].name) return false;
+  return true;
+}
+
+const log_format& seed_layout() {
+  static const log_format f = [] {
+    log_format l;
+    l.format = input_format::tsv_headerless;
+    l.path = "conn";
+    l.saw_fields = true;
+    static constexpr std::array<const char*, 20> names = {
+        "time", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto",
+        "service", "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig",
+        "missed_bytes", "history", "orig_pkts", "orig_ip_bytes", "resp_pkts",
+        "resp_ip_bytes", "tunnel_parents"};
+    for (const char* n : names) l.fields.push_back({n, ""});
+    return l;
+  }();
+  return f;
+}
+
+bool is_pandas_na(std::string_view t) {
+  // pandas 1.5 STR_NA_VALUES, plus '-' from the seed's na_values.
+  static constexpr std::array<std::string_view, 18> na = {
+      "-", "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+      "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan"};
+  if (t.size() > 8) return false;
+  for (auto s : na)
+    if (s == t) return true;
+  return t == "null";
+}
+
+std::string canonical_field_name(std::string_view name) {
+  if (name == "id_orig_h") return "id.orig_h";
+  if (name == "id_orig_p") return "id.orig_p";
+  if (name == "id_resp_h") return "id.resp_h";
+  if (name == "id_resp_p") return "id.resp_p";
+  return std::string(name);
+}
+
+}  // namespace zeekgraph::zeek

@@ -1,0 +1,51 @@
+// The shape of one Zeek log stream: separators, null markers and fields, as
+// declared by its header (or implied, for headerless and JSON input).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zeekgraph::zeek {
+
+enum class input_format {
+  tsv_header,      // Zeek ASCII writer output with '#fields' (any version)
+  tsv_headerless,  // the seed's 20 conn columns, tab separated, '-' = null
+  json,            // Zeek JSON lines: one object per line, missing key = unset
+};
+
+const char* to_string(input_format f);
+
+struct field {
+  std::string name;
+  std::string zeek_type;  // "" when the header has no '#types'
+};
+
+struct log_format {
+  input_format format = input_format::tsv_header;
+  char separator = '\t';
+  std::string set_separator = ",";
+  std::string empty_field = "(empty)";
+  std::string unset_field = "-";
+  std::string path;
+  std::vector<field> fields;
+  bool saw_fields = false;  // a '#fields' (or pre-2.0 '# ts ...') line was read
+  bool saw_types = false;
+
+  // Same fields and markers: a repeated header changes nothing.
+  bool same_schema(const log_format& o) const;
+};
+
+// The seed's headerless conn layout (20 columns, Bro 2.x order).
+const log_format& seed_layout();
+
+// pandas.read_csv's default NA strings plus the seed's '-'. Headerless input
+// follows the seed's read_csv call exactly, so these all read as null there.
+bool is_pandas_na(std::string_view text);
+
+// Canonical column name: JSON variants that flatten "id.orig_h" to
+// "id_orig_h" map back to the dotted Zeek name.
+std::string canonical_field_name(std::string_view name);
+
+}  // namespace zeekgraph::zeek

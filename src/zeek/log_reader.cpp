@@ -1,0 +1,433 @@
+#include "zeek/log_reader.h"
+
+#include <cstring>
+#include <functional>
+
+#include <simdjson.h>
+
+#include "zeek/header_line.h"
+#include "zeek/unescape.h"
+
+namespace zeekgraph::zeek {
+
+struct log_reader::json_state {
+  simdjson::ondemand::parser parser;
+  std::string padded;                  // the line, with simdjson's padding
+  std::vector<std::string> values;     // per requested column, decoded text
+  std::vector<cell_kind> kinds;
+  std::string path;                    // key path while walking nested objects
+  std::string error;
+  int bad_column = -1;
+};
+
+namespace {
+
+constexpr size_t EXCERPT_BYTES = 160;
+
+std::string excerpt(std::string_view line) {
+  std::string s(line.substr(0, EXCERPT_BYTES));
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') c = '?';
+  if (line.size() > EXCERPT_BYTES) s += "...";
+  return s;
+}
+
+int find_column(const std::vector<std::string>& columns, std::string_view name) {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] == name) return static_cast<int>(i);
+  // The seed calls Zeek's 'ts' column 'time'.
+  if (name == "ts") return find_column(columns, "time");
+  return -1;
+}
+
+}  // namespace
+
+log_reader::log_reader(const std::vector<std::string>& columns, row_sink& sink,
+                       file_report& report, const reader_options& opts)
+    : columns_(columns), sink_(sink), report_(report), opts_(opts) {
+  cells_.resize(columns_.size());
+  scratch_.resize(columns_.size());
+}
+
+log_reader::~log_reader() = default;
+
+void log_reader::start(const reader_state& state) {
+  state_ = state;
+  has_last_fields_ = state_.format.saw_fields;
+  last_fields_ = state_.format.fields;
+  if (state_.format_known) bind();
+}
+
+void log_reader::bind() {
+  const auto& fields = state_.format.fields;
+  bound_.assign(columns_.size(), -1);
+  for (size_t f = 0; f < fields.size(); ++f) {
+    int c = find_column(columns_, fields[f].name);
+    if (c >= 0 && bound_[c] < 0) bound_[c] = static_cast<int>(f);
+  }
+  missing_.clear();
+  missing_reported_ = false;
+  if (state_.format.format == input_format::json) return;
+  for (size_t c = 0; c < columns_.size(); ++c)
+    if (bound_[c] < 0) {
+      missing_ = columns_[c];
+      break;
+    }
+  report_.format = to_string(state_.format.format);
+}
+
+size_t log_reader::feed(std::string_view block, bool at_end) {
+  const char* begin = block.data();
+  const char* p = begin;
+  const char* end = begin + block.size();
+  while (p < end && !stopped_) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (!nl) {
+      if (!at_end) break;
+      on_line(std::string_view(p, static_cast<size_t>(end - p)), false);
+      p = end;
+      break;
+    }
+    on_line(std::string_view(p, static_cast<size_t>(nl - p)), true);
+    p = nl + 1;
+  }
+  report_.bytes += static_cast<uint64_t>(p - begin);
+  return static_cast<size_t>(p - begin);
+}
+
+void log_reader::on_line(std::string_view line, bool has_newline) {
+  line_start_offset_ = state_.offset;
+  state_.offset += line.size() + (has_newline ? 1 : 0);
+  ++state_.line;
+
+  if (!state_.format_known && !line.empty()) {
+    if (line[0] == '{') {
+      state_.format.format = input_format::json;
+      state_.format_known = true;
+      if (!json_) json_ = std::make_unique<json_state>();
+      bind();
+    } else if (line[0] != '#') {
+      state_.format = seed_layout();
+      state_.format_known = true;
+      bind();
+    }
+  }
+  if (!line.empty() && line[0] == '#') {
+    ++report_.header_lines;
+    on_header_line(line);
+    return;
+  }
+  ++report_.lines_read;
+  state_.closed = false;
+  if (!has_newline)
+    note({problem_kind::cut_final_line, state_.line, line_start_offset_, "",
+          "the last line has no newline: the file was cut short or is still being written",
+          "the line is read if it is complete; it is rejected otherwise", excerpt(line)});
+  if (line.size() > opts_.max_line_bytes) {
+    reject(problem_kind::line_too_long, line, "",
+           "line of " + std::to_string(line.size()) + " bytes exceeds the limit of " +
+               std::to_string(opts_.max_line_bytes),
+           "raise --max-line-bytes if such lines are real");
+    return;
+  }
+  if (std::memchr(line.data(), '\0', line.size())) {
+    reject(problem_kind::nul_byte, line, "", "line holds NUL bytes",
+           "torn or interleaved writes; the rest of the file is read");
+    return;
+  }
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.empty()) {
+    reject(problem_kind::empty_line, line, "", "empty line", "");
+    return;
+  }
+  if (state_.format.format == input_format::json)
+    on_json_row(line);
+  else
+    on_tsv_row(line);
+}
+
+void log_reader::on_header_line(std::string_view line) {
+  switch (apply_header_line(line, state_.format)) {
+    case header_effect::new_header:
+      state_.closed = false;
+      state_.opened = false;
+      state_.format_known = true;
+      break;
+    case header_effect::fields:
+      state_.format_known = true;
+      if (has_last_fields_) {
+        bool same = last_fields_.size() == state_.format.fields.size();
+        for (size_t i = 0; same && i < last_fields_.size(); ++i)
+          same = last_fields_[i].name == state_.format.fields[i].name;
+        if (!same) ++report_.schema_changes;
+      }
+      has_last_fields_ = true;
+      last_fields_ = state_.format.fields;
+      bind();
+      break;
+    case header_effect::open:
+      state_.opened = true;
+      state_.closed = false;
+      break;
+    case header_effect::close:
+      state_.closed = true;
+      break;
+    case header_effect::types:
+    case header_effect::none:
+      break;
+  }
+  if (!state_.format_known) state_.format_known = true;
+}
+
+void log_reader::on_tsv_row(std::string_view line) {
+  if (!state_.format.saw_fields) {
+    // Header lines without '#fields': read the data as the seed's layout.
+    state_.format = seed_layout();
+    bind();
+  }
+  const log_format& fmt = state_.format;
+  fields_.clear();
+  size_t start = 0;
+  while (true) {
+    const void* hit = std::memchr(line.data() + start, fmt.separator, line.size() - start);
+    if (!hit) {
+      fields_.push_back(line.substr(start));
+      break;
+    }
+    size_t pos = static_cast<size_t>(static_cast<const char*>(hit) - line.data());
+    fields_.push_back(line.substr(start, pos - start));
+    start = pos + 1;
+  }
+  bool headerless = fmt.format == input_format::tsv_headerless;
+  if (fields_.size() != fmt.fields.size()) {
+    reject(problem_kind::field_count, line, "",
+           "expected " + std::to_string(fmt.fields.size()) + " fields, found " +
+               std::to_string(fields_.size()),
+           headerless ? "headerless input is read as the seed's 20-column conn layout; "
+                        "keep the Zeek header lines or write JSON"
+                      : "the line does not match the '#fields' header above it");
+    return;
+  }
+  if (!missing_.empty()) {
+    reject(problem_kind::missing_field, line, missing_,
+           "the log has no '" + missing_ + "' field, which the query needs",
+           "choose other columns with --by/--agg");
+    return;
+  }
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    std::string_view f = fields_[static_cast<size_t>(bound_[c])];
+    cell& out = cells_[c];
+    if (headerless) {
+      out = is_pandas_na(f) ? cell{{}, cell_kind::null} : cell{f, cell_kind::text};
+    } else if (f == fmt.unset_field) {
+      out = {{}, cell_kind::null};
+    } else if (f == fmt.empty_field) {
+      out = {{}, cell_kind::text};
+    } else if (f.find('\\') != std::string_view::npos) {
+      unescape(f, scratch_[c]);
+      out = {scratch_[c], cell_kind::text};
+    } else {
+      out = {f, cell_kind::text};
+    }
+  }
+  deliver(cells_.data(), line);
+}
+
+void log_reader::deliver(const cell* cells, std::string_view line) {
+  row_verdict v = sink_.add_row(cells);
+  switch (v.outcome) {
+    case row_outcome::used: ++report_.rows_used; break;
+    case row_outcome::null_key: ++report_.rows_null_key; break;
+    case row_outcome::rejected: {
+      std::string col = v.bad_column >= 0 ? columns_[static_cast<size_t>(v.bad_column)] : "";
+      std::string text = v.bad_column >= 0 ? std::string(cells[v.bad_column].text) : "";
+      bool wrong_type = v.bad_column >= 0 && cells[v.bad_column].kind == cell_kind::other;
+      if (wrong_type)
+        reject(problem_kind::wrong_type, line, col, "column '" + col + "' holds a non-scalar value",
+               "");
+      else
+        reject(problem_kind::bad_number, line, col,
+               "column '" + col + "' is not a number: '" + excerpt(text) + "'",
+               "numeric columns take integers or decimals; '-' means unset");
+      break;
+    }
+  }
+}
+
+void log_reader::reject(problem_kind kind, std::string_view line, std::string column,
+                        std::string message, std::string hint) {
+  ++report_.rows_rejected;
+  if (opts_.rejects) opts_.rejects->rejected(report_.path, state_.line, line);
+  note({kind, state_.line, line_start_offset_, std::move(column), std::move(message),
+        std::move(hint), excerpt(line)});
+}
+
+void log_reader::reject_overlong(std::string_view head, uint64_t length) {
+  line_start_offset_ = state_.offset;
+  state_.offset += length;
+  ++state_.line;
+  ++report_.lines_read;
+  report_.bytes += length;
+  reject(problem_kind::line_too_long, head, "",
+         "line of more than " + std::to_string(length) + " bytes exceeds the limit of " +
+             std::to_string(opts_.max_line_bytes),
+         "raise --max-line-bytes if such lines are real");
+}
+
+void log_reader::note(problem p) {
+  if (p.kind == problem_kind::missing_field) {
+    if (missing_reported_) {
+      ++report_.problems_suppressed;
+      if (opts_.strict) stopped_ = true;
+      return;
+    }
+    missing_reported_ = true;
+  }
+  report_.add_problem(std::move(p));
+  if (opts_.strict) stopped_ = true;
+}
+
+void log_reader::finish() {
+  if (stopped_) return;
+  if (state_.format.format == input_format::tsv_header && state_.opened && !state_.closed)
+    note({problem_kind::missing_close, 0, state_.offset, "",
+          "the log has '#open' but no '#close': it was still being written, or was cut",
+          "rows up to the end were read", ""});
+}
+
+// ---- JSON lines ----------------------------------------------------------
+
+namespace {
+
+using simdjson::ondemand::json_type;
+
+// Stores value `v` for requested column `c`; false on a simdjson error.
+bool take_value(simdjson::ondemand::value v, std::string& out, cell_kind& kind,
+                const std::string& set_sep) {
+  json_type t;
+  if (v.type().get(t)) return false;
+  switch (t) {
+    case json_type::null:
+      kind = cell_kind::null;
+      return true;
+    case json_type::number: {
+      std::string_view tok = v.raw_json_token();
+      while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t' || tok.back() == '\r'))
+        tok.remove_suffix(1);
+      out.assign(tok);
+      kind = cell_kind::number;
+      return true;
+    }
+    case json_type::string: {
+      std::string_view s;
+      if (v.get_string().get(s)) return false;
+      out.assign(s);
+      kind = cell_kind::text;
+      return true;
+    }
+    case json_type::boolean: {
+      bool b;
+      if (v.get_bool().get(b)) return false;
+      out = b ? "T" : "F";
+      kind = cell_kind::text;
+      return true;
+    }
+    case json_type::array: {
+      // A Zeek set or vector: joined like the TSV writer does.
+      simdjson::ondemand::array arr;
+      if (v.get_array().get(arr)) return false;
+      out.clear();
+      bool first = true, scalar = true;
+      for (auto el : arr) {
+        simdjson::ondemand::value ev;
+        if (el.get(ev)) return false;
+        json_type et;
+        if (ev.type().get(et)) return false;
+        if (!first) out += set_sep;
+        first = false;
+        if (et == json_type::string) {
+          std::string_view s;
+          if (ev.get_string().get(s)) return false;
+          out += s;
+        } else if (et == json_type::number || et == json_type::boolean) {
+          std::string_view tok = ev.raw_json_token();
+          while (!tok.empty() && tok.back() == ' ') tok.remove_suffix(1);
+          out += tok;
+        } else {
+          scalar = false;  // not consumed: the iterator skips it
+        }
+      }
+      kind = scalar ? cell_kind::text : cell_kind::other;
+      return true;
+    }
+    case json_type::object:
+      out.clear();
+      kind = cell_kind::other;
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void log_reader::on_json_row(std::string_view line) {
+  json_state& js = *json_;
+  js.values.resize(columns_.size());
+  js.kinds.assign(columns_.size(), cell_kind::null);
+  js.padded.assign(line);
+  js.padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  simdjson::padded_string_view view(js.padded.data(), line.size(), js.padded.size());
+
+  auto fail = [&](std::string why) {
+    reject(problem_kind::bad_json, line, "", "not a JSON object: " + why,
+           "auto-detected JSON lines from the first byte '{'; each line must be one object");
+  };
+
+  simdjson::ondemand::document doc;
+  if (auto e = js.parser.iterate(view).get(doc)) return fail(simdjson::error_message(e));
+  simdjson::ondemand::object root;
+  if (auto e = doc.get_object().get(root)) return fail(simdjson::error_message(e));
+
+  // Walks an object; nested objects flatten to dotted names ("id.orig_h").
+  const std::string& set_sep = state_.format.set_separator;
+  std::function<simdjson::error_code(simdjson::ondemand::object, size_t)> walk =
+      [&](simdjson::ondemand::object obj, size_t prefix_len) -> simdjson::error_code {
+    for (auto fld : obj) {
+      std::string_view key;
+      if (auto e = fld.unescaped_key().get(key)) return e;
+      js.path.resize(prefix_len);
+      if (prefix_len) js.path += '.';
+      js.path += key;
+      simdjson::ondemand::value v;
+      if (auto e = fld.value().get(v)) return e;
+      std::string name = prefix_len ? js.path : canonical_field_name(js.path);
+      int c = find_column(columns_, name);
+      json_type t;
+      if (auto e = v.type().get(t)) return e;
+      if (t == json_type::object) {
+        simdjson::ondemand::object inner;
+        if (auto e = v.get_object().get(inner)) return e;
+        if (c >= 0) js.kinds[static_cast<size_t>(c)] = cell_kind::other;
+        size_t len = js.path.size();
+        if (auto e = walk(inner, len)) return e;
+        js.path.resize(prefix_len);
+        continue;
+      }
+      if (c < 0) continue;  // unneeded value: ondemand skips it
+      if (!take_value(v, js.values[static_cast<size_t>(c)], js.kinds[static_cast<size_t>(c)],
+                      set_sep))
+        return simdjson::INCORRECT_TYPE;
+    }
+    return simdjson::SUCCESS;
+  };
+  js.path.clear();
+  if (auto e = walk(root, 0)) return fail(simdjson::error_message(e));
+
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    cells_[c].kind = js.kinds[c];
+    cells_[c].text = js.kinds[c] == cell_kind::null ? std::string_view{} : std::string_view(js.values[c]);
+  }
+  deliver(cells_.data(), line);
+}
+
+}  // namespace zeekgraph::zeek

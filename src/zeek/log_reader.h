@@ -1,0 +1,101 @@
+// Reads the lines of one Zeek log stream (TSV with or without header, or
+// JSON lines), keeps the line accounting in a file_report, and hands each
+// data row to a row_sink as cells of the requested columns.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zeek/file_report.h"
+#include "zeek/log_format.h"
+#include "zeek/row_sink.h"
+
+namespace zeekgraph::zeek {
+
+struct reader_options {
+  size_t max_line_bytes = size_t{1} << 20;  // longer lines are rejected
+  bool strict = false;                      // stop at the first problem
+  reject_sink* rejects = nullptr;           // receives rejected lines
+};
+
+// Where a reader starts: the file's beginning, or a chunk in its middle
+// whose format was read from the header before it.
+struct reader_state {
+  log_format format;
+  bool format_known = false;  // false: detect from the first line
+  bool opened = false;        // an '#open' line promised a '#close'
+  bool closed = false;        // the last header line seen was '#close'
+  uint64_t line = 0;          // lines before this point
+  uint64_t offset = 0;        // bytes before this point
+};
+
+class log_reader {
+ public:
+  log_reader(const std::vector<std::string>& columns, row_sink& sink, file_report& report,
+             const reader_options& opts);
+  ~log_reader();
+  log_reader(const log_reader&) = delete;
+  log_reader& operator=(const log_reader&) = delete;
+
+  void start(const reader_state& state);
+
+  // Reads every complete line of `block` and returns the bytes consumed
+  // (up to and including the last '\n'). With at_end, a last line without
+  // '\n' is read too and reported as cut_final_line.
+  size_t feed(std::string_view block, bool at_end);
+
+  // File-level checks once the stream is done: '#close' present.
+  void finish();
+
+  // Rejects a line longer than the stream driver will buffer; the driver
+  // then skips to the next newline. `head` is its start, `length` so far.
+  void reject_overlong(std::string_view head, uint64_t length);
+  // Accounts for `bytes` of an over-long line the driver dropped unread.
+  void skip(uint64_t bytes) {
+    state_.offset += bytes;
+    report_.bytes += bytes;
+  }
+
+  // True once --strict stopped reading at a problem.
+  bool stopped() const { return stopped_; }
+  const reader_state& state() const { return state_; }
+
+  // Header lines that changed the schema (a '#fields' that differs).
+  uint64_t schema_changes() const { return report_.schema_changes; }
+
+ private:
+  void on_line(std::string_view line, bool has_newline);
+  void on_header_line(std::string_view line);
+  void on_tsv_row(std::string_view line);
+  void on_json_row(std::string_view line);
+  void bind();
+  void reject(problem_kind kind, std::string_view line, std::string column, std::string message,
+              std::string hint);
+  void note(problem p);
+  void deliver(const cell* cells, std::string_view line);
+
+  const std::vector<std::string>& columns_;
+  row_sink& sink_;
+  file_report& report_;
+  reader_options opts_;
+  reader_state state_;
+  uint64_t line_start_offset_ = 0;
+  bool stopped_ = false;
+
+  std::vector<field> last_fields_;  // the schema the last '#fields' declared
+  bool has_last_fields_ = false;
+  std::vector<int> bound_;        // field index per requested column, -1 = absent
+  std::string missing_;           // first requested column the schema lacks
+  bool missing_reported_ = false;
+  std::vector<std::string_view> fields_;
+  std::vector<cell> cells_;
+  std::vector<std::string> scratch_;
+
+  struct json_state;
+  std::unique_ptr<json_state> json_;
+};
+
+}  // namespace zeekgraph::zeek

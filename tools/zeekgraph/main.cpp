@@ -1,0 +1,368 @@
+// zeekgraph: the command-line tool. It parses options, calls the library,
+// prints reports and chooses exit codes; the library does neither.
+//
+// Exit codes:
+//   0  success (data problems, if any, were reported and counted)
+//   1  internal error
+//   2  usage error: bad options, a bad --by/--agg spec
+//   3  input error: a missing or unreadable input, a directory with no logs
+//   4  --strict, and the input had a problem
+//   5  output error: the output file could not be written
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <zlib.h>
+
+#include "agg/query_spec.h"
+#include "engine/summarize.h"
+#include "gen/conn_generator.h"
+#include "io/gzip_decoder.h"
+#include "table/table_writer.h"
+
+namespace zg = zeekgraph;
+
+namespace {
+
+enum exit_code : int { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_STRICT = 4, EXIT_OUTPUT = 5 };
+
+void print_error(const zg::error& e) {
+  std::cerr << "zeekgraph: error: " << e.message << "\n";
+  if (!e.hint.empty()) std::cerr << "  hint: " << e.hint << "\n";
+}
+
+// ---- gen -------------------------------------------------------------------
+
+class file_sink final : public zg::gen::text_sink {
+ public:
+  explicit file_sink(std::FILE* f) : f_(f) {}
+  zg::status write(std::string_view b) override {
+    if (std::fwrite(b.data(), 1, b.size(), f_) != b.size())
+      return zg::error{zg::error_kind::io, "write failed", ""};
+    return zg::ok_status();
+  }
+
+ private:
+  std::FILE* f_;
+};
+
+class gz_sink final : public zg::gen::text_sink {
+ public:
+  explicit gz_sink(gzFile f) : f_(f) {}
+  zg::status write(std::string_view b) override {
+    if (gzwrite(f_, b.data(), static_cast<unsigned>(b.size())) != static_cast<int>(b.size()))
+      return zg::error{zg::error_kind::io, "gzip write failed", ""};
+    return zg::ok_status();
+  }
+
+ private:
+  gzFile f_;
+};
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+int run_gen(const zg::gen::gen_options& opts, const std::string& out) {
+  zg::status st = zg::ok_status();
+  if (out.empty() || out == "-") {
+    file_sink sink(stdout);
+    st = zg::gen::generate_conn_log(opts, sink);
+    std::fflush(stdout);
+  } else if (ends_with(out, ".gz")) {
+    gzFile f = gzopen(out.c_str(), "wb6");
+    if (!f) {
+      std::cerr << "zeekgraph: error: cannot write " << out << "\n";
+      return EXIT_OUTPUT;
+    }
+    gzbuffer(f, 1 << 20);
+    gz_sink sink(f);
+    st = zg::gen::generate_conn_log(opts, sink);
+    if (gzclose(f) != Z_OK && st) st = zg::error{zg::error_kind::io, "gzip close failed", ""};
+  } else {
+    std::FILE* f = std::fopen(out.c_str(), "wb");
+    if (!f) {
+      std::cerr << "zeekgraph: error: cannot write " << out << "\n";
+      return EXIT_OUTPUT;
+    }
+    file_sink sink(f);
+    st = zg::gen::generate_conn_log(opts, sink);
+    if (std::fclose(f) != 0 && st) st = zg::error{zg::error_kind::io, "close failed", ""};
+  }
+  if (!st) {
+    std::cerr << "zeekgraph: error: " << out << ": " << st.err().message << "\n";
+    return EXIT_OUTPUT;
+  }
+  return EXIT_OK;
+}
+
+// ---- summarize ---------------------------------------------------------------
+
+class rejects_file final : public zg::zeek::reject_sink {
+ public:
+  explicit rejects_file(std::ofstream& out) : out_(out) {}
+  void rejected(std::string_view, uint64_t, std::string_view raw) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    out_.write(raw.data(), static_cast<std::streamsize>(raw.size()));
+    out_.put('\n');
+  }
+
+ private:
+  std::mutex mu_;
+  std::ofstream& out_;
+};
+
+void print_report(const zg::zeek::file_report& r) {
+  std::cerr << "zeekgraph: " << r.path << ": " << (r.format.empty() ? "empty" : r.format)
+            << (r.gzip ? "+gzip" : "") << ", " << r.lines_read << " lines read, " << r.rows_used
+            << " used, " << r.rows_rejected << " rejected, " << r.rows_null_key
+            << " dropped for a null key";
+  if (r.schema_changes) std::cerr << ", " << r.schema_changes << " schema change(s)";
+  std::cerr << "\n";
+  for (const auto& p : r.problems) {
+    std::cerr << "  " << r.path;
+    if (p.line) std::cerr << ":" << p.line;
+    std::cerr << ": " << (zg::zeek::rejects_line(p.kind) ? "rejected" : "warning") << " ["
+              << zg::zeek::to_string(p.kind) << "]";
+    if (p.line) std::cerr << " at byte " << p.byte_offset;
+    if (!p.column.empty()) std::cerr << ", column " << p.column;
+    std::cerr << ": " << p.message << "\n";
+    if (!p.excerpt.empty()) std::cerr << "    line: " << p.excerpt << "\n";
+    if (!p.hint.empty()) std::cerr << "    hint: " << p.hint << "\n";
+  }
+  if (r.problems_suppressed)
+    std::cerr << "  " << r.path << ": suppressed " << r.problems_suppressed
+              << " more problem(s); --rejects FILE keeps every rejected line\n";
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c >= 0x7f) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", c);
+      out += b;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// The line accounting as JSON, for scripts and tests.
+void write_report_json(const zg::engine::summarize_result& res, std::ostream& out) {
+  out << "{\"rows\":" << res.table.rows() << ",\"passes\":" << res.passes << ",\"files\":[";
+  for (size_t i = 0; i < res.files.size(); ++i) {
+    const auto& r = res.files[i];
+    out << (i ? "," : "") << "{\"path\":\"" << json_escape(r.path) << "\",\"format\":\"" << r.format
+        << "\",\"gzip\":" << (r.gzip ? "true" : "false") << ",\"bytes\":" << r.bytes
+        << ",\"lines_read\":" << r.lines_read << ",\"header_lines\":" << r.header_lines
+        << ",\"rows_used\":" << r.rows_used << ",\"rows_rejected\":" << r.rows_rejected
+        << ",\"rows_null_key\":" << r.rows_null_key << ",\"schema_changes\":" << r.schema_changes
+        << ",\"problems_total\":" << r.problems_total() << ",\"problems\":[";
+    for (size_t j = 0; j < r.problems.size(); ++j) {
+      const auto& p = r.problems[j];
+      out << (j ? "," : "") << "{\"kind\":\"" << zg::zeek::to_string(p.kind) << "\",\"line\":" << p.line
+          << ",\"byte_offset\":" << p.byte_offset << ",\"column\":\"" << json_escape(p.column)
+          << "\",\"message\":\"" << json_escape(p.message) << "\"}";
+    }
+    out << "]}";
+  }
+  out << "]}\n";
+}
+
+// Draws a progress bar on stderr while `done` is false.
+void progress_loop(std::atomic<uint64_t>& bytes, uint64_t total, std::atomic<bool>& done) {
+  auto start = std::chrono::steady_clock::now();
+  bool drawn = false;
+  while (!done.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (done.load()) break;
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    uint64_t b = bytes.load();
+    double frac = total ? std::min(1.0, static_cast<double>(b) / static_cast<double>(total)) : 0;
+    int width = 30, fill = static_cast<int>(frac * width);
+    std::fprintf(stderr, "\r[%.*s%*s] %5.1f%% %8.1f MB %6.1f MB/s", fill,
+                 "##############################", width - fill, "", frac * 100, b / 1e6,
+                 secs > 0 ? b / 1e6 / secs : 0.0);
+    drawn = true;
+  }
+  if (drawn) std::fprintf(stderr, "\r%*s\r", 70, "");
+}
+
+struct summarize_args {
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string format = "csv";
+  std::string by, agg;
+  std::string rejects;
+  std::string report;
+  std::string log_path = "conn";
+  unsigned threads = 0;
+  bool strict = false, quiet = false, no_progress = false;
+  size_t max_line_bytes = size_t{1} << 20;
+};
+
+int run_summarize(const summarize_args& a) {
+  auto spec = zg::agg::parse_query_spec(a.by, a.agg);
+  if (!spec) {
+    print_error(spec.err());
+    return EXIT_USAGE;
+  }
+  zg::engine::summarize_options opts;
+  opts.inputs = a.inputs;
+  opts.spec = *spec;
+  opts.threads = a.threads;
+  opts.reader.strict = a.strict;
+  opts.reader.max_line_bytes = a.max_line_bytes;
+  opts.expand.log_path = a.log_path == "*" ? "" : a.log_path;
+
+  std::ofstream rejects_out;
+  std::unique_ptr<rejects_file> rejects;
+  if (!a.rejects.empty()) {
+    rejects_out.open(a.rejects, std::ios::binary);
+    if (!rejects_out) {
+      std::cerr << "zeekgraph: error: cannot write " << a.rejects << "\n";
+      return EXIT_OUTPUT;
+    }
+    rejects = std::make_unique<rejects_file>(rejects_out);
+    opts.reader.rejects = rejects.get();
+  }
+
+  uint64_t total_bytes = 0;
+  auto listed = zg::engine::list_inputs(opts, total_bytes);
+  if (!listed) {
+    print_error(listed.err());
+    return EXIT_INPUT;
+  }
+  std::atomic<uint64_t> progress{0};
+  std::atomic<bool> done{false};
+  std::thread bar;
+  if (!a.no_progress && !a.quiet && ::isatty(STDERR_FILENO)) {
+    opts.progress = &progress;
+    bar = std::thread(progress_loop, std::ref(progress), total_bytes, std::ref(done));
+  }
+  auto res = zg::engine::summarize(opts);
+  done = true;
+  if (bar.joinable()) bar.join();
+  if (!res) {
+    print_error(res.err());
+    return res.err().kind == zg::error_kind::usage ? EXIT_USAGE : EXIT_INPUT;
+  }
+
+  uint64_t lines = 0, used = 0, rejected = 0, nullkey = 0, problems = 0;
+  for (const auto& r : res->files) {
+    if (!a.quiet || r.problems_total()) print_report(r);
+    lines += r.lines_read;
+    used += r.rows_used;
+    rejected += r.rows_rejected;
+    nullkey += r.rows_null_key;
+    problems += r.problems_total();
+  }
+  if (res->files.size() > 1 && !a.quiet)
+    std::cerr << "zeekgraph: total: " << res->files.size() << " files, " << lines << " lines read, "
+              << used << " used, " << rejected << " rejected, " << nullkey
+              << " dropped for a null key\n";
+  for (const auto& c : res->retyped)
+    std::cerr << "zeekgraph: note: column '" << c
+              << "' was re-read with the type its values have (as pandas types it)\n";
+  if (!a.report.empty()) {
+    std::ofstream rep(a.report, std::ios::binary);
+    write_report_json(*res, rep);
+    if (!rep) {
+      std::cerr << "zeekgraph: error: cannot write " << a.report << "\n";
+      return EXIT_OUTPUT;
+    }
+  }
+  if (res->stopped) {
+    std::cerr << "zeekgraph: error: stopped at the first problem (--strict); no output written\n";
+    return EXIT_STRICT;
+  }
+
+  auto fmt = a.format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv;
+  size_t rows = res->table.rows();
+  if (a.output.empty() || a.output == "-") {
+    zg::table::write_table(res->table, fmt, std::cout);
+    std::cout.flush();
+    if (!std::cout) return EXIT_OUTPUT;
+    if (!a.quiet) std::cerr << "# rows " << rows << "\n";
+  } else {
+    std::ofstream out(a.output, std::ios::binary);
+    if (!out) {
+      std::cerr << "zeekgraph: error: cannot write " << a.output << "\n";
+      return EXIT_OUTPUT;
+    }
+    zg::table::write_table(res->table, fmt, out);
+    out.close();
+    if (!out) {
+      std::cerr << "zeekgraph: error: writing " << a.output << " failed\n";
+      return EXIT_OUTPUT;
+    }
+    std::cout << "# rows " << rows << "\n";
+    if (!a.quiet) std::cerr << "zeekgraph: wrote " << a.output << "\n";
+  }
+  if (a.strict && problems) return EXIT_STRICT;
+  return EXIT_OK;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"zeekgraph: summarize and graph Zeek conn logs, exactly and fast"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("zeekgraph 0.1.0 (gzip: ") +
+                                        zg::io::gzip_decoder::backend() + ")");
+
+  zg::gen::gen_options gopts;
+  std::string gen_out;
+  auto* gen = app.add_subcommand("gen", "write a deterministic MACCDC-2012-like conn log");
+  gen->add_option("--rows", gopts.rows, "rows to write")->required();
+  gen->add_option("--seed", gopts.seed, "random seed (same seed, same bytes)");
+  gen->add_flag("--header", gopts.header, "write Zeek's header lines (default: the seed's headerless layout)");
+  gen->add_option("-o,--output", gen_out, "output file; gzip when it ends in .gz (default: stdout)");
+
+  summarize_args sargs;
+  auto* sum = app.add_subcommand("summarize", "the seed's per-(orig, resp, state) summary, or any --by/--agg");
+  sum->add_option("inputs", sargs.inputs, "files, directories, globs, or - for stdin (default: stdin)");
+  sum->add_option("-o,--output", sargs.output, "output file (default: stdout)");
+  sum->add_option("--format", sargs.format, "csv (pandas to_csv) or ndjson")
+      ->check(CLI::IsMember({"csv", "ndjson"}));
+  sum->add_option("--by", sargs.by, "group keys, comma separated (default: id.orig_h,id.resp_h,conn_state)");
+  sum->add_option("--agg", sargs.agg,
+                  "aggregates: 'col:fn,fn;col2:fn' with fn in min,max,size,count,nunique,sum,mean; "
+                  "'name=a+b:fn' derives a column");
+  sum->add_option("-j,--threads", sargs.threads, "threads (default: every core)");
+  sum->add_flag("--strict", sargs.strict, "treat any input problem as fatal (exit 4)");
+  sum->add_option("--rejects", sargs.rejects, "write every rejected line to this file");
+  sum->add_option("--report", sargs.report, "write the per-file line accounting and problems as JSON");
+  sum->add_option("--max-line-bytes", sargs.max_line_bytes, "reject longer lines (default 1 MiB)");
+  sum->add_option("--log-path", sargs.log_path,
+                  "in directories, read files whose name contains this (default: conn; '*' = all)");
+  sum->add_flag("-q,--quiet", sargs.quiet, "report only files with problems");
+  sum->add_flag("--no-progress", sargs.no_progress, "no progress bar");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  try {
+    if (*gen) return run_gen(gopts, gen_out);
+    if (*sum) return run_summarize(sargs);
+  } catch (const std::exception& e) {
+    std::cerr << "zeekgraph: internal error: " << e.what() << "\n";
+    return EXIT_INTERNAL;
+  }
+  return EXIT_USAGE;
+}
