@@ -87,8 +87,8 @@ void runner::read_mapped(io::input_source& src, std::string_view data, uint64_t 
     }
     reader.feed(data.substr(pos, stop - pos), stop == end);
     add_progress(stop - pos);
+    src.release(pos, stop);
     pos = stop;
-    src.release_before(pos);
   }
 }
 

@@ -95,19 +95,22 @@ universe build_universe(uint64_t seed) {
     scanners.push_back(static_cast<uint32_t>(u.ips.size()));
     u.ips.push_back(v4(192, 168, 202, 65 + i * 2));
   }
-  // Targets: the competition's server subnets and some outside hosts.
-  const int subnets[][2] = {{192, 168}, {172, 16}, {10, 10}};
-  for (int i = 0; targets.size() < 5150; ++i) {
-    const auto& s = subnets[i % 3 == 2 ? (i / 3) % 3 : 0];
-    int c = s[0] == 192 ? 21 + (i / 254) % 9 + ((i / 2286) % 2) * 200 : (i / 254) % 6;
-    int d = 1 + i % 254;
+  // Targets: the competition's server subnets, 5,148 addresses, so that
+  // with scanners, clients and IPv6 hosts the graph has 5,556 IPs.
+  for (int c = 21; c <= 29; ++c)
+    for (int d = 1; d <= 254; ++d) {
+      targets.push_back(static_cast<uint32_t>(u.ips.size()));
+      u.ips.push_back(v4(192, 168, c, d));
+    }
+  for (int c = 221; c <= 231; ++c)
+    for (int d = 1; d <= 254; ++d) {
+      targets.push_back(static_cast<uint32_t>(u.ips.size()));
+      u.ips.push_back(v4(192, 168, c, d));
+    }
+  for (int d = 1; d <= 68; ++d) {
     targets.push_back(static_cast<uint32_t>(u.ips.size()));
-    u.ips.push_back(v4(s[0], s[1], c, d));
+    u.ips.push_back(v4(172, 16, 2, d));
   }
-  std::sort(u.ips.begin() + static_cast<long>(scanners.size()), u.ips.end());
-  u.ips.erase(std::unique(u.ips.begin() + static_cast<long>(scanners.size()), u.ips.end()), u.ips.end());
-  targets.clear();
-  for (uint32_t i = static_cast<uint32_t>(scanners.size()); i < u.ips.size(); ++i) targets.push_back(i);
   // Ordinary clients.
   for (int i = 0; i < 318; ++i) {
     clients.push_back(static_cast<uint32_t>(u.ips.size()));
@@ -135,12 +138,12 @@ universe build_universe(uint64_t seed) {
     p.states[0] = primary[r.below(10)];
     p.nstates = 1;
     double x = r.unit();
-    if (x < 0.38) p.states[p.nstates++] = p.states[0] == state::S0 ? state::REJ : state::S0;
+    if (x < 0.45) p.states[p.nstates++] = p.states[0] == state::S0 ? state::REJ : state::S0;
     if (x < 0.06) p.states[p.nstates++] = state::OTH;
   };
   // Heavy hitters first: a few scanners sweep thousands of targets.
   for (size_t s = 0; s < scanners.size(); ++s) {
-    size_t reach = s < 6 ? 4200 - s * 350 : s < 20 ? 900 - s * 20 : 60 + r.below(200);
+    size_t reach = s < 6 ? 5000 - s * 400 : s < 20 ? 1250 - s * 20 : 100 + r.below(300);
     reach = std::min(reach, targets.size());
     size_t off = r.below(targets.size());
     double scanner_weight = 30.0 / static_cast<double>(s + 1);
@@ -259,7 +262,7 @@ status generate_conn_log(const gen_options& opts, text_sink& out) {
     uint64_t port = p.port;
     if (p.kind == 0) {
       static const uint16_t common[] = {80, 443, 22, 21, 23, 25, 53, 139, 445, 3389, 8080, 1433};
-      port = r.below(3) == 0 ? common[r.below(12)] : 1 + r.below(10000);
+      port = r.below(2) == 0 ? common[r.below(12)] : 1 + r.below(10000);
     }
     w.u(port);
     w.tab();

@@ -63,13 +63,11 @@ class mapped_source final : public input_source {
   std::optional<std::string_view> mapped() const override {
     return std::string_view(data_ ? data_ : "", size_);
   }
-  void release_before(uint64_t offset) override {
-    long page = ::sysconf(_SC_PAGESIZE);
-    uint64_t end = offset / static_cast<uint64_t>(page) * static_cast<uint64_t>(page);
-    if (end > released_) {
-      ::madvise(const_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
-      released_ = end;
-    }
+  void release(uint64_t begin, uint64_t end) override {
+    const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    uint64_t b = (begin + page - 1) / page * page;
+    uint64_t e = end == size_ ? end : end / page * page;
+    if (e > b) ::madvise(const_cast<char*>(data_) + b, e - b, MADV_DONTNEED);
   }
   bool rereadable() const override { return true; }
   size_t read(char* buf, size_t cap) override {
@@ -84,7 +82,6 @@ class mapped_source final : public input_source {
   const char* data_;
   size_t size_;
   size_t pos_ = 0;
-  uint64_t released_ = 0;
 };
 
 class stream_source final : public input_source {

@@ -34,8 +34,9 @@ class input_source {
   uint64_t size_on_disk() const { return size_on_disk_; }
   // A plain regular file: its whole content, mapped.
   virtual std::optional<std::string_view> mapped() const { return std::nullopt; }
-  // Lets the kernel drop mapped pages before `offset` from our resident set.
-  virtual void release_before(uint64_t /*offset*/) {}
+  // Drops the mapped pages inside [begin, end) from our resident set (the
+  // page cache keeps them). Threads may release disjoint ranges at once.
+  virtual void release(uint64_t /*begin*/, uint64_t /*end*/) {}
   // Can the input be read again from the start (not stdin or a pipe)?
   virtual bool rereadable() const = 0;
 

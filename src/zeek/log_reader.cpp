@@ -67,13 +67,13 @@ void log_reader::bind() {
   }
   missing_.clear();
   missing_reported_ = false;
+  report_.format = to_string(state_.format.format);
   if (state_.format.format == input_format::json) return;
   for (size_t c = 0; c < columns_.size(); ++c)
     if (bound_[c] < 0) {
       missing_ = columns_[c];
       break;
     }
-  report_.format = to_string(state_.format.format);
 }
 
 size_t log_reader::feed(std::string_view block, bool at_end) {

@@ -1,0 +1,55 @@
+#include "agg/nunique.h"
+
+#include <gtest/gtest.h>
+
+namespace zeekgraph::agg {
+
+TEST(nunique, counts_distinct_text_per_group) {
+  nunique_store s;
+  s.add_text(0, "CCUIP21wTjqkj8ZqX5");   // an 18-character uid: packed
+  s.add_text(0, "CCUIP21wTjqkj8ZqX5");
+  s.add_text(0, "CCUIP21wTjqkj8ZqX6");
+  s.add_text(1, "fe80::1234:5678:9abc:def0:1");  // long: kept as a string
+  s.add_text(1, "fe80::1234:5678:9abc:def0:1");
+  s.add_text(1, "a-b");                 // raw bytes
+  s.add_text(1, "a-b ");
+  s.add_text(1, "");
+  auto c = s.count(2);
+  EXPECT_EQ(c[0], 2u);
+  EXPECT_EQ(c[1], 4u);
+}
+
+TEST(nunique, encodings_do_not_collide) {
+  // "0" as alphanumeric and "0" with a trailing NUL as raw must differ,
+  // and a short string must not equal its prefix.
+  nunique_store s;
+  s.add_text(0, "0");
+  s.add_text(0, std::string("0\0", 2));
+  s.add_text(0, "00");
+  s.add_text(0, "A");
+  s.add_text(0, "a");
+  EXPECT_EQ(s.count(1)[0], 5u);
+}
+
+TEST(nunique, numbers_compare_by_value) {
+  nunique_store s;
+  number a{80, 80, true}, b{80.0, 0, false}, c{-0.0, 0, false}, d{0, 0, true};
+  s.add_number(0, a);
+  s.add_number(0, b);
+  s.add_number(0, c);
+  s.add_number(0, d);
+  EXPECT_EQ(s.count(1)[0], 2u);
+}
+
+TEST(nunique, compaction_and_merge_keep_counts_exact) {
+  nunique_store x, y;
+  for (uint32_t i = 0; i < 3'000'000; ++i) x.add_number(i % 7, number{static_cast<double>(i % 1000), static_cast<int64_t>(i % 1000), true});
+  for (uint32_t i = 0; i < 1000; ++i) y.add_text(0, "v" + std::to_string(i % 10));
+  x.merge_from(y, {6});
+  auto c = x.count(7);
+  // 7 and 1000 are coprime, so every group sees all 1000 values.
+  EXPECT_EQ(c[0], 1000u);
+  EXPECT_EQ(c[6], 1000u + 10u);
+}
+
+}  // namespace zeekgraph::agg

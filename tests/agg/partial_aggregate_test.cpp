@@ -1,0 +1,91 @@
+#include "agg/partial_aggregate.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "agg/finalize.h"
+
+namespace zeekgraph::agg {
+namespace {
+
+using zeek::cell;
+using zeek::cell_kind;
+
+cell T(std::string_view s) { return {s, cell_kind::text}; }
+cell N() { return {{}, cell_kind::null}; }
+
+}  // namespace
+
+TEST(partial_aggregate, pandas_null_rules) {
+  auto q = parse_query_spec("k", "v:min,max,size,count,nunique,sum,mean");
+  ASSERT_TRUE(q.ok());
+  auto plan = aggregate_plan::make(*q, {}, {"v"});
+  partial_aggregate p(plan);
+  ASSERT_EQ(plan.inputs, (std::vector<std::string>{"k", "v"}));
+  cell rows[][2] = {{T("a"), T("1")}, {T("a"), N()}, {T("a"), T("3")}, {T("b"), N()}, {N(), T("9")}};
+  for (auto& r : rows) p.add_row(r);
+  auto t = finalize(p);
+  ASSERT_EQ(t.rows(), 2u);
+  // The column has nulls, so pandas reads it as float64.
+  EXPECT_EQ(t.columns[1].type, table::column_type::float64);
+  EXPECT_EQ(t.columns[1].floats[0], 1.0);
+  EXPECT_TRUE(std::isnan(t.columns[1].floats[1]));    // min of all-null is null
+  EXPECT_EQ(t.columns[3].ints[0], 3);                 // size counts nulls
+  EXPECT_EQ(t.columns[4].ints[0], 2);                 // count does not
+  EXPECT_EQ(t.columns[5].ints[1], 0);                 // nunique of all-null is 0
+  EXPECT_EQ(t.columns[6].floats[1], 0.0);             // sum of all-null is 0
+  EXPECT_TRUE(std::isnan(t.columns[7].floats[1]));    // mean of all-null is null
+  EXPECT_EQ(t.columns[7].floats[0], 2.0);
+}
+
+TEST(partial_aggregate, int_columns_stay_int_and_null_keys_drop) {
+  auto q = parse_query_spec("k", "v:min,sum");
+  ASSERT_TRUE(q.ok());
+  auto plan = aggregate_plan::make(*q, {}, {"v"});
+  partial_aggregate p(plan);
+  cell a[] = {T("x"), T("5")}, b[] = {T("x"), T("7")}, c[] = {N(), T("1")};
+  EXPECT_EQ(p.add_row(a).outcome, zeek::row_outcome::used);
+  EXPECT_EQ(p.add_row(b).outcome, zeek::row_outcome::used);
+  EXPECT_EQ(p.add_row(c).outcome, zeek::row_outcome::null_key);
+  auto t = finalize(p);
+  EXPECT_EQ(t.columns[1].type, table::column_type::int64);
+  EXPECT_EQ(t.columns[2].ints[0], 12);
+}
+
+TEST(partial_aggregate, required_numbers_reject_the_row) {
+  auto q = parse_query_spec("k", "v:sum");
+  ASSERT_TRUE(q.ok());
+  auto plan = aggregate_plan::make(*q, {}, {});
+  partial_aggregate p(plan);
+  cell a[] = {T("x"), T("abc")};
+  auto v = p.add_row(a);
+  EXPECT_EQ(v.outcome, zeek::row_outcome::rejected);
+  EXPECT_EQ(v.bad_column, 1);
+}
+
+TEST(partial_aggregate, merge_equals_one_pass) {
+  auto q = parse_query_spec("k", "v:min,max,count,nunique,sum");
+  ASSERT_TRUE(q.ok());
+  auto plan = aggregate_plan::make(*q, {}, {"v"});
+  partial_aggregate one(plan), left(plan), right(plan);
+  std::vector<std::string> keys, vals;
+  for (int i = 0; i < 1000; ++i) {
+    keys.push_back("k" + std::to_string(i % 13));
+    vals.push_back(std::to_string(i % 17));
+  }
+  for (int i = 0; i < 1000; ++i) {
+    cell r[] = {T(keys[i]), T(vals[i])};
+    one.add_row(r);
+    (i < 400 ? left : right).add_row(r);
+  }
+  left.merge_from(right);
+  auto a = finalize(one), b = finalize(left);
+  ASSERT_EQ(a.rows(), b.rows());
+  for (size_t c = 0; c < a.columns.size(); ++c) {
+    EXPECT_EQ(a.columns[c].ints, b.columns[c].ints) << c;
+    EXPECT_EQ(a.columns[c].strings, b.columns[c].strings) << c;
+  }
+}
+
+}  // namespace zeekgraph::agg

@@ -1,0 +1,1 @@
+"$ZG" summarize --agg 'duration' "$ZG_DATA/conn_small.log"

@@ -1,0 +1,2 @@
+mkdir empty && touch empty/readme.txt
+"$ZG" summarize empty

@@ -1,0 +1,1 @@
+"$ZG" summarize no-such.log

@@ -1,0 +1,1 @@
+gzip -c "$ZG_DATA/conn_small.log" | "$ZG" summarize --no-progress -q

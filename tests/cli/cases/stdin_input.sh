@@ -1,0 +1,1 @@
+cat "$ZG_DATA/conn_small.log" | "$ZG" summarize - --no-progress -q

@@ -1,0 +1,131 @@
+#include "zeek/log_reader.h"
+
+#include <gtest/gtest.h>
+
+namespace zeekgraph::zeek {
+namespace {
+
+// Records the cells it is given.
+struct recorder final : row_sink {
+  std::vector<std::vector<std::string>> rows;
+  row_verdict add_row(const cell* cells) override {
+    std::vector<std::string> r;
+    for (size_t i = 0; i < width; ++i)
+      r.push_back(cells[i].kind == cell_kind::null ? "<null>" : std::string(cells[i].text));
+    rows.push_back(r);
+    return {};
+  }
+  size_t width = 0;
+};
+
+struct fixture {
+  std::vector<std::string> columns{"time", "id.orig_h", "conn_state"};
+  recorder sink;
+  file_report report;
+  reader_options opts;
+  std::unique_ptr<log_reader> reader;
+  fixture() {
+    sink.width = columns.size();
+    reader = std::make_unique<log_reader>(columns, sink, report, opts);
+    reader->start({});
+  }
+  void read(std::string_view s) {
+    size_t used = reader->feed(s, true);
+    EXPECT_EQ(used, s.size());
+    reader->finish();
+  }
+};
+
+}  // namespace
+
+TEST(log_reader, headerless_uses_the_seed_layout_and_pandas_nulls) {
+  fixture f;
+  f.read("1.0\tC1\t10.0.0.1\t1\t10.0.0.2\t80\ttcp\t-\t-\t-\t-\tS0\t-\t0\tS\t1\t40\t0\t0\t(empty)\n"
+         "2.0\tC2\tNA\t1\t10.0.0.2\t80\ttcp\t-\t-\t-\t-\tS0\t-\t0\tS\t1\t40\t0\t0\t(empty)\n");
+  ASSERT_EQ(f.sink.rows.size(), 2u);
+  EXPECT_EQ(f.sink.rows[0], (std::vector<std::string>{"1.0", "10.0.0.1", "S0"}));
+  EXPECT_EQ(f.sink.rows[1][1], "<null>");
+  EXPECT_EQ(f.report.format, "headerless-tsv");
+  EXPECT_EQ(f.report.lines_read, 2u);
+}
+
+TEST(log_reader, header_markers_are_compared_before_unescaping) {
+  fixture f;
+  f.read("#separator \\x09\n#unset_field\t-\n#empty_field\t(empty)\n#fields\tts\tid.orig_h\tconn_state\n"
+         "1.5\t\\x2d\tS0\n2.5\t-\t(empty)\n3.5\ta\\\\b\tSF\n");
+  ASSERT_EQ(f.sink.rows.size(), 3u);
+  EXPECT_EQ(f.sink.rows[0], (std::vector<std::string>{"1.5", "-", "S0"}));
+  EXPECT_EQ(f.sink.rows[1], (std::vector<std::string>{"2.5", "<null>", ""}));
+  EXPECT_EQ(f.sink.rows[2][1], "a\\b");
+  EXPECT_EQ(f.report.header_lines, 4u);
+}
+
+TEST(log_reader, rejects_and_counts) {
+  fixture f;
+  std::string nul("1\t\0\tS0\n", 7);
+  f.read("#fields\tts\tid.orig_h\tconn_state\n1\ta\n\n" + nul + "2\tb\tS0\n3\tc\tS0");
+  EXPECT_EQ(f.report.lines_read, 5u);
+  EXPECT_EQ(f.report.rows_rejected, 3u);
+  EXPECT_EQ(f.report.rows_used, 2u);
+  ASSERT_GE(f.report.problems.size(), 4u);
+  EXPECT_EQ(f.report.problems[0].kind, problem_kind::field_count);
+  EXPECT_EQ(f.report.problems[0].line, 2u);
+  EXPECT_EQ(f.report.problems[0].byte_offset, 32u);
+  EXPECT_EQ(f.report.problems[1].kind, problem_kind::empty_line);
+  EXPECT_EQ(f.report.problems[2].kind, problem_kind::nul_byte);
+  EXPECT_EQ(f.report.problems[3].kind, problem_kind::cut_final_line);
+}
+
+TEST(log_reader, missing_close_only_after_open) {
+  fixture a;
+  a.read("#open\tx\n#fields\tts\tid.orig_h\tconn_state\n1\ta\tS0\n");
+  ASSERT_EQ(a.report.problems.size(), 1u);
+  EXPECT_EQ(a.report.problems[0].kind, problem_kind::missing_close);
+  fixture b;
+  b.read("#fields\tts\tid.orig_h\tconn_state\n1\ta\tS0\n");
+  EXPECT_TRUE(b.report.problems.empty());
+}
+
+TEST(log_reader, schema_switch_rebinds) {
+  fixture f;
+  f.read("#fields\tts\tid.orig_h\tconn_state\n1\ta\tS0\n#fields\tconn_state\tts\tx\tid.orig_h\nSF\t2\t?\tb\n");
+  ASSERT_EQ(f.sink.rows.size(), 2u);
+  EXPECT_EQ(f.sink.rows[1], (std::vector<std::string>{"2", "b", "SF"}));
+  EXPECT_EQ(f.report.schema_changes, 1u);
+}
+
+TEST(log_reader, missing_field_rejects_every_row_once_reported) {
+  fixture f;
+  f.read("#fields\tts\tid.orig_h\n1\ta\n2\tb\n");
+  EXPECT_EQ(f.report.rows_rejected, 2u);
+  ASSERT_EQ(f.report.problems.size(), 1u);
+  EXPECT_EQ(f.report.problems[0].kind, problem_kind::missing_field);
+  EXPECT_EQ(f.report.problems[0].column, "conn_state");
+  EXPECT_EQ(f.report.problems_suppressed, 1u);
+}
+
+TEST(log_reader, json_lines) {
+  fixture f;
+  f.read("{\"ts\":1.25,\"id.orig_h\":\"10.0.0.1\",\"conn_state\":\"S0\",\"x\":[1,2]}\n"
+         "{\"ts\":2,\"id\":{\"orig_h\":\"10.0.0.2\"}}\n"
+         "{\"ts\":3,\"id_orig_h\":\"10.0.0.3\",\"conn_state\":null}\n"
+         "{broken\n");
+  ASSERT_EQ(f.sink.rows.size(), 3u);
+  EXPECT_EQ(f.sink.rows[0], (std::vector<std::string>{"1.25", "10.0.0.1", "S0"}));
+  EXPECT_EQ(f.sink.rows[1], (std::vector<std::string>{"2", "10.0.0.2", "<null>"}));
+  EXPECT_EQ(f.sink.rows[2], (std::vector<std::string>{"3", "10.0.0.3", "<null>"}));
+  EXPECT_EQ(f.report.rows_rejected, 1u);
+  EXPECT_EQ(f.report.problems[0].kind, problem_kind::bad_json);
+}
+
+TEST(log_reader, strict_stops_at_the_first_problem) {
+  fixture f;
+  f.opts.strict = true;
+  f.reader = std::make_unique<log_reader>(f.columns, f.sink, f.report, f.opts);
+  f.reader->start({});
+  f.reader->feed("#fields\tts\tid.orig_h\tconn_state\n1\n2\ta\tS0\n", true);
+  EXPECT_TRUE(f.reader->stopped());
+  EXPECT_TRUE(f.sink.rows.empty());
+}
+
+}  // namespace zeekgraph::zeek
