@@ -13,6 +13,7 @@ No timing is asserted anywhere: this measures, it does not judge.
 """
 import argparse
 import datetime
+import hashlib
 import os
 import platform
 import statistics
@@ -92,15 +93,27 @@ def measure(argv, path, runs):
     return {"median": statistics.median(walls), "walls": walls, "rss_kib": max(rsss)}
 
 
-def ensure_data(zeekgraph, rows, data):
-    """bench/data/conn-<rows>.log and .log.gz, generated only when missing."""
+def generator_fingerprint(zeekgraph):
+    """sha256 of `zeekgraph gen --rows 1000`: changes when the generator does."""
+    out = subprocess.run([zeekgraph, "gen", "--rows", "1000"], capture_output=True, check=True).stdout
+    return hashlib.sha256(out).hexdigest()
+
+
+def ensure_data(zeekgraph, rows, data, fingerprint):
+    """bench/data/conn-<rows>.log and .log.gz, generated only when missing
+    (or made by a different generator: conn-<rows>.log.gen holds its fingerprint)."""
     data.mkdir(parents=True, exist_ok=True)
     plain, gz = data / f"conn-{rows}.log", data / f"conn-{rows}.log.gz"
+    stamp = data / f"conn-{rows}.log.gen"
+    if plain.exists() and (not stamp.exists() or stamp.read_text().strip() != fingerprint):
+        log(f"{plain} was made by another zeekgraph gen: regenerating")
+        plain.unlink()
     if not plain.exists():
         log(f"generating {plain}")
         tmp = plain.with_suffix(".log.tmp")
         subprocess.run([zeekgraph, "gen", "--rows", str(rows), "-o", str(tmp)], check=True)
         tmp.rename(plain)
+        stamp.write_text(fingerprint + "\n")
     if not gz.exists() or gz.stat().st_mtime < plain.stat().st_mtime:
         log(f"compressing {gz} (gzip -6)")
         tmp = data / f"conn-{rows}.log.gz.tmp"
@@ -152,7 +165,12 @@ def machine(zeekgraph):
 def report(args, info, results, sizes):
     today = datetime.date.today().isoformat()
     out = [f"# zeekgraph benchmark, {today}", ""]
-    out.append(f"`bash bench/run.sh --sizes {','.join(map(str, sizes))} --runs {args.runs}`")
+    cmd = f"bash bench/run.sh --sizes {','.join(map(str, sizes))} --runs {args.runs}"
+    if set(args.engines.split(",")) != set(engines("zeekgraph")):
+        cmd += f" --engines {args.engines}"
+    if args.seed_max_rows != 1_000_000:
+        cmd += f" --seed-max-rows {args.seed_max_rows}"
+    out.append(f"`{cmd}`")
     out.append("")
     out.append(f"- CPU: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, Linux {info['kernel']}")
     for k, v in info["versions"].items():
@@ -216,9 +234,10 @@ def main():
     info = machine(args.zeekgraph)
     data = Path(args.data)
     results = {}
+    fingerprint = generator_fingerprint(args.zeekgraph)
     for rows in sizes:
         results[rows] = []
-        for fmt, path in ensure_data(args.zeekgraph, rows, data):
+        for fmt, path in ensure_data(args.zeekgraph, rows, data, fingerprint):
             outdir = data / "out" / str(rows)
             outdir.mkdir(parents=True, exist_ok=True)
             table = []
@@ -237,7 +256,7 @@ def main():
                         ref_csv = out_csv
                         check = "reference"
                         if fmt != "plain":  # also: zeekgraph on .gz == zeekgraph on plain
-                            plain_ref = str(outdir / f"zeekgraph-plain.csv")
+                            plain_ref = str(outdir / "zeekgraph-plain.csv")
                             c = compare.compare(plain_ref, out_csv)
                             r["examples"] = c["examples"]
                             check = "reference" if c["ok"] else f"WRONG vs plain ({c['mismatches']} rows)"
@@ -247,7 +266,7 @@ def main():
                         c = compare.compare(ref_csv, out_csv)
                         r["examples"] = c["examples"]
                         check = "ok" if c["ok"] else f"WRONG ({c['mismatches']} of {c['ref_rows']} rows)"
-                    log(f"  median {r['median']:.3f}s  {check}")
+                    log(f"  median {r['median']:.3f}s (runs {' '.join(f'{w:.3f}' for w in r['walls'])})  {check}")
                 else:
                     log(f"  FAILED: {r['failed']}: {r['stderr'][-500:]}")
                 table.append((name, r, check))
