@@ -8,49 +8,51 @@
 namespace zeekgraph::agg {
 namespace {
 
-struct key_part {
-  std::string_view text;
-  double num = 0;
-};
-
 }  // namespace
 
-table::summary_table finalize(partial_aggregate& total) {
+table::summary_table finalize(partial_aggregate& total, unsigned threads) {
+  total.flush();
   const aggregate_plan& plan = total.plan();
   const size_t groups = total.sizes().size();
   const size_t nkeys = plan.key_columns.size();
+  auto numeric_key = [&](size_t i) {
+    return plan.columns[static_cast<size_t>(plan.key_columns[i])].mode == value_mode::numeric;
+  };
+  auto as_double = [](std::string_view b) {
+    double d;
+    std::memcpy(&d, b.data(), 8);
+    return d;
+  };
 
-  // Decode the keys: per key column, a length-prefixed string or a double.
-  std::vector<key_part> keys(groups * nkeys);
+  // Rank each key column's dictionary once (strings bytewise, numbers by
+  // value, as pandas sorts); groups then sort by tuples of small integers.
+  std::vector<std::vector<uint32_t>> rank(nkeys);
+  for (size_t i = 0; i < nkeys; ++i) {
+    const group_table& d = total.dictionary(i);
+    std::vector<uint32_t> ids(d.size());
+    std::iota(ids.begin(), ids.end(), 0u);
+    if (numeric_key(i))
+      std::sort(ids.begin(), ids.end(),
+                [&](uint32_t a, uint32_t b) { return as_double(d.key(a)) < as_double(d.key(b)); });
+    else
+      std::sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) { return d.key(a) < d.key(b); });
+    rank[i].resize(d.size());
+    for (uint32_t r = 0; r < ids.size(); ++r) rank[i][ids[r]] = r;
+  }
+  std::vector<uint32_t> key_rank(groups * nkeys);
   for (uint32_t g = 0; g < groups; ++g) {
     std::string_view k = total.groups().key(g);
-    size_t pos = 0;
     for (size_t i = 0; i < nkeys; ++i) {
-      key_part& kp = keys[g * nkeys + i];
-      if (plan.columns[static_cast<size_t>(plan.key_columns[i])].mode == value_mode::numeric) {
-        std::memcpy(&kp.num, k.data() + pos, 8);
-        pos += 8;
-      } else {
-        uint32_t len;
-        std::memcpy(&len, k.data() + pos, 4);
-        kp.text = k.substr(pos + 4, len);
-        pos += 4 + len;
-      }
+      uint32_t id;
+      std::memcpy(&id, k.data() + 4 * i, 4);
+      key_rank[g * nkeys + i] = rank[i][id];
     }
   }
   std::vector<uint32_t> order(groups);
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    for (size_t i = 0; i < nkeys; ++i) {
-      const key_part& x = keys[a * nkeys + i];
-      const key_part& y = keys[b * nkeys + i];
-      if (plan.columns[static_cast<size_t>(plan.key_columns[i])].mode == value_mode::numeric) {
-        if (x.num != y.num) return x.num < y.num;
-      } else if (int c = x.text.compare(y.text); c != 0) {
-        return c < 0;
-      }
-    }
-    return false;
+    return std::lexicographical_compare(key_rank.begin() + a * nkeys, key_rank.begin() + (a + 1) * nkeys,
+                                        key_rank.begin() + b * nkeys, key_rank.begin() + (b + 1) * nkeys);
   });
 
   table::summary_table t;
@@ -66,13 +68,13 @@ table::summary_table finalize(partial_aggregate& total) {
       bool as_int = total.facts(pc).reads_as_int();
       col.type = as_int ? table::column_type::int64 : table::column_type::float64;
       for (uint32_t g : order) {
-        double v = keys[g * nkeys + i].num;
+        double v = as_double(total.key_value(g, i));
         if (as_int) col.ints.push_back(static_cast<int64_t>(v));
         else col.floats.push_back(v);
       }
     } else {
       col.type = table::column_type::string;
-      for (uint32_t g : order) col.strings.emplace_back(keys[g * nkeys + i].text);
+      for (uint32_t g : order) col.strings.emplace_back(total.key_value(g, i));
     }
     t.columns.push_back(std::move(col));
   }
@@ -102,12 +104,12 @@ table::summary_table finalize(partial_aggregate& total) {
           break;
         case agg_fn::count:
           if (numeric)
-            ints([&](uint32_t g) { return total.numeric(pc)[g].n; });
+            ints([&](uint32_t g) { return total.numeric(pc, g).n; });
           else
-            ints([&](uint32_t g) { return total.text(pc)[g].n; });
+            ints([&](uint32_t g) { return total.text(pc, g).n; });
           break;
         case agg_fn::nunique:
-          if (distinct.empty()) distinct = total.distinct(pc).count(groups);
+          if (distinct.empty()) distinct = total.distinct(pc).count(groups, threads);
           ints([&](uint32_t g) { return distinct[g]; });
           break;
         case agg_fn::min:
@@ -116,7 +118,7 @@ table::summary_table finalize(partial_aggregate& total) {
           if (!numeric) {
             col.type = table::column_type::string;
             for (uint32_t g : order) {
-              const text_acc& acc = total.text(pc)[g];
+              const text_acc& acc = total.text(pc, g);
               col.strings.push_back(acc.n ? (is_min ? acc.min : acc.max) : std::string());
               col.string_null.push_back(acc.n == 0);
             }
@@ -125,12 +127,12 @@ table::summary_table finalize(partial_aggregate& total) {
               col.string_null.clear();
           } else if (as_int) {
             ints([&](uint32_t g) {
-              const numeric_acc& acc = total.numeric(pc)[g];
+              const numeric_acc& acc = total.numeric(pc, g);
               return is_min ? acc.imin : acc.imax;
             });
           } else {
             floats([&](uint32_t g) {
-              const numeric_acc& acc = total.numeric(pc)[g];
+              const numeric_acc& acc = total.numeric(pc, g);
               return acc.n ? (is_min ? acc.dmin : acc.dmax) : NaN;
             });
           }
@@ -138,13 +140,13 @@ table::summary_table finalize(partial_aggregate& total) {
         }
         case agg_fn::sum:
           if (as_int)
-            ints([&](uint32_t g) { return total.numeric(pc)[g].isum; });
+            ints([&](uint32_t g) { return total.numeric(pc, g).isum; });
           else
-            floats([&](uint32_t g) { return total.numeric(pc)[g].fsum.sum; });
+            floats([&](uint32_t g) { return total.numeric(pc, g).fsum.sum; });
           break;
         case agg_fn::mean:
           floats([&](uint32_t g) {
-            const numeric_acc& acc = total.numeric(pc)[g];
+            const numeric_acc& acc = total.numeric(pc, g);
             return acc.n ? acc.fsum.sum / static_cast<double>(acc.n) : NaN;
           });
           break;
@@ -161,7 +163,7 @@ table::summary_table finalize(partial_aggregate& total) {
       std::string s;
       for (size_t i = 0; i < nkeys; ++i) {
         if (i) s += '_';
-        s += keys[g * nkeys + i].text;
+        s += total.key_value(g, i);
       }
       col.strings.push_back(std::move(s));
     }

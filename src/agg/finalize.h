@@ -9,6 +9,6 @@
 namespace zeekgraph::agg {
 
 // Consumes the distinct-value pairs held in `total`.
-table::summary_table finalize(partial_aggregate& total);
+table::summary_table finalize(partial_aggregate& total, unsigned threads = 1);
 
 }  // namespace zeekgraph::agg

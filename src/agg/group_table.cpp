@@ -12,6 +12,13 @@ inline uint64_t mix(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
+inline void load16(std::string_view key, uint64_t& w0, uint64_t& w1) {
+  char b[16] = {};
+  std::memcpy(b, key.data(), key.size() < 16 ? key.size() : 16);
+  std::memcpy(&w0, b, 8);
+  std::memcpy(&w1, b + 8, 8);
+}
+
 }  // namespace
 
 uint64_t group_table::hash(std::string_view key) {
@@ -35,37 +42,41 @@ uint64_t group_table::hash(std::string_view key) {
   return mix(h, K0);
 }
 
-group_table::group_table() : slots_(1024, slot{0, EMPTY}), mask_(1023) {}
-
-uint32_t group_table::find_or_add(std::string_view key) { return find_or_add(key, hash(key)); }
+group_table::group_table() : slots_(1024, slot{0, EMPTY, 0, 0, 0}), mask_(1023) {}
 
 uint32_t group_table::find_or_add(std::string_view key, uint64_t h) {
+  const uint32_t len = static_cast<uint32_t>(key.size());
+  uint64_t w0 = 0, w1 = 0;
+  const bool small = len <= 16;
+  if (small) load16(key, w0, w1);
   size_t i = h & mask_;
   while (true) {
-    slot& s = slots_[i];
-    if (s.gid == EMPTY) break;
-    if (s.hash == h && lengths_[s.gid] == key.size() &&
-        std::memcmp(arena_.data() + offsets_[s.gid], key.data(), key.size()) == 0)
-      return s.gid;
+    const slot& s = slots_[i];
+    if (s.id == EMPTY) break;
+    if (s.hash == h && s.len == len) {
+      if (small ? (s.w0 == w0 && s.w1 == w1)
+                : std::memcmp(arena_.data() + offsets_[s.id], key.data(), len) == 0)
+        return s.id;
+    }
     i = (i + 1) & mask_;
   }
-  uint32_t gid = static_cast<uint32_t>(offsets_.size());
+  uint32_t id = static_cast<uint32_t>(offsets_.size());
   offsets_.push_back(arena_.size());
-  lengths_.push_back(static_cast<uint32_t>(key.size()));
+  lengths_.push_back(len);
   arena_.insert(arena_.end(), key.begin(), key.end());
-  slots_[i] = {h, gid};
+  slots_[i] = {h, id, len, w0, w1};
   if (offsets_.size() * 2 > slots_.size()) grow();
-  return gid;
+  return id;
 }
 
 void group_table::grow() {
-  std::vector<slot> old(slots_.size() * 2, slot{0, EMPTY});
+  std::vector<slot> old(slots_.size() * 2, slot{0, EMPTY, 0, 0, 0});
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (const slot& s : old) {
-    if (s.gid == EMPTY) continue;
+    if (s.id == EMPTY) continue;
     size_t i = s.hash & mask_;
-    while (slots_[i].gid != EMPTY) i = (i + 1) & mask_;
+    while (slots_[i].id != EMPTY) i = (i + 1) & mask_;
     slots_[i] = s;
   }
 }

@@ -1,5 +1,7 @@
-// Maps a group's encoded key bytes to a dense group id, 0, 1, 2, ...
-// Open addressing with linear probing; keys live in one arena.
+// Maps key bytes to a dense id, 0, 1, 2, ... Open addressing with linear
+// probing. Keys of up to 16 bytes (an IPv4 address, a conn_state, a tuple
+// of dictionary ids) live in the slot itself, so a lookup touches one
+// cache line and never calls memcmp; longer keys compare against the arena.
 #pragma once
 
 #include <cstdint>
@@ -13,12 +15,14 @@ class group_table {
   group_table();
 
   // Returns the id of `key`, adding it when new.
-  uint32_t find_or_add(std::string_view key);
+  uint32_t find_or_add(std::string_view key) { return find_or_add(key, hash(key)); }
   uint32_t find_or_add(std::string_view key, uint64_t hash);
 
   size_t size() const { return offsets_.size(); }
-  std::string_view key(uint32_t gid) const {
-    return {arena_.data() + offsets_[gid], lengths_[gid]};
+  // Starts loading the slot `hash` probes first.
+  void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+  std::string_view key(uint32_t id) const {
+    return {arena_.data() + offsets_[id], lengths_[id]};
   }
   size_t memory_bytes() const;
 
@@ -29,7 +33,9 @@ class group_table {
 
   struct slot {
     uint64_t hash;
-    uint32_t gid;  // UINT32_MAX = empty
+    uint32_t id;   // EMPTY when free
+    uint32_t len;
+    uint64_t w0, w1;  // the key when len <= 16, zero padded
   };
   std::vector<slot> slots_;
   size_t mask_;

@@ -6,18 +6,35 @@
 namespace zeekgraph::agg {
 
 partial_aggregate::partial_aggregate(const aggregate_plan& plan)
-    : plan_(plan), cols_(plan.columns.size()), facts_(plan.columns.size()),
-      row_(plan.columns.size()) {}
+    : plan_(plan), dicts_(plan.key_columns.size()), num_slot_(plan.columns.size(), -1),
+      cols_(plan.columns.size()), facts_(plan.columns.size()), row_(plan.columns.size()) {
+  for (size_t c = 0; c < plan.columns.size(); ++c) {
+    const column_plan& cp = plan.columns[c];
+    if (cp.mode == value_mode::numeric && (cp.need_minmax || cp.need_sum || cp.need_count))
+      num_slot_[c] = static_cast<int>(num_stride_++);
+  }
+  keep_text_.resize(plan.columns.size());
+  for (size_t c = 0; c < plan.columns.size(); ++c) {
+    const column_plan& cp = plan.columns[c];
+    keep_text_[c] = cp.mode == value_mode::text && (cp.need_minmax || cp.need_nunique);
+  }
+  batch_values_.resize(BATCH * plan.columns.size());
+  batch_hash_.resize(BATCH);
+  batch_gid_.resize(BATCH);
+}
+
+std::string_view partial_aggregate::key_value(uint32_t gid, size_t k) const {
+  uint32_t id;
+  std::memcpy(&id, groups_.key(gid).data() + 4 * k, 4);
+  return dicts_[k].key(id);
+}
 
 void partial_aggregate::add_group() {
   size_.push_back(0);
+  num_.resize(num_.size() + num_stride_);
   for (size_t c = 0; c < cols_.size(); ++c) {
     const column_plan& cp = plan_.columns[c];
-    if (cp.mode == value_mode::numeric) {
-      if (cp.need_minmax || cp.need_sum || cp.need_count) cols_[c].num.emplace_back();
-    } else if (cp.need_minmax || cp.need_count) {
-      cols_[c].txt.emplace_back();
-    }
+    if (cp.mode == value_mode::text && (cp.need_minmax || cp.need_count)) cols_[c].txt.emplace_back();
   }
 }
 
@@ -78,37 +95,83 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     }
   }
 
-  // 2. The group key; a null key drops the row, as groupby(dropna=True) does.
+  // 2. The group key: each key value becomes a small dictionary id, and the
+  //    tuple of ids finds the group. A null key drops the row, as
+  //    groupby(dropna=True) does.
   key_.clear();
-  for (int kc : plan_.key_columns) {
-    const row_value& v = row_[static_cast<size_t>(kc)];
+  for (size_t k = 0; k < plan_.key_columns.size(); ++k) {
+    const row_value& v = row_[static_cast<size_t>(plan_.key_columns[k])];
     if (v.null) return {zeek::row_outcome::null_key, -1};
-    if (plan_.columns[static_cast<size_t>(kc)].mode == value_mode::numeric) {
+    uint32_t id;
+    if (plan_.columns[static_cast<size_t>(plan_.key_columns[k])].mode == value_mode::numeric) {
       double d = v.num.d == 0 ? 0.0 : v.num.d;
       char b[8];
       std::memcpy(b, &d, 8);
-      key_.append(b, 8);
+      id = dicts_[k].find_or_add(std::string_view(b, 8));
     } else {
-      uint32_t len = static_cast<uint32_t>(v.text.size());
-      char b[4];
-      std::memcpy(b, &len, 4);
-      key_.append(b, 4);
-      key_.append(v.text);
+      id = dicts_[k].find_or_add(v.text);
+    }
+    char b[4];
+    std::memcpy(b, &id, 4);
+    key_.append(b, 4);
+  }
+  // 3. Buffer the row; flush() finds its group and updates the states.
+  const size_t ncols = columns.size();
+  row_value* slot = &batch_values_[batched_ * ncols];
+  for (size_t c = 0; c < ncols; ++c) {
+    slot[c] = row_[c];
+    if (keep_text_[c] && !row_[c].null) {
+      slot[c].text_at = static_cast<uint32_t>(batch_text_.size());
+      batch_text_.append(row_[c].text);
     }
   }
-  uint32_t gid = groups_.find_or_add(key_);
-  if (gid == size_.size()) add_group();
-  ++size_[gid];
+  batch_keys_.append(key_);
+  if (++batched_ == BATCH) flush();
+  return {zeek::row_outcome::used, -1};
+}
 
-  // 3. Update the states.
+void partial_aggregate::flush() {
+  if (batched_ == 0) return;
+  const size_t ncols = plan_.columns.size();
+  const size_t width = batch_keys_.size() / batched_;
+  // Stage 1: hash every key and start loading its slot.
+  for (size_t r = 0; r < batched_; ++r) {
+    batch_hash_[r] = group_table::hash(std::string_view(batch_keys_.data() + r * width, width));
+    groups_.prefetch(batch_hash_[r]);
+  }
+  // Stage 2: find the groups and start loading their states.
+  for (size_t r = 0; r < batched_; ++r) {
+    uint32_t gid = groups_.find_or_add(std::string_view(batch_keys_.data() + r * width, width), batch_hash_[r]);
+    if (gid == size_.size()) add_group();
+    batch_gid_[r] = gid;
+    __builtin_prefetch(&size_[gid], 1);
+    const char* block = reinterpret_cast<const char*>(num_.data() + gid * num_stride_);
+    for (size_t off = 0; off < num_stride_ * sizeof(numeric_acc); off += 64) __builtin_prefetch(block + off, 1);
+  }
+  // Stage 3: update.
+  for (size_t r = 0; r < batched_; ++r) {
+    row_value* values = &batch_values_[r * ncols];
+    for (size_t c = 0; c < ncols; ++c)
+      if (keep_text_[c] && !values[c].null)
+        values[c].text = std::string_view(batch_text_.data() + values[c].text_at, values[c].text.size());
+    ++size_[batch_gid_[r]];
+    update_group(batch_gid_[r], values);
+  }
+  batched_ = 0;
+  batch_keys_.clear();
+  batch_text_.clear();
+}
+
+void partial_aggregate::update_group(uint32_t gid, row_value* row) {
+  const auto& columns = plan_.columns;
   for (size_t c = 0; c < columns.size(); ++c) {
     const column_plan& cp = columns[c];
-    const row_value& v = row_[c];
+    const row_value& v = row[c];
     if (v.null) continue;
     column_state& st = cols_[c];
     if (cp.mode == value_mode::numeric) {
-      if (!st.num.empty()) {
-        numeric_acc& a = st.num[gid];
+      if (num_slot_[c] >= 0) {
+        numeric_acc& a = num_[gid * num_stride_ + static_cast<size_t>(num_slot_[c])];
         const number& n = v.num;
         if (a.n == 0) {
           a.dmin = a.dmax = n.d;
@@ -143,25 +206,43 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
       if (cp.need_nunique) st.uniq.add_text(gid, v.text);
     }
   }
-  return {zeek::row_outcome::used, -1};
 }
 
-void partial_aggregate::merge_from(const partial_aggregate& other) {
+void partial_aggregate::merge_from(partial_aggregate& other) {
+  flush();
+  other.flush();
+
+  // Map the other's dictionary ids to ours, then its groups to ours.
+  std::vector<std::vector<uint32_t>> id_map(dicts_.size());
+  for (size_t k = 0; k < dicts_.size(); ++k) {
+    const group_table& od = other.dicts_[k];
+    id_map[k].resize(od.size());
+    for (uint32_t i = 0; i < od.size(); ++i) id_map[k][i] = dicts_[k].find_or_add(od.key(i));
+  }
   std::vector<uint32_t> map(other.size_.size());
+  std::string key;
   for (uint32_t g = 0; g < other.size_.size(); ++g) {
-    uint32_t gid = groups_.find_or_add(other.groups_.key(g));
+    std::string_view ok = other.groups_.key(g);
+    key.assign(ok);
+    for (size_t k = 0; k < dicts_.size(); ++k) {
+      uint32_t id;
+      std::memcpy(&id, ok.data() + 4 * k, 4);
+      id = id_map[k][id];
+      std::memcpy(key.data() + 4 * k, &id, 4);
+    }
+    uint32_t gid = groups_.find_or_add(key);
     if (gid == size_.size()) add_group();
     map[g] = gid;
     size_[gid] += other.size_[g];
   }
   for (size_t c = 0; c < cols_.size(); ++c) {
     facts_[c].merge(other.facts_[c]);
-    const column_state& src = other.cols_[c];
+    column_state& src = other.cols_[c];
     column_state& dst = cols_[c];
-    for (uint32_t g = 0; g < src.num.size(); ++g) {
-      const numeric_acc& s = src.num[g];
+    for (uint32_t g = 0; num_slot_[c] >= 0 && g < other.size_.size(); ++g) {
+      const numeric_acc& s = other.numeric(c, g);
       if (s.n == 0) continue;
-      numeric_acc& d = dst.num[map[g]];
+      numeric_acc& d = num_[map[g] * num_stride_ + static_cast<size_t>(num_slot_[c])];
       if (d.n == 0) {
         d = s;  // exact copy keeps a single slice's Kahan state bit for bit
         continue;
@@ -187,14 +268,14 @@ void partial_aggregate::merge_from(const partial_aggregate& other) {
       }
       d.n += s.n;
     }
-    dst.uniq.merge_from(src.uniq, map);
+    dst.uniq.merge_from(std::move(src.uniq), map);
   }
 }
 
 size_t partial_aggregate::memory_bytes() const {
-  size_t b = groups_.memory_bytes() + size_.capacity() * 8;
+  size_t b = groups_.memory_bytes() + size_.capacity() * 8 + num_.capacity() * sizeof(numeric_acc);
   for (const auto& c : cols_)
-    b += c.num.capacity() * sizeof(numeric_acc) + c.txt.capacity() * sizeof(text_acc) +
+    b += c.txt.capacity() * sizeof(text_acc) +
          c.uniq.memory_bytes();
   return b;
 }

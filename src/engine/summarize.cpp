@@ -269,9 +269,14 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   }
 
   total = std::move(per_thread[0]);
-  for (unsigned t = 1; t < threads; ++t) total->merge_from(*per_thread[t]);
-  for (auto& it : items)
+  for (unsigned t = 1; t < threads; ++t) {
+    total->merge_from(*per_thread[t]);
+    per_thread[t].reset();
+  }
+  for (auto& it : items) {
     if (it.own && !redo[it.file]) total->merge_from(*it.own);
+    it.own.reset();  // free each slice as soon as it is folded in
+  }
   out.stopped = stop_.load();
   return ok_status();
 }
@@ -331,7 +336,8 @@ result<summarize_result> summarize(const summarize_options& opts) {
       out.retyped.insert(out.retyped.end(), as_numeric.begin(), as_numeric.end());
       continue;
     }
-    attempt.table = agg::finalize(*total);
+    unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+    attempt.table = agg::finalize(*total, threads);
     attempt.passes = pass;
     attempt.retyped = out.retyped;
     return attempt;

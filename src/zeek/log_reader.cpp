@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "zeek/field_splitter.h"
 #include "zeek/header_line.h"
 #include "zeek/unescape.h"
 
@@ -46,6 +47,7 @@ log_reader::log_reader(const std::vector<std::string>& columns, row_sink& sink,
                        file_report& report, const reader_options& opts)
     : columns_(columns), sink_(sink), report_(report), opts_(opts) {
   cells_.resize(columns_.size());
+  fields_.resize(columns_.size());
   scratch_.resize(columns_.size());
 }
 
@@ -65,6 +67,9 @@ void log_reader::bind() {
     int c = find_column(columns_, fields[f].name);
     if (c >= 0 && bound_[c] < 0) bound_[c] = static_cast<int>(f);
   }
+  want_.assign(fields.size(), -1);
+  for (size_t c = 0; c < columns_.size(); ++c)
+    if (bound_[c] >= 0) want_[static_cast<size_t>(bound_[c])] = static_cast<int>(c);
   missing_.clear();
   missing_reported_ = false;
   report_.format = to_string(state_.format.format);
@@ -130,7 +135,7 @@ void log_reader::on_line(std::string_view line, bool has_newline) {
            "raise --max-line-bytes if such lines are real");
     return;
   }
-  if (std::memchr(line.data(), '\0', line.size())) {
+  if (state_.format.format == input_format::json && std::memchr(line.data(), '\0', line.size())) {
     reject(problem_kind::nul_byte, line, "", "line holds NUL bytes",
            "torn or interleaved writes; the rest of the file is read");
     return;
@@ -186,23 +191,22 @@ void log_reader::on_tsv_row(std::string_view line) {
     bind();
   }
   const log_format& fmt = state_.format;
-  fields_.clear();
-  size_t start = 0;
-  while (true) {
-    const void* hit = std::memchr(line.data() + start, fmt.separator, line.size() - start);
-    if (!hit) {
-      fields_.push_back(line.substr(start));
-      break;
-    }
-    size_t pos = static_cast<size_t>(static_cast<const char*>(hit) - line.data());
-    fields_.push_back(line.substr(start, pos - start));
-    start = pos + 1;
+  // Only the requested fields are kept; the others are just counted.
+  split_flags flags;
+  const size_t nwant = want_.size();
+  size_t nfields = split_fields(line, fmt.separator, flags, [&](size_t i, size_t b, size_t e) {
+    if (i < nwant && want_[i] >= 0) fields_[static_cast<size_t>(want_[i])] = line.substr(b, e - b);
+  });
+  if (flags.nul) {
+    reject(problem_kind::nul_byte, line, "", "line holds NUL bytes",
+           "torn or interleaved writes; the rest of the file is read");
+    return;
   }
   bool headerless = fmt.format == input_format::tsv_headerless;
-  if (fields_.size() != fmt.fields.size()) {
+  if (nfields != fmt.fields.size()) {
     reject(problem_kind::field_count, line, "",
            "expected " + std::to_string(fmt.fields.size()) + " fields, found " +
-               std::to_string(fields_.size()),
+               std::to_string(nfields),
            headerless ? "headerless input is read as the seed's 20-column conn layout; "
                         "keep the Zeek header lines or write JSON"
                       : "the line does not match the '#fields' header above it");
@@ -214,16 +218,17 @@ void log_reader::on_tsv_row(std::string_view line) {
            "choose other columns with --by/--agg");
     return;
   }
+  const std::string_view unset = fmt.unset_field, empty = fmt.empty_field;
   for (size_t c = 0; c < columns_.size(); ++c) {
-    std::string_view f = fields_[static_cast<size_t>(bound_[c])];
+    std::string_view f = fields_[c];
     cell& out = cells_[c];
     if (headerless) {
       out = is_pandas_na(f) ? cell{{}, cell_kind::null} : cell{f, cell_kind::text};
-    } else if (f == fmt.unset_field) {
+    } else if (f == unset) {
       out = {{}, cell_kind::null};
-    } else if (f == fmt.empty_field) {
+    } else if (f == empty) {
       out = {{}, cell_kind::text};
-    } else if (f.find('\\') != std::string_view::npos) {
+    } else if (flags.backslash && f.find('\\') != std::string_view::npos) {
       unescape(f, scratch_[c]);
       out = {scratch_[c], cell_kind::text};
     } else {

@@ -88,9 +88,10 @@ class log_reader {
   std::vector<field> last_fields_;  // the schema the last '#fields' declared
   bool has_last_fields_ = false;
   std::vector<int> bound_;        // field index per requested column, -1 = absent
+  std::vector<int> want_;         // requested column per field index, -1 = not needed
   std::string missing_;           // first requested column the schema lacks
   bool missing_reported_ = false;
-  std::vector<std::string_view> fields_;
+  std::vector<std::string_view> fields_;  // per requested column
   std::vector<cell> cells_;
   std::vector<std::string> scratch_;
 

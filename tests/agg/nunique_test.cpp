@@ -45,7 +45,7 @@ TEST(nunique, compaction_and_merge_keep_counts_exact) {
   nunique_store x, y;
   for (uint32_t i = 0; i < 3'000'000; ++i) x.add_number(i % 7, number{static_cast<double>(i % 1000), static_cast<int64_t>(i % 1000), true});
   for (uint32_t i = 0; i < 1000; ++i) y.add_text(0, "v" + std::to_string(i % 10));
-  x.merge_from(y, {6});
+  x.merge_from(std::move(y), {6});
   auto c = x.count(7);
   // 7 and 1000 are coprime, so every group sees all 1000 values.
   EXPECT_EQ(c[0], 1000u);
