@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -29,6 +31,8 @@ struct work_item {
   // Filled by the worker.
   zeek::file_report report;
   std::unique_ptr<agg::partial_aggregate> own;  // chunks keep their own state
+  bool pipelined = false;                       // a big stream parsed on all threads
+  std::vector<std::unique_ptr<agg::partial_aggregate>> parts;  // its per-thread states
   uint64_t lines = 0;                           // lines the reader saw
 };
 
@@ -64,6 +68,7 @@ class runner {
   void read_mapped(io::input_source& src, std::string_view data, uint64_t begin, uint64_t end,
                    zeek::log_reader& reader);
   void read_stream(io::input_source& src, zeek::log_reader& reader, work_item& item);
+  void run_pipelined(work_item& item, unsigned consumers);
   void add_progress(uint64_t n) {
     if (opts_.progress) opts_.progress->fetch_add(n, std::memory_order_relaxed);
   }
@@ -125,6 +130,148 @@ void runner::read_stream(io::input_source& src, zeek::log_reader& reader, work_i
       skipping = true;
     }
   }
+}
+
+// A big gzip stream: this thread decompresses and cuts line-aligned blocks,
+// `consumers` threads parse them, each into its own state. Block problems
+// carry block-relative line numbers, fixed up in block order afterwards.
+void runner::run_pipelined(work_item& item, unsigned consumers) {
+  io::input_source& src = *sources_[item.file];
+  item.report.path = src.path();
+  item.report.gzip = true;
+
+  struct block {
+    std::string data;
+    size_t index;
+    uint64_t offset;
+    bool last;
+  };
+  std::mutex mu;
+  std::condition_variable cv_items, cv_space;
+  std::deque<block> queue;
+  bool closed = false;
+  const size_t capacity = consumers + 2;
+  std::vector<zeek::file_report> reports;
+  std::vector<uint64_t> lines;
+  zeek::reader_state start;
+  zeek::file_report header;
+
+  auto consume = [&](agg::partial_aggregate& sink) {
+    while (true) {
+      block b;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv_items.wait(lock, [&] { return !queue.empty() || closed; });
+        if (queue.empty()) return;
+        b = std::move(queue.front());
+        queue.pop_front();
+      }
+      cv_space.notify_one();
+      zeek::file_report rep;
+      rep.path = src.path();
+      zeek::log_reader reader(plan_.inputs, sink, rep, opts_.reader);
+      zeek::reader_state st = start;
+      st.line = 0;
+      st.offset = b.offset;
+      reader.start(st);
+      if (!stop_.load(std::memory_order_relaxed)) {
+        reader.feed(b.data, b.last);
+        if (b.last) reader.finish();
+      }
+      if (reader.stopped()) stop_ = true;
+      std::lock_guard<std::mutex> lock(mu);
+      if (reports.size() <= b.index) {
+        reports.resize(b.index + 1);
+        lines.resize(b.index + 1);
+      }
+      reports[b.index] = std::move(rep);
+      lines[b.index] = reader.state().line;
+    }
+  };
+  auto push = [&](block b) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv_space.wait(lock, [&] { return queue.size() < capacity; });
+    queue.push_back(std::move(b));
+    cv_items.notify_one();
+  };
+
+  for (unsigned t = 0; t < consumers; ++t) item.parts.push_back(std::make_unique<agg::partial_aggregate>(plan_));
+  std::vector<std::thread> pool;
+
+  std::string buf;
+  size_t have = 0, index = 0;
+  uint64_t offset = 0, consumed_seen = 0;
+  bool eof = false, header_done = false;
+  null_sink none;
+  zeek::log_reader hr(plan_.inputs, none, header, opts_.reader);
+  hr.start({});
+  while (!eof && !stop_.load(std::memory_order_relaxed)) {
+    if (buf.size() < have + STREAM_READ) buf.resize(have + STREAM_READ);
+    size_t n = src.read(buf.data() + have, STREAM_READ);
+    add_progress(src.consumed() - consumed_seen);
+    consumed_seen = src.consumed();
+    if (n == 0) eof = true;
+    have += n;
+    size_t pos = 0;
+    if (!header_done) {
+      // Read the header lines here, so every block starts with the schema.
+      while (pos < have && buf[pos] == '#') {
+        const void* nl = std::memchr(buf.data() + pos, '\n', have - pos);
+        if (!nl) break;
+        size_t next = static_cast<size_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+        hr.feed(std::string_view(buf.data() + pos, next - pos), false);
+        pos = next;
+      }
+      if (pos < have && buf[pos] == '#' && !eof) {
+        std::memmove(buf.data(), buf.data() + pos, have - pos);
+        have -= pos;
+        offset += pos;
+        continue;  // a header line continues in the next read
+      }
+      header_done = true;
+      start = hr.state();
+      offset += pos;
+      std::memmove(buf.data(), buf.data() + pos, have - pos);
+      have -= pos;
+      for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume, std::ref(*item.parts[t]));
+    }
+    if (have < BLOCK && !eof) continue;
+    size_t cut = have;
+    if (!eof) {
+      const char* b = buf.data();
+      size_t i = have;
+      while (i > 0 && b[i - 1] != '\n') --i;
+      if (i > 0) cut = i;
+      else if (have < (size_t{64} << 20)) continue;  // a very long line: keep reading
+    }
+    push({std::string(buf.data(), cut), index++, offset, eof && cut == have});
+    offset += cut;
+    std::memmove(buf.data(), buf.data() + cut, have - cut);
+    have -= cut;
+  }
+  if (!header_done) {  // the stream ended inside the header, or was empty
+    start = hr.state();
+    for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume, std::ref(*item.parts[t]));
+  }
+  if (index == 0 || have > 0) push({std::string(buf.data(), have), index++, offset, true});
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    closed = true;
+  }
+  cv_items.notify_all();
+  for (auto& th : pool) th.join();
+
+  item.report.header_lines = header.header_lines;
+  item.report.bytes = header.bytes;
+  item.report.format = header.format;
+  uint64_t base = start.line;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    for (auto& p : reports[i].problems)
+      if (p.line) p.line += base;
+    base += lines[i];
+    if (item.report.format.empty()) item.report.format = reports[i].format;
+    item.report.append(reports[i]);
+  }
   for (const auto& issue : src.issues()) item.report.add_problem(stream_problem(issue));
   if (opts_.reader.strict && !src.issues().empty()) stop_ = true;
 }
@@ -140,6 +287,8 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
   else
     read_stream(src, reader, item);
   if (item.last_chunk) reader.finish();
+  for (const auto& issue : src.issues()) item.report.add_problem(stream_problem(issue));
+  if (opts_.reader.strict && !src.issues().empty()) stop_ = true;
   item.lines = reader.state().line;
   if (reader.stopped()) stop_ = true;
 }
@@ -207,6 +356,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     } else {
       work_item it;
       it.file = f;
+      it.pipelined = threads > 1 && s.gzip() && s.rereadable() && s.size_on_disk() >= opts_.chunk_bytes / 8;
       items.push_back(std::move(it));
     }
   }
@@ -221,7 +371,10 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
       size_t i = next.fetch_add(1);
       if (i >= items.size()) break;
       work_item& it = items[i];
-      run_item(it, it.own ? *it.own : *per_thread[t]);
+      if (it.pipelined)
+        run_pipelined(it, threads);
+      else
+        run_item(it, it.own ? *it.own : *per_thread[t]);
     }
   };
   if (threads == 1) {
@@ -235,14 +388,14 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   // A chunked file whose schema changes mid-way is read again in one piece.
   std::vector<bool> redo(paths_.size(), false);
   for (auto& it : items)
-    if (it.chunk && it.report.schema_changes) redo[it.file] = true;
+    if ((it.chunk || it.pipelined) && it.report.schema_changes) redo[it.file] = true;
 
   out.files.assign(paths_.size(), {});
   for (size_t f = 0; f < paths_.size(); ++f) out.files[f].path = paths_[f];
   std::vector<uint64_t> line_base(paths_.size(), 0);
   for (auto [first, lines] : chunk_headers_) line_base[items[first].file] = lines;
   for (auto& it : items) {
-    if (redo[it.file] && it.chunk) continue;
+    if (redo[it.file] && (it.chunk || it.pipelined)) continue;
     zeek::file_report part = std::move(it.report);
     if (it.chunk) {
       for (auto& p : part.problems)
@@ -276,6 +429,10 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   for (auto& it : items) {
     if (it.own && !redo[it.file]) total->merge_from(*it.own);
     it.own.reset();  // free each slice as soon as it is folded in
+    for (auto& p : it.parts) {
+      if (!redo[it.file]) total->merge_from(*p);
+      p.reset();
+    }
   }
   out.stopped = stop_.load();
   return ok_status();

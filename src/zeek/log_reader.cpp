@@ -219,14 +219,19 @@ void log_reader::on_tsv_row(std::string_view line) {
     return;
   }
   const std::string_view unset = fmt.unset_field, empty = fmt.empty_field;
+  // Most fields differ from the markers in length or first byte; test those
+  // before a full comparison.
+  auto is = [](std::string_view f, std::string_view marker) {
+    return f.size() == marker.size() && (f.empty() || (f[0] == marker[0] && f == marker));
+  };
   for (size_t c = 0; c < columns_.size(); ++c) {
     std::string_view f = fields_[c];
     cell& out = cells_[c];
     if (headerless) {
       out = is_pandas_na(f) ? cell{{}, cell_kind::null} : cell{f, cell_kind::text};
-    } else if (f == unset) {
+    } else if (is(f, unset)) {
       out = {{}, cell_kind::null};
-    } else if (f == empty) {
+    } else if (is(f, empty)) {
       out = {{}, cell_kind::text};
     } else if (flags.backslash && f.find('\\') != std::string_view::npos) {
       unescape(f, scratch_[c]);

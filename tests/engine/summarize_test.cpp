@@ -97,3 +97,47 @@ TEST(summarize, text_column_guessed_numeric_is_reread_as_text) {
 }
 
 }  // namespace zeekgraph::engine
+
+namespace zeekgraph::engine {
+
+// A gzip stream decompressed on one thread and parsed on others must
+// account for lines, problems and a cut-short stream exactly as one
+// thread does.
+TEST(summarize, pipelined_gzip_agrees_with_one_thread) {
+  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_gzip";
+  fs::create_directories(dir);
+  std::string data = write_generated(dir / "plain.log", 200000, true);
+  size_t pos = 0;
+  for (int i = 0; i < 150000; ++i) pos = data.find('\n', pos) + 1;
+  data.insert(pos, "broken line\n");
+  std::ofstream(dir / "conn.log", std::ios::binary) << data;
+  ASSERT_EQ(std::system(("gzip -c " + (dir / "conn.log").string() + " > " + (dir / "conn.log.gz").string()).c_str()), 0);
+  auto half = std::to_string(fs::file_size(dir / "conn.log.gz") / 2);
+  ASSERT_EQ(std::system(("head -c " + half + " " + (dir / "conn.log.gz").string() + " > " + (dir / "cut.log.gz").string()).c_str()), 0);
+  for (const char* name : {"conn.log.gz", "cut.log.gz"}) {
+    summarize_options one;
+    one.inputs = {(dir / name).string()};
+    one.threads = 1;
+    summarize_options many = one;
+    many.threads = 3;
+    many.chunk_bytes = 1 << 16;  // pipeline even this small file
+    auto a = summarize(one), b = summarize(many);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->table.rows(), b->table.rows()) << name;
+    const auto& x = a->files[0];
+    const auto& y = b->files[0];
+    EXPECT_EQ(x.lines_read, y.lines_read) << name;
+    EXPECT_EQ(x.rows_used, y.rows_used) << name;
+    EXPECT_EQ(x.rows_rejected, y.rows_rejected) << name;
+    EXPECT_EQ(x.header_lines, y.header_lines) << name;
+    ASSERT_EQ(x.problems.size(), y.problems.size()) << name;
+    EXPECT_FALSE(x.problems.empty()) << name;
+    for (size_t i = 0; i < x.problems.size(); ++i) {
+      EXPECT_EQ(x.problems[i].kind, y.problems[i].kind) << name;
+      EXPECT_EQ(x.problems[i].line, y.problems[i].line) << name;
+      EXPECT_EQ(x.problems[i].byte_offset, y.problems[i].byte_offset) << name;
+    }
+  }
+}
+
+}  // namespace zeekgraph::engine
