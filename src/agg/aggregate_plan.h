@@ -28,6 +28,9 @@ struct aggregate_plan {
   std::vector<std::string> inputs;   // what the reader binds, in cell order
   std::vector<column_plan> columns;  // inputs first (same order), then derived
   std::vector<int> key_columns;      // plan column per key
+  // Distinct-value pairs a column keeps in memory per slice before it
+  // spills them to a temporary file.
+  size_t nunique_memory = size_t{32} << 20;
 
   int find(const std::string& name) const;
 

@@ -1,18 +1,68 @@
 #include "agg/nunique.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <thread>
 
 namespace zeekgraph::agg {
+
+// An unlinked temporary file, read and written with pread/pwrite so that
+// counting threads can read it at once.
+class spill_file {
+ public:
+  spill_file() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string path = std::string(dir && *dir ? dir : "/tmp") + "/zeekgraph-nunique-XXXXXX";
+    fd_ = ::mkstemp(path.data());
+    if (fd_ < 0) throw std::runtime_error("cannot create a spill file in " + path);
+    ::unlink(path.c_str());
+  }
+  ~spill_file() { ::close(fd_); }
+  spill_file(const spill_file&) = delete;
+  spill_file& operator=(const spill_file&) = delete;
+
+  uint64_t append(const void* data, size_t bytes) {
+    uint64_t at = size_;
+    const char* p = static_cast<const char*>(data);
+    while (bytes) {
+      ssize_t n = ::pwrite(fd_, p, bytes, static_cast<off_t>(size_));
+      if (n <= 0) throw std::runtime_error("writing a spill file failed (disk full?)");
+      p += n;
+      bytes -= static_cast<size_t>(n);
+      size_ += static_cast<uint64_t>(n);
+    }
+    return at;
+  }
+  void read(uint64_t offset, void* data, size_t bytes) const {
+    char* p = static_cast<char*>(data);
+    while (bytes) {
+      ssize_t n = ::pread(fd_, p, bytes, static_cast<off_t>(offset));
+      if (n <= 0) throw std::runtime_error("reading a spill file failed");
+      p += n;
+      bytes -= static_cast<size_t>(n);
+      offset += static_cast<uint64_t>(n);
+    }
+  }
+  uint64_t size() const { return size_; }
+
+ private:
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
 namespace {
 
 // Tags in the top bits of a wide entry's `hi` keep its encodings apart.
 constexpr uint64_t TAG_RAW = 0, TAG_NUMBER = 1ull << 62, TAG_BIGINT = 2ull << 62,
                    TAG_ALNUM = 3ull << 62;
-constexpr uint32_t MID_MAX_GID = 1u << 20;
 constexpr size_t RECENT = size_t{1} << 14;
+using wide_entry = nunique_store::wide_entry;
 
 struct alnum_table {
   signed char code[256];
@@ -25,16 +75,16 @@ struct alnum_table {
 };
 const alnum_table ALNUM;
 
-// 6 bits a character (1..62), left aligned in `width` characters, 0 = none.
-bool pack_alnum(std::string_view s, size_t width, unsigned __int128& v) {
-  if (s.size() > width) return false;
+// 6 bits a character (1..62), left aligned in 21 characters, 0 = none.
+bool pack_alnum(std::string_view s, unsigned __int128& v) {
+  if (s.size() > 21) return false;
   v = 0;
   for (unsigned char c : s) {
     int code = ALNUM.code[c];
     if (code < 0) return false;
     v = (v << 6) | static_cast<unsigned>(code);
   }
-  v <<= 6 * (width - s.size());
+  v <<= 6 * (21 - s.size());
   return true;
 }
 
@@ -43,49 +93,47 @@ inline uint64_t mix(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
-constexpr uint64_t MID_VALUE_MASK = (uint64_t{1} << 44) - 1;
-
-// Hashes of the value alone pick the partition; hashes of the whole pair
-// place it in the counting set.
+// A hash of the value alone picks the partition; a hash of the whole pair
+// places it in the counting set.
 inline uint64_t value_hash(uint64_t e) { return mix(e & 0xffffffffu, 0xe7037ed1a0b428dbull); }
-inline uint64_t value_hash(const nunique_store::mid_entry& e) { return mix(e.lo, (e.hi & MID_VALUE_MASK) ^ 0xe7037ed1a0b428dbull); }
-inline uint64_t value_hash(const nunique_store::wide_entry& e) { return mix(e.lo, e.hi ^ 0xe7037ed1a0b428dbull); }
+inline uint64_t value_hash(const wide_entry& e) { return mix(e.lo, e.hi ^ 0xe7037ed1a0b428dbull); }
 inline uint64_t pair_hash(uint64_t e) { return mix(e, 0x94d049bb133111ebull); }
-inline uint64_t pair_hash(const nunique_store::mid_entry& e) { return mix(e.lo ^ 0x94d049bb133111ebull, e.hi); }
-inline uint64_t pair_hash(const nunique_store::wide_entry& e) { return mix(e.lo ^ e.gid, e.hi ^ 0x94d049bb133111ebull); }
+inline uint64_t pair_hash(const wide_entry& e) { return mix(e.lo ^ e.gid, e.hi ^ 0x94d049bb133111ebull); }
 inline uint32_t gid_of(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
-inline uint32_t gid_of(const nunique_store::mid_entry& e) { return static_cast<uint32_t>(e.hi >> 44); }
-inline uint32_t gid_of(const nunique_store::wide_entry& e) { return e.gid; }
+inline uint32_t gid_of(const wide_entry& e) { return e.gid; }
+inline void set_gid(uint64_t& v, uint32_t g) { v = uint64_t{g} << 32 | (v & 0xffffffffu); }
+inline void set_gid(wide_entry& e, uint32_t g) { e.gid = g; }
 inline bool same(uint64_t a, uint64_t b) { return a == b; }
-inline bool same(const nunique_store::mid_entry& a, const nunique_store::mid_entry& b) {
-  return a.hi == b.hi && a.lo == b.lo;
-}
-inline bool same(const nunique_store::wide_entry& a, const nunique_store::wide_entry& b) {
+inline bool same(const wide_entry& a, const wide_entry& b) {
   return a.gid == b.gid && a.hi == b.hi && a.lo == b.lo;
 }
-
 template <typename E>
 size_t part_of(const E& e) {
-  return value_hash(e) >> (64 - 10);
+  return value_hash(e) >> (64 - nunique_store::PART_BITS);
 }
 
-// Adds, per group, the number of distinct pairs in each partition to
-// `counts`, deduping each partition in an open-addressing set.
 template <typename E>
-void count_distinct(std::vector<std::vector<E>>& parts, std::vector<uint64_t>& counts, unsigned threads) {
-  size_t total = 0;
-  for (const auto& p : parts) total += p.size();
-  if (total == 0) return;
+void count_layout(std::vector<std::vector<E>>& mem, std::vector<std::vector<nunique_store::run>>& runs,
+                  std::vector<uint64_t>& counts, unsigned threads) {
   threads = std::max(1u, threads);
   std::vector<std::vector<uint64_t>> local(threads);
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
     std::vector<uint64_t>& c = local[t];
     c.assign(counts.size(), 0);
-    std::vector<E> set;
+    std::vector<E> v, set;
     std::vector<unsigned char> used;
-    for (size_t p; (p = next.fetch_add(1)) < parts.size();) {
-      std::vector<E>& v = parts[p];
+    for (size_t p; (p = next.fetch_add(1)) < mem.size();) {
+      v.swap(mem[p]);
+      std::vector<E>().swap(mem[p]);
+      for (const auto& r : runs[p]) {
+        size_t at = v.size();
+        v.resize(at + r.count);
+        r.file->read(r.offset, v.data() + at, r.count * sizeof(E));
+        if (r.gid_map)
+          for (size_t i = at; i < v.size(); ++i) set_gid(v[i], (*r.gid_map)[gid_of(v[i])]);
+      }
+      std::vector<nunique_store::run>().swap(runs[p]);
       if (v.empty()) continue;
       size_t cap = 16;
       while (cap < v.size() * 2) cap <<= 1;
@@ -101,7 +149,7 @@ void count_distinct(std::vector<std::vector<E>>& parts, std::vector<uint64_t>& c
           ++c[gid_of(e)];
         }
       }
-      std::vector<E>().swap(v);
+      v.clear();
     }
   };
   if (threads == 1) {
@@ -117,36 +165,67 @@ void count_distinct(std::vector<std::vector<E>>& parts, std::vector<uint64_t>& c
 
 }  // namespace
 
-nunique_store::nunique_store() : small_(PARTS), mid_(PARTS), wide_(PARTS), recent_(RECENT, UINT64_MAX) {}
+nunique_store::nunique_store(size_t memory_budget) : budget_(memory_budget) {}
 
-void nunique_store::add_mid(uint32_t gid, unsigned __int128 v) {
-  mid_entry e{static_cast<uint64_t>(v), static_cast<uint64_t>(v >> 64) | uint64_t{gid} << 44};
-  mid_[part_of(e)].push_back(e);
+// Partitions are made on first use: most columns of a query never count
+// distinct values.
+void nunique_store::init() {
+  if (!recent_.empty()) return;
+  recent_.assign(RECENT, UINT64_MAX);
+  small_.mem.resize(PARTS);
+  small_.runs.resize(PARTS);
+  wide_.mem.resize(PARTS);
+  wide_.runs.resize(PARTS);
+}
+nunique_store::~nunique_store() = default;
+nunique_store::nunique_store(nunique_store&&) noexcept = default;
+nunique_store& nunique_store::operator=(nunique_store&&) noexcept = default;
+
+void nunique_store::maybe_spill() {
+  if (bytes_ > budget_) spill();
 }
 
-void nunique_store::add_wide(const wide_entry& e) { wide_[part_of(e)].push_back(e); }
+void nunique_store::spill() {
+  if (!file_) file_ = std::make_shared<spill_file>();
+  auto write = [&](auto& l) {
+    using E = typename std::remove_reference_t<decltype(l.mem[0])>::value_type;
+    for (size_t p = 0; p < PARTS; ++p) {
+      auto& v = l.mem[p];
+      if (v.empty()) continue;
+      uint64_t at = file_->append(v.data(), v.size() * sizeof(E));
+      l.runs[p].push_back({file_, at, v.size(), nullptr});
+      std::vector<E>().swap(v);
+    }
+  };
+  write(small_);
+  write(wide_);
+  bytes_ = 0;
+}
 
 void nunique_store::add_text(uint32_t gid, std::string_view s) {
+  init();
   unsigned __int128 v;
-  if (gid < MID_MAX_GID && pack_alnum(s, 18, v)) {
-    add_mid(gid, v);
-    return;
-  }
-  if (pack_alnum(s, 21, v)) {
-    add_wide({static_cast<uint64_t>(v), static_cast<uint64_t>(v >> 64) | TAG_ALNUM, gid});
+  wide_entry e;
+  if (pack_alnum(s, v)) {
+    e = {static_cast<uint64_t>(v), static_cast<uint64_t>(v >> 64) | TAG_ALNUM, gid};
   } else if (s.size() <= 15) {
     unsigned char b[15] = {};
     std::memcpy(b, s.data(), s.size());
     uint64_t h = 0, lo;
     std::memcpy(&h, b, 7);
     std::memcpy(&lo, b + 7, 8);
-    add_wide({lo, TAG_RAW | static_cast<uint64_t>(s.size()) << 56 | h, gid});
+    e = {lo, TAG_RAW | static_cast<uint64_t>(s.size()) << 56 | h, gid};
   } else {
     long_.emplace_back(gid, std::string(s));
+    return;
   }
+  wide_.mem[part_of(e)].push_back(e);
+  bytes_ += sizeof(wide_entry);
+  maybe_spill();
 }
 
 void nunique_store::add_number(uint32_t gid, const number& n) {
+  init();
   // Equal as float64 is equal to pandas, except int64 beyond 2^53, which
   // pandas compares exactly.
   if (n.d >= 0 && n.d < 4294967296.0 && n.d == static_cast<double>(static_cast<uint32_t>(n.d)) &&
@@ -155,78 +234,81 @@ void nunique_store::add_number(uint32_t gid, const number& n) {
     uint64_t& seen = recent_[(key * 0x9e3779b97f4a7c15ull) >> 50];
     if (seen == key) return;  // an exact repeat: counting it again changes nothing
     seen = key;
-    small_[part_of(key)].push_back(key);
+    small_.mem[part_of(key)].push_back(key);
+    bytes_ += 8;
+    maybe_spill();
     return;
   }
+  wide_entry e;
   if (n.is_int && (n.i > (1ll << 53) || n.i < -(1ll << 53))) {
-    add_wide({static_cast<uint64_t>(n.i), TAG_BIGINT, gid});
+    e = {static_cast<uint64_t>(n.i), TAG_BIGINT, gid};
   } else {
     double d = n.d == 0 ? 0.0 : n.d;
     uint64_t bits;
     std::memcpy(&bits, &d, 8);
-    add_wide({bits, TAG_NUMBER, gid});
+    e = {bits, TAG_NUMBER, gid};
   }
+  wide_.mem[part_of(e)].push_back(e);
+  bytes_ += sizeof(wide_entry);
+  maybe_spill();
 }
 
 void nunique_store::merge_from(nunique_store&& o, const std::vector<uint32_t>& gid_map) {
-  auto append = [](auto& dst, auto& src, auto remap) {
-    for (auto& e : src) remap(e);
-    if (dst.empty()) {
-      dst.swap(src);
-    } else {
-      dst.insert(dst.end(), src.begin(), src.end());
-    }
-    std::remove_reference_t<decltype(src)>().swap(src);
-  };
-  for (size_t p = 0; p < PARTS; ++p) {
-    append(small_[p], o.small_[p], [&](uint64_t& e) { e = uint64_t{gid_map[e >> 32]} << 32 | (e & 0xffffffffu); });
-    append(wide_[p], o.wide_[p], [&](wide_entry& e) { e.gid = gid_map[e.gid]; });
-    for (auto& e : o.mid_[p]) {
-      uint32_t g = gid_map[gid_of(e)];
-      if (g < MID_MAX_GID) {
-        e.hi = (e.hi & MID_VALUE_MASK) | uint64_t{g} << 44;
-        mid_[p].push_back(e);
-      } else {
-        // The new group id no longer fits: re-encode the 18 characters as 21.
-        unsigned __int128 v = (static_cast<unsigned __int128>(e.hi & MID_VALUE_MASK) << 64 | e.lo) << 18;
-        add_wide({static_cast<uint64_t>(v), static_cast<uint64_t>(v >> 64) | TAG_ALNUM, g});
-      }
-    }
-    std::vector<mid_entry>().swap(o.mid_[p]);
+  if (o.recent_.empty()) {  // never used
+    for (auto& e : o.long_) long_.emplace_back(gid_map[e.first], std::move(e.second));
+    return;
   }
+  init();
+  auto shared_map = std::make_shared<const std::vector<uint32_t>>(gid_map);
+  auto take = [&](auto& dst, auto& src) {
+    for (size_t p = 0; p < PARTS; ++p) {
+      for (auto& e : src.mem[p]) set_gid(e, gid_map[gid_of(e)]);
+      bytes_ += src.mem[p].size() * sizeof(src.mem[p][0]);
+      if (dst.mem[p].empty())
+        dst.mem[p].swap(src.mem[p]);
+      else
+        dst.mem[p].insert(dst.mem[p].end(), src.mem[p].begin(), src.mem[p].end());
+      std::remove_reference_t<decltype(src.mem[p])>().swap(src.mem[p]);
+      for (auto& r : src.runs[p]) {
+        if (r.gid_map) {  // compose: old ids -> other's ids -> ours
+          auto m = std::make_shared<std::vector<uint32_t>>(*r.gid_map);
+          for (auto& g : *m) g = gid_map[g];
+          r.gid_map = std::move(m);
+        } else {
+          r.gid_map = shared_map;
+        }
+        dst.runs[p].push_back(std::move(r));
+      }
+      src.runs[p].clear();
+    }
+  };
+  take(small_, o.small_);
+  take(wide_, o.wide_);
   for (auto& e : o.long_) long_.emplace_back(gid_map[e.first], std::move(e.second));
   decltype(long_)().swap(o.long_);
+  maybe_spill();
 }
 
 std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
   std::vector<uint64_t> out(groups, 0);
-  // One layout per (group, value): a short alphanumeric value that went
-  // wide (its group id was large in a slice) returns to mid where it fits.
-  for (auto& part : wide_) {
-    for (auto& e : part) {
-      if ((e.hi & (3ull << 62)) != TAG_ALNUM || e.gid >= MID_MAX_GID || (e.lo & ((1u << 18) - 1))) continue;
-      unsigned __int128 v = (static_cast<unsigned __int128>(e.hi & ~(3ull << 62)) << 64 | e.lo) >> 18;
-      add_mid(e.gid, v);
-      e.gid = UINT32_MAX;
-    }
-    part.erase(std::remove_if(part.begin(), part.end(), [](const wide_entry& e) { return e.gid == UINT32_MAX; }),
-               part.end());
-  }
-  count_distinct(small_, out, threads);
-  count_distinct(mid_, out, threads);
-  count_distinct(wide_, out, threads);
+  init();
+  count_layout(small_.mem, small_.runs, out, threads);
+  count_layout(wide_.mem, wide_.runs, out, threads);
   std::sort(long_.begin(), long_.end());
   long_.erase(std::unique(long_.begin(), long_.end()), long_.end());
   for (const auto& [gid, s] : long_) ++out[gid];
   decltype(long_)().swap(long_);
+  bytes_ = 0;
   return out;
 }
 
 size_t nunique_store::memory_bytes() const {
   size_t b = long_.capacity() * sizeof(long_[0]) + recent_.capacity() * 8;
-  for (size_t p = 0; p < PARTS; ++p)
-    b += small_[p].capacity() * 8 + mid_[p].capacity() * sizeof(mid_entry) + wide_[p].capacity() * sizeof(wide_entry);
+  for (size_t p = 0; p < small_.mem.size(); ++p)
+    b += small_.mem[p].capacity() * 8 + wide_.mem[p].capacity() * sizeof(wide_entry);
   return b;
 }
+
+uint64_t nunique_store::spilled_bytes() const { return file_ ? file_->size() : 0; }
 
 }  // namespace zeekgraph::agg

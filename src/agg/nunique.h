@@ -1,21 +1,21 @@
-// Exact distinct counting per group. Each (group, value) pair is stored
-// packed, in the narrowest of four lossless layouts chosen by the value
-// alone, so equal values always meet in the same layout:
-//   8 bytes  whole numbers in [0, 2^32) (ports) with the group id;
-//   16 bytes [0-9A-Za-z] strings of up to 18 characters (Zeek uids), for
-//            group ids below 2^20;
-//   24 bytes anything else that packs into 128 bits;
-//   a string otherwise.
-// Pairs are appended to one of 1,024 partitions chosen by a hash of the
-// value alone (so equal values meet, whatever their group ids become after
-// a merge). Counting then dedupes one partition at a time in a hash set
-// that fits in L2, on several threads. An earlier version sorted all pairs
-// after an in-place hash partition; its random swaps cost a cache miss per
-// pair and made nunique the largest cost of the seed query. Memory is the
-// pairs themselves: 8 + 16 bytes a row for the seed's two nunique columns.
+// Exact distinct counting per group, in bounded memory.
+//
+// Each (group, value) pair is stored packed and lossless: 8 bytes for whole
+// numbers in [0, 2^32) (ports) with their group id; 20 bytes for anything
+// else that fits 128 bits (numbers, [0-9A-Za-z] strings of up to 21
+// characters such as Zeek uids, other strings up to 15 bytes); a string
+// otherwise. The layout depends on the value alone, so equal values meet.
+//
+// Pairs go to one of 1,024 partitions by a hash of the value. When a
+// store's pairs pass its memory budget, every partition is appended to an
+// unlinked temporary file and the memory freed, so memory stays flat
+// however long the input (the file lives in the page cache, not in our
+// resident set). Counting reads one partition at a time, in memory and
+// from the file, and dedupes it in a hash set that fits in L2.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,38 +24,63 @@
 
 namespace zeekgraph::agg {
 
+class spill_file;
+
 class nunique_store {
  public:
-  nunique_store();
+  explicit nunique_store(size_t memory_budget = size_t{64} << 20);
+  ~nunique_store();
+  nunique_store(nunique_store&&) noexcept;
+  nunique_store& operator=(nunique_store&&) noexcept;
+
   void add_text(uint32_t gid, std::string_view s);
   void add_number(uint32_t gid, const number& n);
 
-  // Moves the pairs of `other` here, its group ids mapped through `gid_map`.
+  // Takes the pairs of `other`, its group ids mapped through `gid_map`.
   void merge_from(nunique_store&& other, const std::vector<uint32_t>& gid_map);
 
   // Distinct values per group, for groups 0..groups-1. Consumes the pairs.
   std::vector<uint64_t> count(size_t groups, unsigned threads = 1);
 
   size_t memory_bytes() const;
+  uint64_t spilled_bytes() const;
 
-  struct mid_entry {
-    uint64_t lo, hi;  // hi: group id in the top 20 bits, value bits 64..107 below
-  };
+#pragma pack(push, 4)
   struct wide_entry {
     uint64_t lo, hi;
     uint32_t gid;
   };
+#pragma pack(pop)
 
- private:
   static constexpr int PART_BITS = 10;
   static constexpr size_t PARTS = size_t{1} << PART_BITS;
-  std::vector<std::vector<uint64_t>> small_;  // gid << 32 | value
-  std::vector<std::vector<mid_entry>> mid_;
-  std::vector<std::vector<wide_entry>> wide_;
+
+  // Pairs of one layout written to a spill file: where, how many, and the
+  // group id map to apply when they are read back (null = none).
+  struct run {
+    std::shared_ptr<spill_file> file;
+    uint64_t offset = 0;
+    uint64_t count = 0;
+    std::shared_ptr<const std::vector<uint32_t>> gid_map;
+  };
+
+ private:
+  template <typename E>
+  struct layout {
+    std::vector<std::vector<E>> mem;
+    std::vector<std::vector<run>> runs;
+  };
+  void init();
+  void maybe_spill();
+  void spill();
+
+  size_t budget_;
+  size_t bytes_ = 0;  // bytes of pairs held in memory
+  layout<uint64_t> small_;   // gid << 32 | value
+  layout<wide_entry> wide_;
   std::vector<std::pair<uint32_t, std::string>> long_;
-  void add_mid(uint32_t gid, unsigned __int128 v18);
-  void add_wide(const wide_entry& e);
-  std::vector<uint64_t> recent_;  // direct-mapped cache of small_ pairs just added
+  std::vector<uint64_t> recent_;  // direct-mapped cache of small pairs just added
+  std::shared_ptr<spill_file> file_;
 };
 
 }  // namespace zeekgraph::agg

@@ -13,6 +13,7 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
     if (cp.mode == value_mode::numeric && (cp.need_minmax || cp.need_sum || cp.need_count))
       num_slot_[c] = static_cast<int>(num_stride_++);
   }
+  for (auto& c : cols_) c.uniq = nunique_store(plan.nunique_memory);
   keep_text_.resize(plan.columns.size());
   for (size_t c = 0; c < plan.columns.size(); ++c) {
     const column_plan& cp = plan.columns[c];

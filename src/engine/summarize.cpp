@@ -7,6 +7,7 @@
 #include <memory>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -30,7 +31,6 @@ struct work_item {
   bool last_chunk = true;
   // Filled by the worker.
   zeek::file_report report;
-  std::unique_ptr<agg::partial_aggregate> own;  // chunks keep their own state
   bool pipelined = false;                       // a big stream parsed on all threads
   std::vector<std::unique_ptr<agg::partial_aggregate>> parts;  // its per-thread states
   uint64_t lines = 0;                           // lines the reader saw
@@ -336,7 +336,6 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
         it.start.line = 0;
         it.start.offset = pos;
         it.last_chunk = end == m->size();
-        it.own = std::make_unique<agg::partial_aggregate>(plan_);
         items.push_back(std::move(it));
         pos = end;
       }
@@ -365,6 +364,15 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   // row in input order, exactly as pandas does. Chunks keep their own.
   std::vector<std::unique_ptr<agg::partial_aggregate>> per_thread(threads);
   for (auto& p : per_thread) p = std::make_unique<agg::partial_aggregate>(plan_);
+  // Chunks of a file share one state per thread (not one per chunk: each
+  // state holds every group), kept apart from other files' so the file can
+  // be read again alone if its schema changes mid-way.
+  std::vector<std::map<size_t, std::unique_ptr<agg::partial_aggregate>>> chunk_states(threads);
+  auto chunk_state = [&](unsigned t, size_t file) -> agg::partial_aggregate& {
+    auto& slot = chunk_states[t][file];
+    if (!slot) slot = std::make_unique<agg::partial_aggregate>(plan_);
+    return *slot;
+  };
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
     while (!stop_.load(std::memory_order_relaxed)) {
@@ -374,7 +382,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
       if (it.pipelined)
         run_pipelined(it, threads);
       else
-        run_item(it, it.own ? *it.own : *per_thread[t]);
+        run_item(it, it.chunk ? chunk_state(t, it.file) : *per_thread[t]);
     }
   };
   if (threads == 1) {
@@ -424,11 +432,14 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   total = std::move(per_thread[0]);
   for (unsigned t = 1; t < threads; ++t) {
     total->merge_from(*per_thread[t]);
-    per_thread[t].reset();
+    per_thread[t].reset();  // free each state as soon as it is folded in
   }
+  for (auto& states : chunk_states)
+    for (auto& [file, state] : states) {
+      if (!redo[file]) total->merge_from(*state);
+      state.reset();
+    }
   for (auto& it : items) {
-    if (it.own && !redo[it.file]) total->merge_from(*it.own);
-    it.own.reset();  // free each slice as soon as it is folded in
     for (auto& p : it.parts) {
       if (!redo[it.file]) total->merge_from(*p);
       p.reset();

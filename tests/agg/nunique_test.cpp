@@ -19,6 +19,22 @@ TEST(nunique, counts_distinct_text_per_group) {
   EXPECT_EQ(c[1], 4u);
 }
 
+TEST(nunique, merged_spills_remap_group_ids_through_every_merge) {
+  nunique_store a(256), b(256), c(256);
+  for (uint32_t i = 0; i < 1000; ++i) {
+    a.add_text(0, "uid" + std::to_string(i));
+    b.add_text(1, "uid" + std::to_string(i % 10));
+    b.add_text(0, "other" + std::to_string(i % 5));
+    c.add_number(0, number{static_cast<double>(i % 3), static_cast<int64_t>(i % 3), true});
+  }
+  b.merge_from(std::move(c), {1});  // c's group 0 is b's group 1
+  a.merge_from(std::move(b), {2, 0});  // b's groups 0, 1 are a's 2, 0
+  auto n = a.count(3);
+  EXPECT_EQ(n[0], 1000u + 3u);  // b's "uid0".."uid9" are among a's 1,000
+  EXPECT_EQ(n[1], 0u);
+  EXPECT_EQ(n[2], 5u);
+}
+
 TEST(nunique, encodings_do_not_collide) {
   // "0" as alphanumeric and "0" with a trailing NUL as raw must differ,
   // and a short string must not equal its prefix.
@@ -41,12 +57,13 @@ TEST(nunique, numbers_compare_by_value) {
   EXPECT_EQ(s.count(1)[0], 2u);
 }
 
-TEST(nunique, compaction_and_merge_keep_counts_exact) {
-  nunique_store x, y;
+TEST(nunique, spilling_and_merge_keep_counts_exact) {
+  nunique_store x(1 << 16), y(1 << 10);  // tiny budgets: most pairs go to disk
   for (uint32_t i = 0; i < 3'000'000; ++i) x.add_number(i % 7, number{static_cast<double>(i % 1000), static_cast<int64_t>(i % 1000), true});
   for (uint32_t i = 0; i < 1000; ++i) y.add_text(0, "v" + std::to_string(i % 10));
   x.merge_from(std::move(y), {6});
-  auto c = x.count(7);
+  EXPECT_GT(x.spilled_bytes(), 0u);
+  auto c = x.count(7, 3);
   // 7 and 1000 are coprime, so every group sees all 1000 values.
   EXPECT_EQ(c[0], 1000u);
   EXPECT_EQ(c[6], 1000u + 10u);
