@@ -98,8 +98,45 @@ bool parse_number(std::string_view t, number& out, float_parser parser) {
     ++b;
     if (b == e || *b == '-' || *b == '+') return false;
   }
+  const bool negative = *b == '-';
+  const char* p = b + (negative ? 1 : 0);
+  // Fast path for the shapes Zeek writes ("80", "1331901000.123456"): up to
+  // 17 digits gathered in an integer. While that integer stays below 2^53,
+  // pandas' float64 gathering is exact too, so both parsers give
+  // (double)digits / 10^decimals, one correctly rounded division.
+  {
+    const char* q = p;
+    uint64_t acc = 0;
+    int nd = 0;
+    while (q < e && nd <= 18 && is_digit(*q)) {
+      acc = acc * 10 + static_cast<uint64_t>(*q - '0');
+      ++nd;
+      ++q;
+    }
+    if (q == e && nd > 0 && nd <= 18) {
+      out.i = negative ? -static_cast<int64_t>(acc) : static_cast<int64_t>(acc);
+      out.d = static_cast<double>(out.i);
+      out.is_int = true;
+      return true;
+    }
+    if (q < e && *q == '.' && nd <= 17) {
+      ++q;
+      int decimals = 0;
+      while (q < e && nd < 17 && is_digit(*q)) {
+        acc = acc * 10 + static_cast<uint64_t>(*q - '0');
+        ++nd;
+        ++decimals;
+        ++q;
+      }
+      if (q == e && nd > 0 && acc < (uint64_t{1} << 53)) {
+        double d = static_cast<double>(acc) / powers_of_ten()[decimals];
+        out.d = negative ? -d : d;
+        out.is_int = false;
+        return true;
+      }
+    }
+  }
   // Integer text: [-]digits.
-  const char* p = b + (*b == '-' ? 1 : 0);
   bool digits_only = p < e;
   for (const char* q = p; q < e; ++q)
     if (*q < '0' || *q > '9') {
