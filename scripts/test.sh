@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
 # Every test: install what is needed, build with tests, run CTest (unit,
-# golden CLI and pandas-oracle tests). Tests that need ../shared skip with
-# a message when it is absent.
+# golden CLI and pandas-oracle tests), then build again with AddressSanitizer
+# and UBSan and run the unit and CLI tests under them. Tests that need
+# ../shared skip with a message when it is absent.
+# usage: scripts/test.sh [--no-sanitizers] [ctest args...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+sanitizers=1
+if [[ ${1:-} == --no-sanitizers ]]; then
+  sanitizers=0
+  shift
+fi
 bash "$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$root/build-test" -G Ninja -DCMAKE_BUILD_TYPE=Release -DZEEKGRAPH_BUILD_TESTS=ON >/dev/null
-cmake --build "$root/build-test"
-cd "$root/build-test"
-ctest --output-on-failure -j2 "$@"
+cd "$root"
+echo "== release build with tests"
+cmake --preset dev >/dev/null
+cmake --build build-test
+(cd build-test && ctest --output-on-failure -j2 "$@")
+if ((sanitizers)); then
+  echo "== ASan + UBSan build: unit and CLI tests"
+  cmake --preset asan >/dev/null
+  cmake --build build-asan
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j2 -L 'unit|cli' "$@")
+fi

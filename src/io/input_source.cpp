@@ -124,8 +124,8 @@ class stream_source final : public input_source {
       gzip_status st = decoder_->decode(
           reinterpret_cast<const unsigned char*>(in_.data() + in_pos_), in_.size() - in_pos_,
           in_eof_, reinterpret_cast<unsigned char*>(buf), cap, used, produced);
-      uint64_t at = fd_->consumed() - (in_.size() - in_pos_);
       in_pos_ += used;
+      uint64_t at = fd_->consumed() - (in_.size() - in_pos_);  // compressed bytes taken so far
       switch (st) {
         case gzip_status::ok: break;
         case gzip_status::end: done_ = true; break;

@@ -18,6 +18,7 @@ const char* to_string(problem_kind k) {
     case problem_kind::gzip_trailing: return "gzip-trailing-garbage";
     case problem_kind::gzip_corrupt: return "gzip-corrupt";
     case problem_kind::no_header: return "no-header";
+    case problem_kind::header_mismatch: return "header-mismatch";
   }
   return "?";
 }
@@ -29,6 +30,7 @@ bool rejects_line(problem_kind k) {
     case problem_kind::gzip_truncated:
     case problem_kind::gzip_trailing:
     case problem_kind::gzip_corrupt:
+    case problem_kind::header_mismatch:
       return false;
     default:
       return true;

@@ -57,9 +57,9 @@ header_effect apply_header_line(std::string_view line, log_format& fmt) {
     return header_effect::fields;
   } else if (starts_with(line, "#types")) {
     auto types = split_names(value_after("#types"), sep);
-    if (types.size() == fmt.fields.size())
-      for (size_t i = 0; i < types.size(); ++i) fmt.fields[i].zeek_type = types[i].name;
     fmt.saw_types = true;
+    if (types.size() != fmt.fields.size()) return header_effect::types_mismatch;
+    for (size_t i = 0; i < types.size(); ++i) fmt.fields[i].zeek_type = types[i].name;
     return header_effect::types;
   } else if (starts_with(line, "#open")) {
     return header_effect::open;

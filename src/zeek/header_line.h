@@ -14,6 +14,7 @@ enum class header_effect {
   new_header,  // '#separator': a new log starts here, markers reset
   fields,      // '#fields' or the pre-2.0 line: the schema changed
   types,       // '#types'
+  types_mismatch,  // '#types' with another count of entries than '#fields'
   open,        // '#open': the writer will end the log with '#close'
   close,       // '#close'
 };

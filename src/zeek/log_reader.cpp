@@ -1,5 +1,6 @@
 #include "zeek/log_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 
@@ -104,6 +105,9 @@ void log_reader::on_line(std::string_view line, bool has_newline) {
   line_start_offset_ = state_.offset;
   state_.offset += line.size() + (has_newline ? 1 : 0);
   ++state_.line;
+  // A UTF-8 byte order mark (added by editors, never by Zeek) is not data.
+  if (state_.offset == line.size() + (has_newline ? 1 : 0) && line.substr(0, 3) == "\xEF\xBB\xBF")
+    line.remove_prefix(3);
 
   if (!state_.format_known && !line.empty()) {
     if (line[0] == '{') {
@@ -176,6 +180,12 @@ void log_reader::on_header_line(std::string_view line) {
       break;
     case header_effect::close:
       state_.closed = true;
+      break;
+    case header_effect::types_mismatch:
+      note({problem_kind::header_mismatch, state_.line, line_start_offset_, "",
+            "'#types' lists " + std::to_string(std::count(line.begin(), line.end(), state_.format.separator)) +
+                " types for " + std::to_string(state_.format.fields.size()) + " '#fields' names",
+            "the types are ignored; values are typed by their text, as pandas types them", ""});
       break;
     case header_effect::types:
     case header_effect::none:
