@@ -1,0 +1,46 @@
+// Shared by the fuzz targets: runs bytes through the reader and the
+// aggregation of a query, as `summarize` does, and checks the accounting
+// invariant. A broken invariant aborts, which the fuzzer reports.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <sstream>
+#include <string_view>
+
+#include "agg/aggregate_plan.h"
+#include "agg/finalize.h"
+#include "agg/partial_aggregate.h"
+#include "table/table_writer.h"
+#include "zeek/log_reader.h"
+
+namespace zeekgraph::fuzz {
+
+// Reads `data` as one log stream in pieces of `piece` bytes (0 = whole).
+inline void read_and_summarize(std::string_view data, size_t piece) {
+  static const agg::aggregate_plan plan = agg::aggregate_plan::make(agg::query_spec::seed(), {}, {});
+  agg::partial_aggregate sink(plan);
+  zeek::file_report report;
+  zeek::reader_options opts;
+  opts.max_line_bytes = 4096;
+  zeek::log_reader reader(plan.inputs, sink, report, opts);
+  reader.start({});
+  std::string carry;
+  size_t pos = 0;
+  while (pos < data.size() || piece == 0) {
+    size_t n = piece ? std::min(piece, data.size() - pos) : data.size();
+    carry.append(data.substr(pos, n));
+    pos += n;
+    bool at_end = pos >= data.size();
+    size_t used = reader.feed(carry, at_end);
+    carry.erase(0, used);
+    if (at_end) break;
+  }
+  reader.finish();
+  if (report.lines_read != report.rows_used + report.rows_rejected + report.rows_null_key) std::abort();
+  auto table = agg::finalize(sink);
+  std::ostringstream out;
+  table::write_table(table, table::table_format::csv, out);
+}
+
+}  // namespace zeekgraph::fuzz
