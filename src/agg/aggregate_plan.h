@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "agg/memory_budget.h"
 #include "agg/query_spec.h"
 
 namespace zeekgraph::agg {
@@ -31,6 +32,8 @@ struct aggregate_plan {
   // Distinct-value pairs a column keeps in memory per slice before it
   // spills them to a temporary file.
   size_t nunique_memory = size_t{32} << 20;
+  // Charged for every group a partial state adds; may be null.
+  memory_budget* budget = nullptr;
 
   int find(const std::string& name) const;
 

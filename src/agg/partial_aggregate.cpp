@@ -14,6 +14,12 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
       num_slot_[c] = static_cast<int>(num_stride_++);
   }
   for (auto& c : cols_) c.uniq = nunique_store(plan.nunique_memory);
+  // Hash slots (2 per group at most half full), key bytes, counters and
+  // numeric states; text min/max strings are charged as their headers.
+  group_bytes_ = 2 * 32 + 4 * plan.key_columns.size() + 12 + 8 + num_stride_ * sizeof(numeric_acc);
+  for (size_t c = 0; c < plan.columns.size(); ++c)
+    if (plan.columns[c].mode == value_mode::text && (plan.columns[c].need_minmax || plan.columns[c].need_count))
+      group_bytes_ += sizeof(text_acc);
   keep_text_.resize(plan.columns.size());
   for (size_t c = 0; c < plan.columns.size(); ++c) {
     const column_plan& cp = plan.columns[c];
@@ -31,6 +37,7 @@ std::string_view partial_aggregate::key_value(uint32_t gid, size_t k) const {
 }
 
 void partial_aggregate::add_group() {
+  if (plan_.budget && (size_.size() & 1023) == 0) plan_.budget->charge(1024 * group_bytes_);
   size_.push_back(0);
   num_.resize(num_.size() + num_stride_);
   for (size_t c = 0; c < cols_.size(); ++c) {
@@ -112,6 +119,9 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     } else {
       id = dicts_[k].find_or_add(v.text);
     }
+    // A new dictionary entry costs its slots, bytes and offsets.
+    if (plan_.budget && id + 1 == dicts_[k].size() && (id & 1023) == 1023)
+      plan_.budget->charge(1024 * (2 * 32 + 12 + v.text.size()));
     char b[4];
     std::memcpy(b, &id, 4);
     key_.append(b, 4);

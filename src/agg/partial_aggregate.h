@@ -123,6 +123,7 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<numeric_acc> num_;
   std::vector<int> num_slot_;  // per plan column, -1 = no numeric state
   size_t num_stride_ = 0;
+  uint64_t group_bytes_ = 0;  // what one more group costs, for the budget
   std::vector<column_state> cols_;
   std::vector<column_facts> facts_;
   std::vector<row_value> row_;

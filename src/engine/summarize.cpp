@@ -1,6 +1,7 @@
 #include "engine/summarize.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -69,6 +70,10 @@ class runner {
                    zeek::log_reader& reader);
   void read_stream(io::input_source& src, zeek::log_reader& reader, work_item& item);
   void run_pipelined(work_item& item, unsigned consumers);
+  // --strict stopped, or the group states passed the memory budget.
+  bool stopped() const {
+    return stop_.load(std::memory_order_relaxed) || (plan_.budget && plan_.budget->exceeded());
+  }
   void add_progress(uint64_t n) {
     if (opts_.progress) opts_.progress->fetch_add(n, std::memory_order_relaxed);
   }
@@ -84,7 +89,7 @@ class runner {
 void runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
                          uint64_t end, zeek::log_reader& reader) {
   uint64_t pos = begin;
-  while (pos < end && !reader.stopped() && !stop_.load(std::memory_order_relaxed)) {
+  while (pos < end && !reader.stopped() && !stopped()) {
     uint64_t stop = std::min<uint64_t>(end, pos + BLOCK);
     if (stop < end) {
       const void* nl = std::memchr(data.data() + stop, '\n', end - stop);
@@ -103,7 +108,7 @@ void runner::read_stream(io::input_source& src, zeek::log_reader& reader, work_i
   bool eof = false, skipping = false;
   uint64_t consumed_seen = 0;
   const size_t limit = std::max(opts_.reader.max_line_bytes, BLOCK) + 1;
-  while (!eof && !reader.stopped() && !stop_.load(std::memory_order_relaxed)) {
+  while (!eof && !reader.stopped() && !stopped()) {
     if (buf.size() < have + STREAM_READ) buf.resize(have + STREAM_READ);
     size_t n = src.read(buf.data() + have, STREAM_READ);
     uint64_t c = src.consumed();
@@ -174,7 +179,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
       st.line = 0;
       st.offset = b.offset;
       reader.start(st);
-      if (!stop_.load(std::memory_order_relaxed)) {
+      if (!stopped()) {
         reader.feed(b.data, b.last);
         if (b.last) reader.finish();
       }
@@ -205,7 +210,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   null_sink none;
   zeek::log_reader hr(plan_.inputs, none, header, opts_.reader);
   hr.start({});
-  while (!eof && !stop_.load(std::memory_order_relaxed)) {
+  while (!eof && !stopped()) {
     if (buf.size() < have + STREAM_READ) buf.resize(have + STREAM_READ);
     size_t n = src.read(buf.data() + have, STREAM_READ);
     add_progress(src.consumed() - consumed_seen);
@@ -375,7 +380,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   };
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
-    while (!stop_.load(std::memory_order_relaxed)) {
+    while (!stopped()) {
       size_t i = next.fetch_add(1);
       if (i >= items.size()) break;
       work_item& it = items[i];
@@ -472,12 +477,24 @@ result<summarize_result> summarize(const summarize_options& opts) {
 
   std::vector<std::string> as_text, as_numeric;
   summarize_result out;
+  uint64_t limit = opts.memory_limit;
+  if (limit == 0) {
+    long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+    limit = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 4 * 3 : uint64_t{8} << 30;
+  }
   for (unsigned pass = 1;; ++pass) {
     auto plan = agg::aggregate_plan::make(opts.spec, as_text, as_numeric);
+    agg::memory_budget budget(limit);
+    plan.budget = &budget;
     std::unique_ptr<agg::partial_aggregate> total;
     summarize_result attempt;
     runner r(opts, plan, *paths);
     if (auto s = r.run(attempt, total); !s) return s.err();
+    if (budget.exceeded())
+      return error{error_kind::resource,
+                   "the group tables passed the memory limit of " + std::to_string(limit >> 20) +
+                       " MiB (" + std::to_string(total->sizes().size()) + "+ groups so far)",
+                   "group by fewer or coarser columns, or raise --memory-limit"};
     // pandas types each column by its data. When ours was typed otherwise
     // (a non-number in a column taken as numeric, or numbers only in one
     // taken as text) read again with the data's type.

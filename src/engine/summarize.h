@@ -23,6 +23,7 @@ struct summarize_options {
   zeek::reader_options reader;
   io::expand_options expand;
   uint64_t chunk_bytes = uint64_t{64} << 20;  // plain files above this split across threads
+  uint64_t memory_limit = 0;  // group states may use this much; 0: 3/4 of physical memory
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
 };
 
@@ -35,7 +36,8 @@ struct summarize_result {
 };
 
 // Errors: error_kind::io (inputs missing or unreadable), error_kind::usage
-// (a column typed by the data differs and the input cannot be read again).
+// (a column typed by the data differs and the input cannot be read again),
+// error_kind::resource (the group states would pass memory_limit).
 result<summarize_result> summarize(const summarize_options& opts);
 
 // The paths `inputs` expand to, and their total size on disk (for progress).

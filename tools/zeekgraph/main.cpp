@@ -8,6 +8,7 @@
 //   3  input error: a missing or unreadable input, a directory with no logs
 //   4  --strict, and the input had a problem
 //   5  output error: the output file could not be written
+//   6  resource limit: the group tables would pass --memory-limit
 #include <unistd.h>
 
 #include <atomic>
@@ -31,7 +32,7 @@ namespace zg = zeekgraph;
 
 namespace {
 
-enum exit_code : int { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_STRICT = 4, EXIT_OUTPUT = 5 };
+enum exit_code : int { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_STRICT = 4, EXIT_OUTPUT = 5, EXIT_RESOURCE = 6 };
 
 void print_error(const zg::error& e) {
   std::cerr << "zeekgraph: error: " << e.message << "\n";
@@ -211,7 +212,26 @@ struct summarize_args {
   unsigned threads = 0;
   bool strict = false, quiet = false, no_progress = false;
   size_t max_line_bytes = size_t{1} << 20;
+  std::string memory_limit;
 };
+
+// "512M", "8G", "1048576" -> bytes; 0 on a malformed size.
+uint64_t parse_size(const std::string& s) {
+  if (s.empty()) return 0;
+  size_t pos = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(s, &pos);
+  } catch (...) {
+    return 0;
+  }
+  std::string unit = s.substr(pos);
+  if (unit.empty() || unit == "B") return v;
+  if (unit == "K" || unit == "KiB") return v << 10;
+  if (unit == "M" || unit == "MiB") return v << 20;
+  if (unit == "G" || unit == "GiB") return v << 30;
+  return 0;
+}
 
 int run_summarize(const summarize_args& a) {
   auto spec = zg::agg::parse_query_spec(a.by, a.agg);
@@ -226,6 +246,14 @@ int run_summarize(const summarize_args& a) {
   opts.reader.strict = a.strict;
   opts.reader.max_line_bytes = a.max_line_bytes;
   opts.expand.log_path = a.log_path == "*" ? "" : a.log_path;
+  if (!a.memory_limit.empty()) {
+    opts.memory_limit = parse_size(a.memory_limit);
+    if (opts.memory_limit == 0) {
+      std::cerr << "zeekgraph: error: --memory-limit '" << a.memory_limit << "' is not a size\n"
+                << "  hint: write a number of bytes with K, M or G, such as 512M or 8G\n";
+      return EXIT_USAGE;
+    }
+  }
 
   std::ofstream rejects_out;
   std::unique_ptr<rejects_file> rejects;
@@ -257,7 +285,11 @@ int run_summarize(const summarize_args& a) {
   if (bar.joinable()) bar.join();
   if (!res) {
     print_error(res.err());
-    return res.err().kind == zg::error_kind::usage ? EXIT_USAGE : EXIT_INPUT;
+    switch (res.err().kind) {
+      case zg::error_kind::usage: return EXIT_USAGE;
+      case zg::error_kind::resource: return EXIT_RESOURCE;
+      default: return EXIT_INPUT;
+    }
   }
 
   uint64_t lines = 0, used = 0, rejected = 0, nullkey = 0, problems = 0;
@@ -346,6 +378,8 @@ int main(int argc, char** argv) {
   sum->add_option("--rejects", sargs.rejects, "write every rejected line to this file");
   sum->add_option("--report", sargs.report, "write the per-file line accounting and problems as JSON");
   sum->add_option("--max-line-bytes", sargs.max_line_bytes, "reject longer lines (default 1 MiB)");
+  sum->add_option("--memory-limit", sargs.memory_limit,
+                  "stop with an error when group tables pass this size, such as 8G (default: 3/4 of RAM)");
   sum->add_option("--log-path", sargs.log_path,
                   "in directories, read files whose name contains this (default: conn; '*' = all)");
   sum->add_flag("-q,--quiet", sargs.quiet, "report only files with problems");

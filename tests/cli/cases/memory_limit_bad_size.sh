@@ -1,0 +1,1 @@
+"$ZG" summarize --memory-limit lots "$ZG_DATA/conn_small.log"
