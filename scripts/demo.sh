@@ -18,3 +18,8 @@ echo "== summarizing (the seed's 24 columns)"
 "$zg" summarize "$out/sample-conn.log" -o "$out/sample-summary.csv"
 echo "== summary written to $out/sample-summary.csv"
 head -3 "$out/sample-summary.csv" | cut -c1-160
+echo "== the graph (Graphistry's hypergraph, ForceAtlas2 layout)"
+"$zg" graph "$out/sample-conn.log" -q --no-progress --html "$out/sample-graph.html" --svg "$out/sample-graph.svg"
+echo "== open $out/sample-graph.html in a browser (works offline), or explore it served:"
+echo "   $zg serve $out/sample-conn.log"
+echo "   (then open the printed http://127.0.0.1:8080/ URL)"

@@ -3,9 +3,12 @@
 # Idempotent: skips apt-get when everything is already present.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config git
-      zlib1g-dev libisal-dev isal libsimdjson-dev libcli11-dev libfmt-dev
+      zlib1g-dev libisal-dev isal libsimdjson-dev libcli11-dev libfmt-dev libcpp-httplib-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       python3 python3-pandas)
+# The web UI is bundled with node/npm at build time; browser tests use Debian's chromium.
+command -v npm >/dev/null || PKGS+=(nodejs npm)
+[[ ${ZEEKGRAPH_BROWSER_TESTS:-1} == 1 ]] && PKGS+=(chromium)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

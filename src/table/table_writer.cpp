@@ -49,6 +49,33 @@ void json_string(std::string& out, std::string_view s) {
 
 }  // namespace
 
+void append_csv_field(std::string& out, std::string_view s) { csv_field(out, s); }
+void append_json_string(std::string& out, std::string_view s) { json_string(out, s); }
+
+void append_cell(std::string& buf, const column& col, size_t r, table_format f) {
+  switch (col.type) {
+    case column_type::int64: buf += std::to_string(col.ints[r]); break;
+    case column_type::float64: {
+      double v = col.floats[r];
+      if (std::isnan(v))
+        buf += f == table_format::ndjson ? "null" : "";
+      else if (std::isinf(v) && f == table_format::ndjson)
+        buf += "null";
+      else
+        append_float_repr(buf, v);
+      break;
+    }
+    case column_type::string:
+      if (!col.string_null.empty() && col.string_null[r])
+        buf += f == table_format::ndjson ? "null" : "";
+      else if (f == table_format::ndjson)
+        json_string(buf, col.strings[r]);
+      else
+        csv_field(buf, col.strings[r]);
+      break;
+  }
+}
+
 void write_table(const summary_table& t, table_format f, std::ostream& out) {
   std::string buf;
   buf.reserve(1 << 16);
@@ -73,27 +100,7 @@ void write_table(const summary_table& t, table_format f, std::ostream& out) {
         json_string(buf, col.name);
         buf += ':';
       }
-      switch (col.type) {
-        case column_type::int64: buf += std::to_string(col.ints[r]); break;
-        case column_type::float64: {
-          double v = col.floats[r];
-          if (std::isnan(v))
-            buf += f == table_format::ndjson ? "null" : "";
-          else if (std::isinf(v) && f == table_format::ndjson)
-            buf += "null";
-          else
-            append_float_repr(buf, v);
-          break;
-        }
-        case column_type::string:
-          if (!col.string_null.empty() && col.string_null[r])
-            buf += f == table_format::ndjson ? "null" : "";
-          else if (f == table_format::ndjson)
-            json_string(buf, col.strings[r]);
-          else
-            csv_field(buf, col.strings[r]);
-          break;
-      }
+      append_cell(buf, col, r, f);
     }
     buf += f == table_format::ndjson ? "}\n" : "\n";
     if (buf.size() > (1 << 16) - 4096) flush();

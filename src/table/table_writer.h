@@ -4,6 +4,8 @@
 #pragma once
 
 #include <ostream>
+#include <string>
+#include <string_view>
 
 #include "table/summary_table.h"
 
@@ -12,5 +14,11 @@ namespace zeekgraph::table {
 enum class table_format { csv, ndjson };
 
 void write_table(const summary_table& t, table_format f, std::ostream& out);
+
+// One cell of a table as write_table writes it (CSV: empty for null).
+void append_cell(std::string& out, const column& c, size_t row, table_format f);
+// A CSV field with Python csv's minimal quoting; a JSON string literal.
+void append_csv_field(std::string& out, std::string_view s);
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace zeekgraph::table

@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +27,12 @@
 #include "agg/query_spec.h"
 #include "engine/summarize.h"
 #include "gen/conn_generator.h"
+#include "graph/graph_export.h"
+#include "graph/hypergraph.h"
+#include "graph/svg_render.h"
+#include "layout/forceatlas2.h"
+#include "server/graph_payload.h"
+#include "server/graph_server.h"
 #include "io/gzip_decoder.h"
 #include "table/table_writer.h"
 
@@ -233,7 +241,9 @@ uint64_t parse_size(const std::string& s) {
   return 0;
 }
 
-int run_summarize(const summarize_args& a) {
+// Summarizes the inputs and prints the per-file reports. Returns an exit
+// code when there is nothing to go on with, nullopt otherwise.
+std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_result& out) {
   auto spec = zg::agg::parse_query_spec(a.by, a.agg);
   if (!spec) {
     print_error(spec.err());
@@ -320,7 +330,15 @@ int run_summarize(const summarize_args& a) {
     std::cerr << "zeekgraph: error: stopped at the first problem (--strict); no output written\n";
     return EXIT_STRICT;
   }
+  if (a.strict && problems) return EXIT_STRICT;
+  out = std::move(*res);
+  return std::nullopt;
+}
 
+int run_summarize(const summarize_args& a) {
+  zg::engine::summarize_result summary;
+  if (auto rc = run_summary(a, summary)) return *rc;
+  auto* res = &summary;
   auto fmt = a.format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv;
   size_t rows = res->table.rows();
   if (a.output.empty() || a.output == "-") {
@@ -343,8 +361,175 @@ int run_summarize(const summarize_args& a) {
     std::cout << "# rows " << rows << "\n";
     if (!a.quiet) std::cerr << "zeekgraph: wrote " << a.output << "\n";
   }
-  if (a.strict && problems) return EXIT_STRICT;
   return EXIT_OK;
+}
+
+// ---- graph -----------------------------------------------------------------
+
+struct graph_args {
+  summarize_args summary;
+  std::string entities = "id.orig_h,id.resp_h";
+  std::vector<std::string> categories = {"ip=id.orig_h,id.resp_h"};
+  bool events = false;  // event nodes instead of direct edges
+  std::string nodes, edges, gexf, graphml, svg, html;
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  zg::layout::fa2_settings layout = [] {
+    zg::layout::fa2_settings s;
+    s.scaling_ratio = 10;  // ~5K nodes and 80K edges crowd at Gephi's default 2
+    return s;
+  }();
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t p = s.find(',', start);
+    std::string part = s.substr(start, p == std::string::npos ? std::string::npos : p - start);
+    if (!part.empty()) out.push_back(part);
+    if (p == std::string::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+// Builds the graph of a summary: hypergraph, layout, exports. Fills `g`
+// and `pos`; returns an exit code on failure.
+std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_result& res,
+                               zg::graph::hypergraph& g, zg::graph::positions& pos) {
+  zg::graph::hypergraph_options o;
+  o.entity_types = split_list(a.entities);
+  o.direct = !a.events;
+  o.categories.clear();
+  for (const auto& c : a.categories) {
+    size_t eq = c.find('=');
+    if (eq == std::string::npos) {
+      std::cerr << "zeekgraph: error: --category '" << c << "' is not NAME=col,col\n";
+      return EXIT_USAGE;
+    }
+    o.categories.push_back({c.substr(0, eq), split_list(c.substr(eq + 1))});
+  }
+  auto built = zg::graph::build_hypergraph(res.table, o);
+  if (!built) {
+    print_error(built.err());
+    return EXIT_USAGE;
+  }
+  g = std::move(*built);
+  std::cout << "# links " << g.links() << "\n# events " << g.events << "\n# attrib entities " << g.entities << "\n";
+  auto t0 = std::chrono::steady_clock::now();
+  auto lay = zg::layout::forceatlas2(static_cast<uint32_t>(g.node_id.size()), g.src, g.dst, {}, a.layout);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!a.summary.quiet)
+    std::fprintf(stderr, "zeekgraph: ForceAtlas2: %zu nodes, %zu edges, %d iterations%s, %.2f s\n",
+                 g.node_id.size(), g.links(), lay.iterations, lay.converged ? " (converged)" : "", secs);
+  pos.x = std::move(lay.x);
+  pos.y = std::move(lay.y);
+  auto write = [&](const std::string& path, auto fn) -> bool {
+    if (path.empty()) return true;
+    std::ofstream out(path, std::ios::binary);
+    if (out) fn(out);
+    out.close();
+    if (!out) {
+      std::cerr << "zeekgraph: error: cannot write " << path << "\n";
+      return false;
+    }
+    if (!a.summary.quiet) std::cerr << "zeekgraph: wrote " << path << "\n";
+    return true;
+  };
+  bool ok = write(a.nodes, [&](std::ostream& out) { zg::graph::write_nodes_csv(g, pos, out); }) &&
+            write(a.edges, [&](std::ostream& out) { zg::graph::write_edges_csv(g, res.table, out); }) &&
+            write(a.gexf, [&](std::ostream& out) { zg::graph::write_gexf(g, res.table, pos, out); }) &&
+            write(a.graphml, [&](std::ostream& out) { zg::graph::write_graphml(g, res.table, pos, out); }) &&
+            write(a.svg, [&](std::ostream& out) { zg::graph::write_svg(g, res.table, pos, {}, out); }) &&
+            write(a.html, [&](std::ostream& out) {
+              out << zg::server::standalone_page(zg::server::make_payload(g, res.table, pos));
+            });
+  if (!ok) return EXIT_OUTPUT;
+  return std::nullopt;
+}
+
+int run_graph(const graph_args& a) {
+  zg::engine::summarize_result res;
+  if (auto rc = run_summary(a.summary, res)) return *rc;
+  zg::graph::hypergraph g;
+  zg::graph::positions pos;
+  if (auto rc = build_graph(a, res, g, pos)) return *rc;
+  return EXIT_OK;
+}
+
+zg::server::graph_server* active_server = nullptr;
+
+void stop_serving(int) {
+  if (active_server) active_server->stop();
+}
+
+int run_serve(const graph_args& a) {
+  zg::engine::summarize_result res;
+  if (auto rc = run_summary(a.summary, res)) return *rc;
+  zg::graph::hypergraph g;
+  zg::graph::positions pos;
+  if (auto rc = build_graph(a, res, g, pos)) return *rc;
+  if (!zg::server::graph_server::is_loopback(a.bind))
+    std::cerr << "zeekgraph: warning: serving on " << a.bind
+              << ", which other machines may reach; the graph holds your network's addresses\n";
+  zg::server::graph_server server(zg::server::make_payload(g, res.table, pos));
+  active_server = &server;
+  std::signal(SIGINT, stop_serving);
+  std::signal(SIGTERM, stop_serving);
+  zg::server::serve_options o;
+  o.bind = a.bind;
+  o.port = a.port;
+  auto st = server.run(o, [](const std::string& url) {
+    std::cout << "zeekgraph: serving " << url << " (Ctrl-C stops)" << std::endl;
+  });
+  active_server = nullptr;
+  if (!st) {
+    print_error(st.err());
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
+void add_summary_options(CLI::App* cmd, summarize_args& s) {
+  cmd->add_option("inputs", s.inputs, "files, directories, globs, or - for stdin (default: stdin)");
+  cmd->add_option("--by", s.by, "group keys, comma separated (default: id.orig_h,id.resp_h,conn_state)");
+  cmd->add_option("--agg", s.agg,
+                  "aggregates: 'col:fn,fn;col2:fn' with fn in min,max,size,count,nunique,sum,mean; "
+                  "'name=a+b:fn' derives a column");
+  cmd->add_option("-j,--threads", s.threads, "threads (default: every core)");
+  cmd->add_flag("--strict", s.strict, "treat any input problem as fatal (exit 4)");
+  cmd->add_option("--rejects", s.rejects, "write every rejected line to this file");
+  cmd->add_option("--report", s.report, "write the per-file line accounting and problems as JSON");
+  cmd->add_option("--max-line-bytes", s.max_line_bytes, "reject longer lines (default 1 MiB)");
+  cmd->add_option("--memory-limit", s.memory_limit,
+                  "stop with an error when group tables pass this size, such as 8G (default: 3/4 of RAM)");
+  cmd->add_option("--log-path", s.log_path,
+                  "in directories, read files whose name contains this (default: conn; '*' = all)");
+  cmd->add_flag("-q,--quiet", s.quiet, "report only files with problems");
+  cmd->add_flag("--no-progress", s.no_progress, "no progress bar");
+}
+
+void add_graph_options(CLI::App* cmd, graph_args& g) {
+  add_summary_options(cmd, g.summary);
+  cmd->add_option("--entities", g.entities, "entity columns, comma separated (default: id.orig_h,id.resp_h)");
+  cmd->add_option("--category", g.categories,
+                  "NAME=col,col: one node namespace for these columns (repeatable; default ip=id.orig_h,id.resp_h)");
+  cmd->add_flag("--events", g.events, "one node per row linked to its entities (Graphistry's direct=False)");
+  cmd->add_option("--nodes", g.nodes, "write the nodes as CSV (Graphistry's columns, plus x, y)");
+  cmd->add_option("--edges", g.edges, "write the edges as CSV, with every summary column");
+  cmd->add_option("--gexf", g.gexf, "write GEXF 1.3 (Gephi)");
+  cmd->add_option("--graphml", g.graphml, "write GraphML");
+  cmd->add_option("--svg", g.svg, "render the laid-out graph as SVG");
+  cmd->add_option("--html", g.html, "write the interactive UI with the graph as one HTML file (opens offline)");
+  cmd->add_option("--iterations", g.layout.max_iterations, "ForceAtlas2 iteration budget (default 2000)");
+  cmd->add_option("--gravity", g.layout.gravity, "ForceAtlas2 gravity (default 1)");
+  cmd->add_option("--scaling-ratio", g.layout.scaling_ratio, "ForceAtlas2 repulsion (default 10)");
+  cmd->add_option("--edge-influence", g.layout.edge_influence, "ForceAtlas2 edge weight exponent (default 1)");
+  cmd->add_flag("--lin-log", g.layout.lin_log, "ForceAtlas2 LinLog attraction");
+  cmd->add_flag("--strong-gravity", g.layout.strong_gravity, "ForceAtlas2 strong gravity");
+  cmd->add_flag("--dissuade-hubs", g.layout.dissuade_hubs, "ForceAtlas2 outbound attraction distribution");
+  cmd->add_option("--layout-seed", g.layout.seed, "layout seed (same seed, same picture)");
 }
 
 }  // namespace
@@ -365,25 +550,20 @@ int main(int argc, char** argv) {
 
   summarize_args sargs;
   auto* sum = app.add_subcommand("summarize", "the seed's per-(orig, resp, state) summary, or any --by/--agg");
-  sum->add_option("inputs", sargs.inputs, "files, directories, globs, or - for stdin (default: stdin)");
+  add_summary_options(sum, sargs);
   sum->add_option("-o,--output", sargs.output, "output file (default: stdout)");
   sum->add_option("--format", sargs.format, "csv (pandas to_csv) or ndjson")
       ->check(CLI::IsMember({"csv", "ndjson"}));
-  sum->add_option("--by", sargs.by, "group keys, comma separated (default: id.orig_h,id.resp_h,conn_state)");
-  sum->add_option("--agg", sargs.agg,
-                  "aggregates: 'col:fn,fn;col2:fn' with fn in min,max,size,count,nunique,sum,mean; "
-                  "'name=a+b:fn' derives a column");
-  sum->add_option("-j,--threads", sargs.threads, "threads (default: every core)");
-  sum->add_flag("--strict", sargs.strict, "treat any input problem as fatal (exit 4)");
-  sum->add_option("--rejects", sargs.rejects, "write every rejected line to this file");
-  sum->add_option("--report", sargs.report, "write the per-file line accounting and problems as JSON");
-  sum->add_option("--max-line-bytes", sargs.max_line_bytes, "reject longer lines (default 1 MiB)");
-  sum->add_option("--memory-limit", sargs.memory_limit,
-                  "stop with an error when group tables pass this size, such as 8G (default: 3/4 of RAM)");
-  sum->add_option("--log-path", sargs.log_path,
-                  "in directories, read files whose name contains this (default: conn; '*' = all)");
-  sum->add_flag("-q,--quiet", sargs.quiet, "report only files with problems");
-  sum->add_flag("--no-progress", sargs.no_progress, "no progress bar");
+
+  graph_args gargs;
+  auto* graph = app.add_subcommand("graph", "the seed's hypergraph: counts, ForceAtlas2 layout, exports");
+  add_graph_options(graph, gargs);
+
+  graph_args vargs;
+  auto* serve = app.add_subcommand("serve", "explore the graph in a browser: an HTTP server for the UI");
+  add_graph_options(serve, vargs);
+  serve->add_option("--port", vargs.port, "TCP port (default 8080; 0 = any free port)");
+  serve->add_option("--bind", vargs.bind, "address to listen on (default 127.0.0.1)");
 
   try {
     app.parse(argc, argv);
@@ -394,6 +574,14 @@ int main(int argc, char** argv) {
   try {
     if (*gen) return run_gen(gopts, gen_out);
     if (*sum) return run_summarize(sargs);
+    if (*graph) {
+      gargs.layout.threads = gargs.summary.threads;
+      return run_graph(gargs);
+    }
+    if (*serve) {
+      vargs.layout.threads = vargs.summary.threads;
+      return run_serve(vargs);
+    }
   } catch (const std::exception& e) {
     std::cerr << "zeekgraph: internal error: " << e.what() << "\n";
     return EXIT_INTERNAL;

@@ -1,0 +1,172 @@
+#include "server/graph_payload.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "server/web_assets.h"
+#include "table/table_writer.h"
+
+namespace zeekgraph::server {
+namespace {
+
+template <typename T>
+void put(std::string& out, const T& v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));
+  out.append(b, sizeof(T));
+}
+
+void replace(std::string& s, std::string_view what, std::string_view with) {
+  size_t p = s.find(what);
+  if (p != std::string::npos) s.replace(p, what.size(), with);
+}
+
+// Script text must not close its <script> early: "</script" in code
+// becomes "<\/script", which means the same in a JS string or regex.
+std::string script_safe_js(std::string_view s) {
+  std::string out(s);
+  for (size_t p = 0; (p = out.find("</script", p)) != std::string::npos; p += 3) out.replace(p, 2, "<\\/");
+  return out;
+}
+
+// JSON may escape any '/' as "\/".
+std::string script_safe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '<' && i + 1 < s.size() && s[i + 1] == '/') {
+      out += "<\\/";
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string base64(std::string_view in) {
+  static const char* A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = static_cast<unsigned char>(in[i]) << 16 | static_cast<unsigned char>(in[i + 1]) << 8 |
+                 static_cast<unsigned char>(in[i + 2]);
+    out += A[v >> 18];
+    out += A[(v >> 12) & 63];
+    out += A[(v >> 6) & 63];
+    out += A[v & 63];
+  }
+  if (i < in.size()) {
+    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += A[v >> 18];
+    out += A[(v >> 12) & 63];
+    out += i + 1 < in.size() ? A[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+graph_payload make_payload(const graph::hypergraph& g, const table::summary_table& t, const graph::positions& p,
+                           const std::string& color_by) {
+  graph_payload out;
+  const uint32_t n = static_cast<uint32_t>(g.node_id.size()), m = static_cast<uint32_t>(g.links());
+  // Edge classes: values of the colour column, most common first (the
+  // SVG's palette order too).
+  const table::column* by = t.find(color_by);
+  std::vector<std::string> value(m);
+  std::map<std::string, uint64_t> counts;
+  for (uint32_t e = 0; e < m; ++e) {
+    if (by) graph::cell_text(*by, g.row[e], value[e]);
+    else value[e] = g.edge_type[e];
+    ++counts[value[e]];
+  }
+  std::vector<std::pair<std::string, uint64_t>> classes(counts.begin(), counts.end());
+  std::stable_sort(classes.begin(), classes.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (classes.size() > 255) classes.resize(255);  // the rest share the last colour
+  std::map<std::string, uint8_t> class_of;
+  for (size_t i = 0; i < classes.size(); ++i) class_of[classes[i].first] = static_cast<uint8_t>(i);
+
+  std::string& b = out.bin;
+  b.reserve(16 + n * 16 + m * 9 + 4);
+  put(b, uint32_t{0x3147475a});  // "ZGG1"
+  put(b, n);
+  put(b, m);
+  put(b, static_cast<uint32_t>(classes.size()));
+  for (uint32_t i = 0; i < n; ++i) put(b, p.x.empty() ? 0.0f : p.x[i]);
+  for (uint32_t i = 0; i < n; ++i) put(b, p.y.empty() ? 0.0f : p.y[i]);
+  for (uint32_t i = 0; i < n; ++i) put(b, static_cast<uint32_t>(std::min<uint64_t>(g.degree[i], UINT32_MAX)));
+  for (uint32_t i = 0; i < n; ++i) put(b, static_cast<uint32_t>(std::min<uint64_t>(g.sessions[i], UINT32_MAX)));
+  for (uint32_t e = 0; e < m; ++e) put(b, g.src[e]);
+  for (uint32_t e = 0; e < m; ++e) put(b, g.dst[e]);
+  for (uint32_t e = 0; e < m; ++e) {
+    auto it = class_of.find(value[e]);
+    b += static_cast<char>(it == class_of.end() ? classes.size() - 1 : it->second);
+  }
+
+  std::string& j = out.meta_json;
+  j = "{\"nodes\":{\"title\":[";
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i) j += ',';
+    table::append_json_string(j, g.node_title[i]);
+  }
+  j += "]},\"classes\":[";
+  for (size_t i = 0; i < classes.size(); ++i) {
+    if (i) j += ',';
+    table::append_json_string(j, classes[i].first);
+  }
+  j += "],\"color_by\":";
+  table::append_json_string(j, by ? color_by : "edgeType");
+  j += ",\"table\":{\"columns\":[";
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    if (c) j += ',';
+    table::append_json_string(j, t.columns[c].name);
+  }
+  j += "],\"data\":[";
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    if (c) j += ',';
+    j += '[';
+    for (size_t r = 0; r < t.rows(); ++r) {
+      if (r) j += ',';
+      table::append_cell(j, t.columns[c], r, table::table_format::ndjson);
+    }
+    j += ']';
+  }
+  j += "]}";
+  bool identity = true;
+  for (uint32_t e = 0; e < m && identity; ++e) identity = g.row[e] == e;
+  if (!identity) {
+    j += ",\"edge_row\":[";
+    for (uint32_t e = 0; e < m; ++e) {
+      if (e) j += ',';
+      j += std::to_string(g.row[e]);
+    }
+    j += ']';
+  }
+  j += '}';
+  return out;
+}
+
+std::string served_page() {
+  std::string page(web_asset("index.html"));
+  replace(page, "<style>/*ZG_STYLE*/</style>", "<link rel=\"stylesheet\" href=\"style.css\">");
+  replace(page, "<script>/*ZG_APP*/</script>", "<script src=\"app.js\"></script>");
+  return page;
+}
+
+std::string standalone_page(const graph_payload& payload) {
+  std::string page(web_asset("index.html"));
+  replace(page, "/*ZG_STYLE*/", web_asset("style.css"));
+  replace(page, "<!--ZG_DATA-->",
+          "<script id=\"zg-bin\" type=\"application/octet-stream\">" + base64(payload.bin) +
+              "</script>\n<script id=\"zg-meta\" type=\"application/json\">" + script_safe(payload.meta_json) +
+              "</script>");
+  replace(page, "/*ZG_APP*/", script_safe_js(web_asset("app.js")));
+  return page;
+}
+
+}  // namespace zeekgraph::server

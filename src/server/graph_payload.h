@@ -1,0 +1,31 @@
+// What the UI draws: a compact binary of positions, sizes, edges and edge
+// classes (graph.bin), and JSON for labels and the summary rows shown in
+// the inspector (meta.json). The page is the embedded template with the
+// style and script either linked (served) or inlined with the data (one
+// self-contained HTML file that opens from file://).
+#pragma once
+
+#include <string>
+
+#include "graph/graph_export.h"
+#include "graph/hypergraph.h"
+#include "table/summary_table.h"
+
+namespace zeekgraph::server {
+
+struct graph_payload {
+  std::string bin;        // 'ZGG1', n, m, classes; f32 x, y; u32 degree, sessions; u32 src, dst; u8 class
+  std::string meta_json;  // {"nodes":{"title":[..]},"classes":[..],"color_by":..,"table":{..}[,"edge_row":[..]]}
+};
+
+graph_payload make_payload(const graph::hypergraph& g, const table::summary_table& t, const graph::positions& p,
+                           const std::string& color_by = "conn_state");
+
+// The page for `serve` (links style.css and app.js).
+std::string served_page();
+// One HTML file with style, script and data inlined.
+std::string standalone_page(const graph_payload& payload);
+
+std::string base64(std::string_view bytes);
+
+}  // namespace zeekgraph::server
