@@ -21,7 +21,7 @@ struct fa2_settings {
   int max_iterations = 2000;     // the iteration budget
   // Stop once the mean node displacement per step, relative to the layout's
   // spread, stays below this for 10 steps.
-  double convergence = 2e-4;
+  double convergence = 1e-3;
   // Afterwards, bring disconnected components next to the largest one
   // (repulsion pushes them far out, which wastes the picture).
   bool pack_components = true;

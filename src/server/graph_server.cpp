@@ -4,6 +4,7 @@
 // length are its defaults (8 KiB each); bodies are capped below at 1 KiB,
 // since the API takes no input.
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "server/web_assets.h"
 
@@ -31,10 +32,13 @@ status graph_server::run(const serve_options& o, const std::function<void(const 
   const int threads = o.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_payload_max_length(1024);
+  s.set_tcp_nodelay(true);  // headers and body go out in two writes: without this, Nagle + delayed ACK add 40 ms
   s.set_read_timeout(5, 0);
   s.set_write_timeout(10, 0);
   s.set_idle_interval(0, 100000);
-  s.set_keep_alive_max_count(1000);
+  // A worker serves one keep-alive connection at a time: recycle them so
+  // hundreds of clients share the pool fairly.
+  s.set_keep_alive_max_count(100);
   s.set_keep_alive_timeout(5);
   s.set_default_headers({
       {"Content-Security-Policy",
@@ -73,6 +77,16 @@ status graph_server::run(const serve_options& o, const std::function<void(const 
     if (res.body.empty()) res.set_content(std::to_string(res.status) + "\n", "text/plain");
   });
 
+  // The library listens with a backlog of 5, so a burst of clients (200 at
+  // once in the load test) overflowed the accept queue and waited out SYN
+  // retransmits (1 s, 3 s). Keep the socket and raise the backlog after
+  // bind: listen() on a listening socket updates it.
+  int listen_fd = -1;
+  s.set_socket_options([&listen_fd](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
   int port = o.port;
   if (port == 0) {
     port = s.bind_to_any_port(o.bind);
@@ -81,6 +95,7 @@ status graph_server::run(const serve_options& o, const std::function<void(const 
     return error{error_kind::io, "cannot bind " + o.bind + ":" + std::to_string(port),
                  "is the port in use? pass --port 0 for any free port"};
   }
+  if (listen_fd >= 0) ::listen(listen_fd, 1024);
   std::string host = o.bind.find(':') != std::string::npos ? "[" + o.bind + "]" : o.bind;
   if (on_ready) on_ready("http://" + host + ":" + std::to_string(port) + "/");
   if (!s.listen_after_bind()) return error{error_kind::io, "the server stopped with an error", ""};

@@ -530,6 +530,8 @@ void add_graph_options(CLI::App* cmd, graph_args& g) {
   cmd->add_flag("--strong-gravity", g.layout.strong_gravity, "ForceAtlas2 strong gravity");
   cmd->add_flag("--dissuade-hubs", g.layout.dissuade_hubs, "ForceAtlas2 outbound attraction distribution");
   cmd->add_option("--layout-seed", g.layout.seed, "layout seed (same seed, same picture)");
+  cmd->add_option("--convergence", g.layout.convergence,
+                  "stop when the mean step, relative to the layout's size, stays below this (default 1e-3)");
 }
 
 }  // namespace
