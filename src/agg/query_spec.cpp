@@ -150,6 +150,21 @@ result<query_spec> parse_query_spec(std::string_view by, std::string_view agg) {
     q.aggs.push_back(std::move(ac));
   }
   if (q.aggs.empty()) return usage("--agg names no aggregate");
+  // A derived column adds two input columns: not itself, nor another
+  // derived column, nor a key.
+  for (const auto& d : q.derived) {
+    for (const auto& operand : {d.left, d.right})
+      for (const auto& other : q.derived)
+        if (operand == other.name)
+          return usage("derived column '" + d.name + "' uses the derived column '" + operand + "'",
+                       "a derived column adds two columns of the log");
+    if (std::find(q.keys.begin(), q.keys.end(), d.name) != q.keys.end())
+      return usage("'" + d.name + "' is both a key and a derived column");
+  }
+  for (size_t i = 0; i < q.derived.size(); ++i)
+    for (size_t j = i + 1; j < q.derived.size(); ++j)
+      if (q.derived[i].name == q.derived[j].name)
+        return usage("derived column '" + q.derived[i].name + "' is defined twice");
   // The seed's derived column is there whenever a query names it.
   for (const auto& a : q.aggs)
     if (a.column == "sum_bytes" &&

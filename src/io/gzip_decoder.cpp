@@ -58,8 +58,12 @@ gzip_status gzip_decoder::decode(const unsigned char* in, size_t in_len, bool in
   st.next_out = out;
   st.avail_out = static_cast<uint32_t>(cap);
   int r = isal_inflate(&st);
-  used = in_len - st.avail_in;
-  produced = cap - st.avail_out;
+  // isa-l hands back read-ahead bytes by raising avail_in; on damaged input
+  // it can raise it past what it was given (found by the gzip fuzzer), so
+  // never trust it beyond in_len.
+  used = st.avail_in <= in_len ? in_len - st.avail_in : in_len;
+  produced = st.avail_out <= cap ? cap - st.avail_out : 0;
+  if (st.avail_in > in_len && r >= 0) r = ISAL_INVALID_BLOCK;
   if (r < 0) {
     error_ = r == ISAL_INCORRECT_CHECKSUM ? "checksum mismatch"
              : r == ISAL_INVALID_WRAPPER  ? "invalid gzip header"

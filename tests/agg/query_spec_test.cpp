@@ -52,6 +52,10 @@ TEST(query_spec, errors_name_the_bad_token) {
   EXPECT_FALSE(parse_query_spec("a,,b", "").ok());
   EXPECT_FALSE(parse_query_spec("a,a", "").ok());
   EXPECT_FALSE(parse_query_spec("", "x=a:sum").ok());
+  // Found by the fuzzer: a derived column that uses itself.
+  EXPECT_FALSE(parse_query_spec("", "t=t+s:count").ok());
+  EXPECT_FALSE(parse_query_spec("", "a=b+c:sum;d=a+b:sum").ok());
+  EXPECT_FALSE(parse_query_spec("a", "a=b+c:sum").ok());
 }
 
 }  // namespace zeekgraph::agg

@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -74,6 +76,16 @@ TEST(gzip_decoder, trailing_garbage) {
   std::string out;
   EXPECT_EQ(decode_all(gz("abc\n") + "GARBAGE", out, 1 << 20), gzip_status::trailing_garbage);
   EXPECT_EQ(out, "abc\n");
+}
+
+TEST(gzip_decoder, fuzzer_regression_never_reports_more_input_than_given) {
+  // isa-l raised avail_in past the input on this damaged stream.
+  std::ifstream in(std::string(ZEEKGRAPH_SOURCE_DIR) + "/fuzz/corpus/gzip_decoder/regress-avail-in-overflow", std::ios::binary);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(s.size(), 1u);
+  std::string out;
+  gzip_status st = decode_all(s.substr(1), out, 1 + static_cast<unsigned char>(s[0]) * 37);
+  EXPECT_NE(st, gzip_status::ok);
 }
 
 TEST(gzip_decoder, corrupt_data) {
