@@ -1,4 +1,5 @@
 #include "agg/nunique.h"
+#include "util/parallel.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -152,13 +153,7 @@ void count_layout(std::vector<std::vector<E>>& mem, std::vector<std::vector<nuni
       v.clear();
     }
   };
-  if (threads == 1) {
-    work(0);
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t);
-    for (auto& th : pool) th.join();
-  }
+  run_on_threads(threads, work);
   for (const auto& c : local)
     for (size_t g = 0; g < counts.size(); ++g) counts[g] += c[g];
 }

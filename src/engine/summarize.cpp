@@ -16,6 +16,7 @@
 #include "agg/finalize.h"
 #include "agg/partial_aggregate.h"
 #include "io/input_source.h"
+#include "util/parallel.h"
 
 namespace zeekgraph::engine {
 namespace {
@@ -390,13 +391,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
         run_item(it, it.chunk ? chunk_state(t, it.file) : *per_thread[t]);
     }
   };
-  if (threads == 1) {
-    work(0);
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t);
-    for (auto& th : pool) th.join();
-  }
+  run_on_threads(threads, work);
 
   // A chunked file whose schema changes mid-way is read again in one piece.
   std::vector<bool> redo(paths_.size(), false);

@@ -1,5 +1,7 @@
 #include "layout/forceatlas2.h"
 
+#include "util/parallel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -216,15 +218,8 @@ fa2_result forceatlas2(uint32_t n, const std::vector<uint32_t>& src, const std::
         fy[i] = ay;
       }
     };
-    if (threads == 1) {
-      repel(0, n);
-    } else {
-      std::vector<std::thread> pool;
-      uint32_t step = (n + threads - 1) / threads;
-      for (unsigned t = 0; t < threads; ++t)
-        pool.emplace_back(repel, std::min(n, t * step), std::min(n, (t + 1) * step));
-      for (auto& th : pool) th.join();
-    }
+    const uint32_t step = (n + threads - 1) / threads;
+    run_on_threads(threads, [&](unsigned t) { repel(std::min(n, t * step), std::min(n, (t + 1) * step)); });
     // Attraction along edges, in edge order.
     for (size_t e = 0; e < src.size(); ++e) {
       uint32_t a = src[e], b = dst[e];
