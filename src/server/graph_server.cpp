@@ -33,7 +33,7 @@ status graph_server::run(const serve_options& o, const std::function<void(const 
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_payload_max_length(1024);
   s.set_tcp_nodelay(true);  // headers and body go out in two writes: without this, Nagle + delayed ACK add 40 ms
-  s.set_read_timeout(5, 0);
+  s.set_read_timeout(o.read_timeout_s, 0);
   s.set_write_timeout(10, 0);
   s.set_idle_interval(0, 100000);
   // A worker serves one keep-alive connection at a time: recycle them so

@@ -17,6 +17,7 @@ namespace zeekgraph::server {
 struct serve_options {
   std::string bind = "127.0.0.1";
   int port = 8080;  // 0: any free port
+  int read_timeout_s = 5;  // a client that sends nothing is dropped after this
   int threads = 256;  // worker threads: each serves one connection at a time, so more than clients
 };
 
