@@ -7,7 +7,7 @@ namespace zeekgraph::agg {
 
 partial_aggregate::partial_aggregate(const aggregate_plan& plan)
     : plan_(plan), dicts_(plan.key_columns.size()), num_slot_(plan.columns.size(), -1),
-      cols_(plan.columns.size()), facts_(plan.columns.size()), row_(plan.columns.size()) {
+      cols_(plan.columns.size()), facts_(plan.columns.size()) {
   for (size_t c = 0; c < plan.columns.size(); ++c) {
     const column_plan& cp = plan.columns[c];
     if (cp.mode == value_mode::numeric && (cp.need_minmax || cp.need_sum || cp.need_count))
@@ -48,11 +48,15 @@ void partial_aggregate::add_group() {
 
 zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   const auto& columns = plan_.columns;
+  const size_t ncols = columns.size();
+  // The row is read straight into its batch slot; a rejected or null-key
+  // row leaves the slot to the next one.
+  row_value* row = &batch_values_[batched_ * ncols];
   // 1. Read every cell. Type facts count all rows pandas reads, null-key
   //    rows included; a non-number where one is required rejects the row.
-  for (size_t c = 0; c < columns.size(); ++c) {
+  for (size_t c = 0; c < ncols; ++c) {
     const column_plan& cp = columns[c];
-    row_value& v = row_[c];
+    row_value& v = row[c];
     v.null = true;
     v.numeric = false;
     if (cp.input < 0) continue;  // derived, below
@@ -75,25 +79,24 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     }
     v.null = false;
   }
-  for (size_t c = 0; c < columns.size(); ++c) {
+  for (size_t c = 0; c < ncols; ++c) {
     const column_plan& cp = columns[c];
-    if (cp.input >= 0) continue;
-    const row_value& l = row_[static_cast<size_t>(cp.left)];
-    const row_value& r = row_[static_cast<size_t>(cp.right)];
-    row_value& v = row_[c];
-    v.null = l.null || r.null;
-    v.numeric = !v.null;
-    if (v.null) continue;
-    v.num.is_int = l.num.is_int && r.num.is_int;
-    if (v.num.is_int) {
-      v.num.i = static_cast<int64_t>(static_cast<uint64_t>(l.num.i) + static_cast<uint64_t>(r.num.i));
-      v.num.d = static_cast<double>(v.num.i);
-    } else {
-      v.num.d = l.num.d + r.num.d;
+    row_value& v = row[c];
+    if (cp.input < 0) {
+      const row_value& l = row[static_cast<size_t>(cp.left)];
+      const row_value& r = row[static_cast<size_t>(cp.right)];
+      v.null = l.null || r.null;
+      v.numeric = !v.null;
+      if (!v.null) {
+        v.num.is_int = l.num.is_int && r.num.is_int;
+        if (v.num.is_int) {
+          v.num.i = static_cast<int64_t>(static_cast<uint64_t>(l.num.i) + static_cast<uint64_t>(r.num.i));
+          v.num.d = static_cast<double>(v.num.i);
+        } else {
+          v.num.d = l.num.d + r.num.d;
+        }
+      }
     }
-  }
-  for (size_t c = 0; c < columns.size(); ++c) {
-    const row_value& v = row_[c];
     column_facts& f = facts_[c];
     if (v.null) {
       ++f.nulls;
@@ -106,10 +109,13 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   // 2. The group key: each key value becomes a small dictionary id, and the
   //    tuple of ids finds the group. A null key drops the row, as
   //    groupby(dropna=True) does.
-  key_.clear();
+  const size_t key_at = batch_keys_.size();
   for (size_t k = 0; k < plan_.key_columns.size(); ++k) {
-    const row_value& v = row_[static_cast<size_t>(plan_.key_columns[k])];
-    if (v.null) return {zeek::row_outcome::null_key, -1};
+    const row_value& v = row[static_cast<size_t>(plan_.key_columns[k])];
+    if (v.null) {
+      batch_keys_.resize(key_at);
+      return {zeek::row_outcome::null_key, -1};
+    }
     uint32_t id;
     if (plan_.columns[static_cast<size_t>(plan_.key_columns[k])].mode == value_mode::numeric) {
       double d = v.num.d == 0 ? 0.0 : v.num.d;
@@ -124,19 +130,15 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
       plan_.budget->charge(1024 * (2 * 32 + 12 + v.text.size()));
     char b[4];
     std::memcpy(b, &id, 4);
-    key_.append(b, 4);
+    batch_keys_.append(b, 4);
   }
-  // 3. Buffer the row; flush() finds its group and updates the states.
-  const size_t ncols = columns.size();
-  row_value* slot = &batch_values_[batched_ * ncols];
-  for (size_t c = 0; c < ncols; ++c) {
-    slot[c] = row_[c];
-    if (keep_text_[c] && !row_[c].null) {
-      slot[c].text_at = static_cast<uint32_t>(batch_text_.size());
-      batch_text_.append(row_[c].text);
+  // 3. Keep the texts stage 3 reads (the cells are only valid now); flush()
+  //    finds the groups and updates the states.
+  for (size_t c = 0; c < ncols; ++c)
+    if (keep_text_[c] && !row[c].null) {
+      row[c].text_at = static_cast<uint32_t>(batch_text_.size());
+      batch_text_.append(row[c].text);
     }
-  }
-  batch_keys_.append(key_);
   if (++batched_ == BATCH) flush();
   return {zeek::row_outcome::used, -1};
 }

@@ -126,8 +126,7 @@ class partial_aggregate final : public zeek::row_sink {
   uint64_t group_bytes_ = 0;  // what one more group costs, for the budget
   std::vector<column_state> cols_;
   std::vector<column_facts> facts_;
-  std::vector<row_value> row_;
-  std::string key_;
+
 };
 
 }  // namespace zeekgraph::agg

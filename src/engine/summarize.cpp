@@ -69,7 +69,7 @@ class runner {
   void run_item(work_item& item, agg::partial_aggregate& sink);
   void read_mapped(io::input_source& src, std::string_view data, uint64_t begin, uint64_t end,
                    zeek::log_reader& reader);
-  void read_stream(io::input_source& src, zeek::log_reader& reader, work_item& item);
+  void read_stream(io::input_source& src, zeek::log_reader& reader);
   void run_pipelined(work_item& item, unsigned consumers);
   // --strict stopped, or the group states passed the memory budget.
   bool stopped() const {
@@ -103,7 +103,7 @@ void runner::read_mapped(io::input_source& src, std::string_view data, uint64_t 
   }
 }
 
-void runner::read_stream(io::input_source& src, zeek::log_reader& reader, work_item& item) {
+void runner::read_stream(io::input_source& src, zeek::log_reader& reader) {
   std::string buf;
   size_t have = 0;
   bool eof = false, skipping = false;
@@ -291,7 +291,7 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
   if (auto m = src.mapped())
     read_mapped(src, *m, item.begin, item.chunk ? item.end : m->size(), reader);
   else
-    read_stream(src, reader, item);
+    read_stream(src, reader);
   if (item.last_chunk) reader.finish();
   for (const auto& issue : src.issues()) item.report.add_problem(stream_problem(issue));
   if (opts_.reader.strict && !src.issues().empty()) stop_ = true;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #if defined(__SSE2__)
@@ -18,10 +19,12 @@ struct split_flags {
   bool nul = false;
 };
 
-// Calls on_field(index, begin, end) for each field, in order, and returns
-// the number of fields.
+// Calls on_field(index, begin, end) for each field up to `last_wanted`, in
+// order, and returns the number of fields; past `last_wanted` fields are
+// only counted (a popcount per 16 bytes).
 template <typename F>
-inline size_t split_fields(std::string_view line, char sep, split_flags& flags, F&& on_field) {
+inline size_t split_fields(std::string_view line, char sep, split_flags& flags, F&& on_field,
+                           size_t last_wanted = SIZE_MAX) {
   const char* p = line.data();
   const size_t n = line.size();
   size_t field = 0, start = 0, i = 0;
@@ -34,6 +37,10 @@ inline size_t split_fields(std::string_view line, char sep, split_flags& flags, 
     special |= static_cast<unsigned>(
         _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vesc), _mm_cmpeq_epi8(v, vnul))));
     while (mask) {
+      if (field > last_wanted) {
+        field += static_cast<size_t>(__builtin_popcount(mask));
+        break;
+      }
       size_t pos = i + static_cast<size_t>(__builtin_ctz(mask));
       on_field(field++, start, pos);
       start = pos + 1;
@@ -50,7 +57,8 @@ inline size_t split_fields(std::string_view line, char sep, split_flags& flags, 
   for (; i < n; ++i) {
     char c = p[i];
     if (c == sep) {
-      on_field(field++, start, i);
+      if (field <= last_wanted) on_field(field, start, i);
+      ++field;
       start = i + 1;
     } else if (c == '\\') {
       flags.backslash = true;
@@ -58,8 +66,8 @@ inline size_t split_fields(std::string_view line, char sep, split_flags& flags, 
       flags.nul = true;
     }
   }
-  on_field(field++, start, n);
-  return field;
+  if (field <= last_wanted) on_field(field, start, n);
+  return field + 1;
 }
 
 }  // namespace zeekgraph::zeek

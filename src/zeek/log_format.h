@@ -42,7 +42,16 @@ const log_format& seed_layout();
 
 // pandas.read_csv's default NA strings plus the seed's '-'. Headerless input
 // follows the seed's read_csv call exactly, so these all read as null there.
-bool is_pandas_na(std::string_view text);
+bool is_pandas_na_slow(std::string_view text);
+inline bool is_pandas_na(std::string_view t) {
+  // Almost every field fails one of these two tests.
+  if (t.empty()) return true;
+  if (t.size() > 8) return false;
+  switch (t[0]) {
+    case '-': case '#': case '1': case '<': case 'N': case 'n': return is_pandas_na_slow(t);
+    default: return false;
+  }
+}
 
 // Canonical column name: JSON variants that flatten "id.orig_h" to
 // "id_orig_h" map back to the dotted Zeek name.

@@ -69,8 +69,12 @@ void log_reader::bind() {
     if (c >= 0 && bound_[c] < 0) bound_[c] = static_cast<int>(f);
   }
   want_.assign(fields.size(), -1);
+  last_wanted_ = 0;
   for (size_t c = 0; c < columns_.size(); ++c)
-    if (bound_[c] >= 0) want_[static_cast<size_t>(bound_[c])] = static_cast<int>(c);
+    if (bound_[c] >= 0) {
+      want_[static_cast<size_t>(bound_[c])] = static_cast<int>(c);
+      last_wanted_ = std::max(last_wanted_, static_cast<size_t>(bound_[c]));
+    }
   missing_.clear();
   missing_reported_ = false;
   report_.format = to_string(state_.format.format);
@@ -204,9 +208,12 @@ void log_reader::on_tsv_row(std::string_view line) {
   // Only the requested fields are kept; the others are just counted.
   split_flags flags;
   const size_t nwant = want_.size();
-  size_t nfields = split_fields(line, fmt.separator, flags, [&](size_t i, size_t b, size_t e) {
-    if (i < nwant && want_[i] >= 0) fields_[static_cast<size_t>(want_[i])] = line.substr(b, e - b);
-  });
+  size_t nfields = split_fields(
+      line, fmt.separator, flags,
+      [&](size_t i, size_t b, size_t e) {
+        if (i < nwant && want_[i] >= 0) fields_[static_cast<size_t>(want_[i])] = line.substr(b, e - b);
+      },
+      last_wanted_);
   if (flags.nul) {
     reject(problem_kind::nul_byte, line, "", "line holds NUL bytes",
            "torn or interleaved writes; the rest of the file is read");

@@ -89,6 +89,7 @@ class log_reader {
   bool has_last_fields_ = false;
   std::vector<int> bound_;        // field index per requested column, -1 = absent
   std::vector<int> want_;         // requested column per field index, -1 = not needed
+  size_t last_wanted_ = 0;        // the last field index a requested column reads
   std::string missing_;           // first requested column the schema lacks
   bool missing_reported_ = false;
   std::vector<std::string_view> fields_;  // per requested column
