@@ -31,7 +31,7 @@ struct aggregate_plan {
   std::vector<int> key_columns;      // plan column per key
   // Distinct-value pairs a column keeps in memory per slice before it
   // spills them to a temporary file.
-  size_t nunique_memory = size_t{32} << 20;
+  size_t nunique_memory = size_t{8} << 20;
   // Charged for every group a partial state adds; may be null.
   memory_budget* budget = nullptr;
 
