@@ -5,20 +5,42 @@
 // since the API takes no input.
 #include <httplib.h>
 #include <sys/socket.h>
+#include <zlib.h>
 
 #include "server/web_assets.h"
 
 namespace zeekgraph::server {
 
+namespace {
+
+// gzip at level 1: 17.5 MB of meta JSON in ~0.1 s, once.
+std::string gzip(std::string_view in) {
+  z_stream zs{};
+  deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+}  // namespace
+
 struct graph_server::impl {
   graph_payload payload;
   std::string page;
+  std::string meta_gz;
   httplib::Server http;
 };
 
 graph_server::graph_server(graph_payload payload) : impl_(std::make_unique<impl>()) {
   impl_->payload = std::move(payload);
   impl_->page = served_page();
+  impl_->meta_gz = gzip(impl_->payload.meta_json);
 }
 
 graph_server::~graph_server() = default;
@@ -57,10 +79,22 @@ status graph_server::run(const serve_options& o, const std::function<void(const 
   const graph_payload& p = impl_->payload;
   s.Get("/", serve(impl_->page, "text/html; charset=utf-8"));
   s.Get("/index.html", serve(impl_->page, "text/html; charset=utf-8"));
-  s.Get("/app.js", serve(web_asset("app.js"), "text/javascript; charset=utf-8"));
+  // The library compresses text types itself, with Brotli at quality 11:
+  // 21 s for the 17.5 MB meta JSON of the MACCDC-scale graph. So the big
+  // bodies go out with types it leaves alone ("application/x-javascript"
+  // is a JavaScript MIME type to browsers), the JSON gzipped once, here.
+  s.Get("/app.js", serve(web_asset("app.js"), "application/x-javascript; charset=utf-8"));
   s.Get("/style.css", serve(web_asset("style.css"), "text/css; charset=utf-8"));
   s.Get("/api/graph.bin", serve(p.bin, "application/octet-stream"));
-  s.Get("/api/meta.json", serve(p.meta_json, "application/json"));
+  s.Get("/api/meta.json", [this](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Vary", "Accept-Encoding");
+    if (req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(impl_->meta_gz.data(), impl_->meta_gz.size(), "application/octet-stream");
+    } else {
+      res.set_content(impl_->payload.meta_json.data(), impl_->payload.meta_json.size(), "application/octet-stream");
+    }
+  });
   s.Get("/api/health", serve("ok\n", "text/plain"));
   s.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   auto refuse = [](const httplib::Request&, httplib::Response& res) {
