@@ -24,8 +24,9 @@ def main():
     subprocess.run(["/usr/bin/python3", os.path.join(HERE, "seed_oracle.py"), summary,
                     os.path.join(work, "pandas.json"), log], check=True)
     nodes_csv, edges_csv = os.path.join(work, "nodes.csv"), os.path.join(work, "edges.csv")
+    gexf, graphml = os.path.join(work, "g.gexf"), os.path.join(work, "g.graphml")
     out = subprocess.run([zg, "graph", log, "-j", "1", "-q", "--no-progress", "--iterations", "5",
-                          "--nodes", nodes_csv, "--edges", edges_csv],
+                          "--nodes", nodes_csv, "--edges", edges_csv, "--gexf", gexf, "--graphml", graphml],
                          check=True, capture_output=True, text=True).stdout
 
     # The independent computation, from pandas' summary rows.
@@ -75,7 +76,22 @@ def main():
         first = next(i for i, (a, b) in enumerate(zip(got_edges, edges)) if a != b)
         print(f"FAIL {diff} edges differ, first at {first}:\n  got  {got_edges[first]}\n  want {edges[first]}")
         bad += 1
-    print(f"{'FAIL' if bad else 'ok'}: {len(events)} events, {len(edges)} edges, {len(ids)} entities checked")
+    # GEXF and GraphML parse as XML and hold the same graph.
+    import xml.etree.ElementTree as ET
+    ns = {"g": "http://gexf.net/1.3"}
+    root = ET.parse(gexf).getroot()
+    gn, ge = len(root.findall(".//g:node", ns)), len(root.findall(".//g:edge", ns))
+    if (gn, ge) != (len(ids), len(edges)):
+        print(f"FAIL GEXF has {gn} nodes, {ge} edges")
+        bad += 1
+    ns = {"m": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.parse(graphml).getroot()
+    mn, me = len(root.findall(".//m:node", ns)), len(root.findall(".//m:edge", ns))
+    if (mn, me) != (len(ids), len(edges)):
+        print(f"FAIL GraphML has {mn} nodes, {me} edges")
+        bad += 1
+    print(f"{'FAIL' if bad else 'ok'}: {len(events)} events, {len(edges)} edges, {len(ids)} entities checked, "
+          f"GEXF and GraphML well-formed")
     return 1 if bad else 0
 
 

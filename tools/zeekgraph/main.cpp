@@ -371,6 +371,8 @@ struct graph_args {
   std::string entities = "id.orig_h,id.resp_h";
   std::vector<std::string> categories = {"ip=id.orig_h,id.resp_h"};
   bool events = false;  // event nodes instead of direct edges
+  std::string edge_shape;  // Graphistry's EDGES: "a:b,c;b:c"
+  std::string skip;        // Graphistry's SKIP: columns never made entities
   std::string nodes, edges, gexf, graphml, svg, html;
   std::string bind = "127.0.0.1";
   int port = 8080;
@@ -409,6 +411,28 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
       return EXIT_USAGE;
     }
     o.categories.push_back({c.substr(0, eq), split_list(c.substr(eq + 1))});
+  }
+  o.skip = split_list(a.skip);
+  if (!a.edge_shape.empty()) {
+    for (const auto& part : [&] {
+           std::vector<std::string> parts;
+           size_t start = 0;
+           while (start <= a.edge_shape.size()) {
+             size_t p = a.edge_shape.find(';', start);
+             parts.push_back(a.edge_shape.substr(start, p == std::string::npos ? std::string::npos : p - start));
+             if (p == std::string::npos) break;
+             start = p + 1;
+           }
+           return parts;
+         }()) {
+      if (part.empty()) continue;
+      size_t colon = part.find(':');
+      if (colon == std::string::npos) {
+        std::cerr << "zeekgraph: error: --edge-shape entry '" << part << "' is not col:col,col\n";
+        return EXIT_USAGE;
+      }
+      o.edges.push_back({part.substr(0, colon), split_list(part.substr(colon + 1))});
+    }
   }
   auto built = zg::graph::build_hypergraph(res.table, o);
   if (!built) {
@@ -516,6 +540,9 @@ void add_graph_options(CLI::App* cmd, graph_args& g) {
   cmd->add_option("--category", g.categories,
                   "NAME=col,col: one node namespace for these columns (repeatable; default ip=id.orig_h,id.resp_h)");
   cmd->add_flag("--events", g.events, "one node per row linked to its entities (Graphistry's direct=False)");
+  cmd->add_option("--edge-shape", g.edge_shape,
+                  "direct edges between these columns, 'a:b,c;b:c' (Graphistry's EDGES; default each column to every later one)");
+  cmd->add_option("--skip", g.skip, "columns never made entities, comma separated (Graphistry's SKIP)");
   cmd->add_option("--nodes", g.nodes, "write the nodes as CSV (Graphistry's columns, plus x, y)");
   cmd->add_option("--edges", g.edges, "write the edges as CSV, with every summary column");
   cmd->add_option("--gexf", g.gexf, "write GEXF 1.3 (Gephi)");
