@@ -5,30 +5,11 @@
 // since the API takes no input.
 #include <httplib.h>
 #include <sys/socket.h>
-#include <zlib.h>
 
+#include "io/gzip_encoder.h"
 #include "server/web_assets.h"
 
 namespace zeekgraph::server {
-
-namespace {
-
-// gzip at level 1: 17.5 MB of meta JSON in ~0.1 s, once.
-std::string gzip(std::string_view in) {
-  z_stream zs{};
-  deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
-}  // namespace
 
 struct graph_server::impl {
   graph_payload payload;
@@ -40,7 +21,7 @@ struct graph_server::impl {
 graph_server::graph_server(graph_payload payload) : impl_(std::make_unique<impl>()) {
   impl_->payload = std::move(payload);
   impl_->page = served_page();
-  impl_->meta_gz = gzip(impl_->payload.meta_json);
+  impl_->meta_gz = io::gzip_compress(impl_->payload.meta_json, 1);  // 17.5 MB in ~0.1 s, once
 }
 
 graph_server::~graph_server() = default;

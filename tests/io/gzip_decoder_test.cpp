@@ -1,6 +1,5 @@
 #include "io/gzip_decoder.h"
-
-#include <zlib.h>
+#include "io/gzip_encoder.h"
 
 #include <fstream>
 #include <iterator>
@@ -11,19 +10,7 @@
 namespace zeekgraph::io {
 namespace {
 
-std::string gz(const std::string& s) {
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(s.size() + 1024, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
-  zs.avail_in = static_cast<uInt>(s.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+std::string gz(const std::string& s) { return gzip_compress(s); }
 
 // Decodes all of `in` fed in `step`-byte pieces.
 gzip_status decode_all(const std::string& in, std::string& out, size_t step) {

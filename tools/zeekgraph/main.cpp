@@ -473,13 +473,19 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
   return std::nullopt;
 }
 
+// Summary, hypergraph, layout and exports: what `graph` does, and `serve`
+// before it serves.
+std::optional<int> run_graph_steps(const graph_args& a, zg::engine::summarize_result& res, zg::graph::hypergraph& g,
+                                   zg::graph::positions& pos) {
+  if (auto rc = run_summary(a.summary, res)) return rc;
+  return build_graph(a, res, g, pos);
+}
+
 int run_graph(const graph_args& a) {
   zg::engine::summarize_result res;
-  if (auto rc = run_summary(a.summary, res)) return *rc;
   zg::graph::hypergraph g;
   zg::graph::positions pos;
-  if (auto rc = build_graph(a, res, g, pos)) return *rc;
-  return EXIT_OK;
+  return run_graph_steps(a, res, g, pos).value_or(EXIT_OK);
 }
 
 zg::server::graph_server* active_server = nullptr;
@@ -490,10 +496,9 @@ void stop_serving(int) {
 
 int run_serve(const graph_args& a) {
   zg::engine::summarize_result res;
-  if (auto rc = run_summary(a.summary, res)) return *rc;
   zg::graph::hypergraph g;
   zg::graph::positions pos;
-  if (auto rc = build_graph(a, res, g, pos)) return *rc;
+  if (auto rc = run_graph_steps(a, res, g, pos)) return *rc;
   if (!zg::server::graph_server::is_loopback(a.bind))
     std::cerr << "zeekgraph: warning: serving on " << a.bind
               << ", which other machines may reach; the graph holds your network's addresses\n";
