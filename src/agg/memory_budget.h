@@ -16,6 +16,8 @@ class memory_budget {
     if (used_.fetch_add(bytes, std::memory_order_relaxed) + bytes > limit_)
       exceeded_.store(true, std::memory_order_relaxed);
   }
+  // What a state gives back when it is freed.
+  void release(uint64_t bytes) { used_.fetch_sub(bytes, std::memory_order_relaxed); }
   bool exceeded() const { return exceeded_.load(std::memory_order_relaxed); }
   uint64_t used() const { return used_.load(std::memory_order_relaxed); }
   uint64_t limit() const { return limit_; }

@@ -59,6 +59,9 @@ struct column_facts {
 class partial_aggregate final : public zeek::row_sink {
  public:
   explicit partial_aggregate(const aggregate_plan& plan);
+  ~partial_aggregate() override;
+  partial_aggregate(const partial_aggregate&) = delete;
+  partial_aggregate& operator=(const partial_aggregate&) = delete;
 
   zeek::row_verdict add_row(const zeek::cell* cells) override;
 
@@ -123,7 +126,7 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<numeric_acc> num_;
   std::vector<int> num_slot_;  // per plan column, -1 = no numeric state
   size_t num_stride_ = 0;
-  uint64_t group_bytes_ = 0;  // what one more group costs, for the budget
+  uint64_t charged_ = 0;  // bytes charged to the plan's memory budget so far
   std::vector<column_state> cols_;
   std::vector<column_facts> facts_;
 

@@ -393,6 +393,12 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   };
   run_on_threads(threads, work);
 
+  // Past the memory budget: stop here, before merging would double it.
+  if (plan_.budget && plan_.budget->exceeded()) {
+    total = std::move(per_thread[0]);
+    return ok_status();
+  }
+
   // A chunked file whose schema changes mid-way is read again in one piece.
   std::vector<bool> redo(paths_.size(), false);
   for (auto& it : items)
@@ -475,7 +481,9 @@ result<summarize_result> summarize(const summarize_options& opts) {
   uint64_t limit = opts.memory_limit;
   if (limit == 0) {
     long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-    limit = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 4 * 3 : uint64_t{8} << 30;
+    // Half of RAM: the tables double as they grow, so a state near the
+    // limit may briefly need half as much again.
+    limit = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 : uint64_t{8} << 30;
   }
   for (unsigned pass = 1;; ++pass) {
     auto plan = agg::aggregate_plan::make(opts.spec, as_text, as_numeric);
@@ -487,8 +495,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
     if (auto s = r.run(attempt, total); !s) return s.err();
     if (budget.exceeded())
       return error{error_kind::resource,
-                   "the group tables passed the memory limit of " + std::to_string(limit >> 20) +
-                       " MiB (" + std::to_string(total->sizes().size()) + "+ groups so far)",
+                   "the group tables passed the memory limit of " + std::to_string(limit >> 20) + " MiB",
                    "group by fewer or coarser columns, or raise --memory-limit"};
     // pandas types each column by its data. When ours was typed otherwise
     // (a non-number in a column taken as numeric, or numbers only in one

@@ -23,7 +23,7 @@ struct summarize_options {
   zeek::reader_options reader;
   io::expand_options expand;
   uint64_t chunk_bytes = uint64_t{64} << 20;  // plain files above this split across threads
-  uint64_t memory_limit = 0;  // group states may use this much; 0: 3/4 of physical memory
+  uint64_t memory_limit = 0;  // group states may use this much; 0: half of physical memory
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
 };
 

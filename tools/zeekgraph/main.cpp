@@ -532,7 +532,7 @@ void add_summary_options(CLI::App* cmd, summarize_args& s) {
   cmd->add_option("--report", s.report, "write the per-file line accounting and problems as JSON");
   cmd->add_option("--max-line-bytes", s.max_line_bytes, "reject longer lines (default 1 MiB)");
   cmd->add_option("--memory-limit", s.memory_limit,
-                  "stop with an error when group tables pass this size, such as 8G (default: 3/4 of RAM)");
+                  "stop with an error when group tables pass this size, such as 8G (default: half of RAM)");
   cmd->add_option("--log-path", s.log_path,
                   "in directories, read files whose name contains this (default: conn; '*' = all)");
   cmd->add_flag("-q,--quiet", s.quiet, "report only files with problems");
