@@ -146,12 +146,28 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   item.report.path = src.path();
   item.report.gzip = true;
 
-  struct block {
-    std::string data;
-    size_t index;
-    uint64_t offset;
-    bool last;
+  // Blocks own raw buffers that go back to a pool once parsed: copying each
+  // block out, into a fresh zero-filled allocation, cost a memcpy and a
+  // page fault per 4 KiB of the decompressed stream.
+  struct buffer {
+    std::unique_ptr<char[]> data;
+    size_t cap = 0;
+    void reserve(size_t want, size_t keep) {
+      if (want <= cap) return;
+      std::unique_ptr<char[]> bigger(new char[want]);
+      if (keep) std::memcpy(bigger.get(), data.get(), keep);
+      data = std::move(bigger);
+      cap = want;
+    }
   };
+  struct block {
+    buffer buf;
+    size_t size = 0;
+    size_t index = 0;
+    uint64_t offset = 0;
+    bool last = false;
+  };
+  std::vector<buffer> spare;
   std::mutex mu;
   std::condition_variable cv_items, cv_space;
   std::deque<block> queue;
@@ -181,11 +197,12 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
       st.offset = b.offset;
       reader.start(st);
       if (!stopped()) {
-        reader.feed(b.data, b.last);
+        reader.feed(std::string_view(b.buf.data.get(), b.size), b.last);
         if (b.last) reader.finish();
       }
       if (reader.stopped()) stop_ = true;
       std::lock_guard<std::mutex> lock(mu);
+      spare.push_back(std::move(b.buf));
       if (reports.size() <= b.index) {
         reports.resize(b.index + 1);
         lines.resize(b.index + 1);
@@ -204,16 +221,39 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   for (unsigned t = 0; t < consumers; ++t) item.parts.push_back(std::make_unique<agg::partial_aggregate>(plan_));
   std::vector<std::thread> pool;
 
-  std::string buf;
+  buffer buf;
   size_t have = 0, index = 0;
   uint64_t offset = 0, consumed_seen = 0;
   bool eof = false, header_done = false;
   null_sink none;
   zeek::log_reader hr(plan_.inputs, none, header, opts_.reader);
   hr.start({});
+  // Hands the first `cut` bytes on as a block; the rest starts the next buffer.
+  auto hand_on = [&](size_t cut, bool last) {
+    buffer next;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!spare.empty()) {
+        next = std::move(spare.back());
+        spare.pop_back();
+      }
+    }
+    next.reserve(std::max(have - cut, BLOCK) + STREAM_READ, 0);
+    std::memcpy(next.data.get(), buf.data.get() + cut, have - cut);
+    block b;
+    b.buf = std::move(buf);
+    b.size = cut;
+    b.index = index++;
+    b.offset = offset;
+    b.last = last;
+    push(std::move(b));
+    offset += cut;
+    buf = std::move(next);
+    have -= cut;
+  };
   while (!eof && !stopped()) {
-    if (buf.size() < have + STREAM_READ) buf.resize(have + STREAM_READ);
-    size_t n = src.read(buf.data() + have, STREAM_READ);
+    buf.reserve(have + STREAM_READ, have);
+    size_t n = src.read(buf.data.get() + have, STREAM_READ);
     add_progress(src.consumed() - consumed_seen);
     consumed_seen = src.consumed();
     if (n == 0) eof = true;
@@ -221,45 +261,38 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
     size_t pos = 0;
     if (!header_done) {
       // Read the header lines here, so every block starts with the schema.
-      while (pos < have && buf[pos] == '#') {
-        const void* nl = std::memchr(buf.data() + pos, '\n', have - pos);
+      char* data = buf.data.get();
+      while (pos < have && data[pos] == '#') {
+        const void* nl = std::memchr(data + pos, '\n', have - pos);
         if (!nl) break;
-        size_t next = static_cast<size_t>(static_cast<const char*>(nl) - buf.data()) + 1;
-        hr.feed(std::string_view(buf.data() + pos, next - pos), false);
+        size_t next = static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
+        hr.feed(std::string_view(data + pos, next - pos), false);
         pos = next;
       }
-      if (pos < have && buf[pos] == '#' && !eof) {
-        std::memmove(buf.data(), buf.data() + pos, have - pos);
-        have -= pos;
-        offset += pos;
-        continue;  // a header line continues in the next read
-      }
+      std::memmove(data, data + pos, have - pos);
+      have -= pos;
+      offset += pos;
+      if (have > 0 && data[0] == '#' && !eof) continue;  // a header line continues in the next read
       header_done = true;
       start = hr.state();
-      offset += pos;
-      std::memmove(buf.data(), buf.data() + pos, have - pos);
-      have -= pos;
       for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume, std::ref(*item.parts[t]));
     }
     if (have < BLOCK && !eof) continue;
     size_t cut = have;
     if (!eof) {
-      const char* b = buf.data();
+      const char* d = buf.data.get();
       size_t i = have;
-      while (i > 0 && b[i - 1] != '\n') --i;
+      while (i > 0 && d[i - 1] != '\n') --i;
       if (i > 0) cut = i;
       else if (have < (size_t{64} << 20)) continue;  // a very long line: keep reading
     }
-    push({std::string(buf.data(), cut), index++, offset, eof && cut == have});
-    offset += cut;
-    std::memmove(buf.data(), buf.data() + cut, have - cut);
-    have -= cut;
+    hand_on(cut, eof && cut == have);
   }
   if (!header_done) {  // the stream ended inside the header, or was empty
     start = hr.state();
     for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume, std::ref(*item.parts[t]));
   }
-  if (index == 0 || have > 0) push({std::string(buf.data(), have), index++, offset, true});
+  if (index == 0 || have > 0) hand_on(have, true);
   {
     std::lock_guard<std::mutex> lock(mu);
     closed = true;
