@@ -1,8 +1,9 @@
 #include "graph/svg_render.h"
 
+#include "graph/edge_classes.h"
+
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <vector>
 
 namespace zeekgraph::graph {
@@ -34,17 +35,9 @@ void write_svg(const hypergraph& g, const table::summary_table& t, const positio
 
   // Colour edges by the category column, most common values first.
   const table::column* by = t.find(o.color_by);
-  std::map<std::string, size_t> counts;
-  std::string v;
-  if (by)
-    for (size_t e = 0; e < g.links(); ++e) {
-      cell_text(*by, g.row[e], v);
-      ++counts[v];
-    }
-  std::vector<std::pair<std::string, size_t>> order(counts.begin(), counts.end());
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::map<std::string, size_t> color_of;
-  for (size_t i = 0; i < order.size(); ++i) color_of[order[i].first] = i;
+  edge_classes cls;
+  if (by) cls = classify_edges(g, by);
+  const auto& order = cls.classes;
 
   char buf[256];
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\""
@@ -52,10 +45,7 @@ void write_svg(const hypergraph& g, const table::summary_table& t, const positio
   out << "<rect width=\"100%\" height=\"100%\" fill=\"#11131a\"/>\n<g stroke-width=\"0.6\" stroke-opacity=\"0.35\">\n";
   for (size_t e = 0; e < g.links(); ++e) {
     const char* color = "#8aa0c8";
-    if (by) {
-      cell_text(*by, g.row[e], v);
-      color = palette_color(color_of[v]);
-    }
+    if (by) color = palette_color(cls.of_edge[e]);
     std::snprintf(buf, sizeof buf, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n",
                   X(g.src[e]), Y(g.src[e]), X(g.dst[e]), Y(g.dst[e]), color);
     out << buf;

@@ -1,8 +1,9 @@
 #include "server/graph_payload.h"
 
+#include "graph/edge_classes.h"
+
 #include <algorithm>
 #include <cstring>
-#include <map>
 
 #include "server/web_assets.h"
 #include "table/table_writer.h"
@@ -76,20 +77,11 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
   graph_payload out;
   const uint32_t n = static_cast<uint32_t>(g.node_id.size()), m = static_cast<uint32_t>(g.links());
   // Edge classes: values of the colour column, most common first (the
-  // SVG's palette order too).
+  // SVG's palette order too); past 255 the rest share the last colour.
   const table::column* by = t.find(color_by);
-  std::vector<std::string> value(m);
-  std::map<std::string, uint64_t> counts;
-  for (uint32_t e = 0; e < m; ++e) {
-    if (by) graph::cell_text(*by, g.row[e], value[e]);
-    else value[e] = g.edge_type[e];
-    ++counts[value[e]];
-  }
-  std::vector<std::pair<std::string, uint64_t>> classes(counts.begin(), counts.end());
-  std::stable_sort(classes.begin(), classes.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  if (classes.size() > 255) classes.resize(255);  // the rest share the last colour
-  std::map<std::string, uint8_t> class_of;
-  for (size_t i = 0; i < classes.size(); ++i) class_of[classes[i].first] = static_cast<uint8_t>(i);
+  graph::edge_classes cls = graph::classify_edges(g, by);
+  auto& classes = cls.classes;
+  if (classes.size() > 255) classes.resize(255);
 
   std::string& b = out.bin;
   b.reserve(16 + n * 16 + m * 9 + 4);
@@ -103,10 +95,7 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
   for (uint32_t i = 0; i < n; ++i) put(b, static_cast<uint32_t>(std::min<uint64_t>(g.sessions[i], UINT32_MAX)));
   for (uint32_t e = 0; e < m; ++e) put(b, g.src[e]);
   for (uint32_t e = 0; e < m; ++e) put(b, g.dst[e]);
-  for (uint32_t e = 0; e < m; ++e) {
-    auto it = class_of.find(value[e]);
-    b += static_cast<char>(it == class_of.end() ? classes.size() - 1 : it->second);
-  }
+  for (uint32_t e = 0; e < m; ++e) b += static_cast<char>(std::min<uint32_t>(cls.of_edge[e], 254));
 
   std::string& j = out.meta_json;
   j = "{\"nodes\":{\"title\":[";
