@@ -356,7 +356,6 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
         pos = next;
       }
       zeek::reader_state st = hr.state();
-      uint64_t header_lines = st.line;
       size_t nchunks = threads * 4;
       uint64_t step = (m->size() - pos) / nchunks + 1;
       size_t first = items.size();
@@ -385,11 +384,8 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
       } else {
         items[first].report.header_lines = header.header_lines;
         items[first].report.bytes = header.bytes;
-        items[first].start.line = 0;
-        (void)header_lines;
         // Chunk line numbers are relative; fixed up below with the header count.
-        items[first].lines = 0;
-        chunk_headers_.emplace_back(first, header_lines);
+        chunk_headers_.emplace_back(first, st.line);
       }
     } else {
       work_item it;

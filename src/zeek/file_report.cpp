@@ -17,7 +17,6 @@ const char* to_string(problem_kind k) {
     case problem_kind::gzip_truncated: return "gzip-truncated";
     case problem_kind::gzip_trailing: return "gzip-trailing-garbage";
     case problem_kind::gzip_corrupt: return "gzip-corrupt";
-    case problem_kind::no_header: return "no-header";
     case problem_kind::header_mismatch: return "header-mismatch";
   }
   return "?";

@@ -23,7 +23,6 @@ enum class problem_kind {
   gzip_truncated,  // the gzip stream ends before its trailer
   gzip_trailing,   // bytes after the last gzip member are not gzip
   gzip_corrupt,    // the gzip stream is damaged
-  no_header,       // headerless data that is not the seed's conn layout
   header_mismatch, // '#types' does not list one type per '#fields' name
 };
 

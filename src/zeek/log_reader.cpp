@@ -18,8 +18,6 @@ struct log_reader::json_state {
   std::vector<std::string> values;     // per requested column, decoded text
   std::vector<cell_kind> kinds;
   std::string path;                    // key path while walking nested objects
-  std::string error;
-  int bad_column = -1;
 };
 
 namespace {

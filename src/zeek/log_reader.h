@@ -63,9 +63,6 @@ class log_reader {
   bool stopped() const { return stopped_; }
   const reader_state& state() const { return state_; }
 
-  // Header lines that changed the schema (a '#fields' that differs).
-  uint64_t schema_changes() const { return report_.schema_changes; }
-
  private:
   void on_line(std::string_view line, bool has_newline);
   void on_header_line(std::string_view line);
