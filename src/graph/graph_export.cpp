@@ -35,6 +35,14 @@ const char* xml_type(const table::column& c, bool graphml) {
   return graphml ? "string" : "string";
 }
 
+// Writes the buffer out once it has grown past 64 KiB.
+void flush_if_big(std::string& b, std::ostream& out) {
+  if (b.size() > 1 << 16) {
+    out << b;
+    b.clear();
+  }
+}
+
 }  // namespace
 
 void write_nodes_csv(const hypergraph& g, const positions& p, std::ostream& out) {
@@ -58,10 +66,7 @@ void write_nodes_csv(const hypergraph& g, const positions& p, std::ostream& out)
       append_float_repr(b, p.y[i]);
     }
     b += '\n';
-    if (b.size() > 1 << 16) {
-      out << b;
-      b.clear();
-    }
+    flush_if_big(b, out);
   }
   out << b;
 }
@@ -87,10 +92,7 @@ void write_edges_csv(const hypergraph& g, const table::summary_table& t, std::os
       table::append_cell(b, c, g.row[e], table::table_format::csv);
     }
     b += '\n';
-    if (b.size() > 1 << 16) {
-      out << b;
-      b.clear();
-    }
+    flush_if_big(b, out);
   }
   out << b;
 }
@@ -130,10 +132,7 @@ void write_gexf(const hypergraph& g, const table::summary_table& t, const positi
       b += "\" z=\"0.0\"/>";
     }
     b += "</node>\n";
-    if (b.size() > 1 << 16) {
-      out << b;
-      b.clear();
-    }
+    flush_if_big(b, out);
   }
   b += "    </nodes>\n    <edges>\n";
   for (size_t e = 0; e < g.links(); ++e) {
@@ -149,10 +148,7 @@ void write_gexf(const hypergraph& g, const table::summary_table& t, const positi
       b += "\"/>";
     }
     b += "</attvalues></edge>\n";
-    if (b.size() > 1 << 16) {
-      out << b;
-      b.clear();
-    }
+    flush_if_big(b, out);
   }
   b += "    </edges>\n  </graph>\n</gexf>\n";
   out << b;
@@ -192,10 +188,7 @@ void write_graphml(const hypergraph& g, const table::summary_table& t, const pos
       b += "</data>";
     }
     b += "</node>\n";
-    if (b.size() > 1 << 16) {
-      out << b;
-      b.clear();
-    }
+    flush_if_big(b, out);
   }
   for (size_t e = 0; e < g.links(); ++e) {
     b += "    <edge id=\"e" + std::to_string(e) + "\" source=\"n" + std::to_string(g.src[e]) +
@@ -210,10 +203,7 @@ void write_graphml(const hypergraph& g, const table::summary_table& t, const pos
       b += "</data>";
     }
     b += "</edge>\n";
-    if (b.size() > 1 << 16) {
-      out << b;
-      b.clear();
-    }
+    flush_if_big(b, out);
   }
   b += "  </graph>\n</graphml>\n";
   out << b;

@@ -383,11 +383,12 @@ struct graph_args {
   }();
 };
 
-std::vector<std::string> split_list(const std::string& s) {
+// The non-empty parts of `s` between `sep`s.
+std::vector<std::string> split_list(const std::string& s, char sep = ',') {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= s.size()) {
-    size_t p = s.find(',', start);
+    size_t p = s.find(sep, start);
     std::string part = s.substr(start, p == std::string::npos ? std::string::npos : p - start);
     if (!part.empty()) out.push_back(part);
     if (p == std::string::npos) break;
@@ -414,18 +415,7 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
   }
   o.skip = split_list(a.skip);
   if (!a.edge_shape.empty()) {
-    for (const auto& part : [&] {
-           std::vector<std::string> parts;
-           size_t start = 0;
-           while (start <= a.edge_shape.size()) {
-             size_t p = a.edge_shape.find(';', start);
-             parts.push_back(a.edge_shape.substr(start, p == std::string::npos ? std::string::npos : p - start));
-             if (p == std::string::npos) break;
-             start = p + 1;
-           }
-           return parts;
-         }()) {
-      if (part.empty()) continue;
+    for (const auto& part : split_list(a.edge_shape, ';')) {
       size_t colon = part.find(':');
       if (colon == std::string::npos) {
         std::cerr << "zeekgraph: error: --edge-shape entry '" << part << "' is not col:col,col\n";
