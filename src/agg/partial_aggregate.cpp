@@ -22,6 +22,13 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
   batch_values_.resize(BATCH * plan.columns.size());
   batch_hash_.resize(BATCH);
   batch_gid_.resize(BATCH);
+  cache_keys_ = !plan.key_columns.empty();
+  for (int k : plan.key_columns)
+    if (plan.columns[static_cast<size_t>(k)].mode != value_mode::text) cache_keys_ = false;
+  if (cache_keys_) {
+    batch_raw_.resize(BATCH);
+    batch_cached_.resize(BATCH);
+  }
 }
 
 partial_aggregate::~partial_aggregate() {
@@ -112,29 +119,50 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     }
   }
 
-  // 2. The group key: each key value becomes a small dictionary id, and the
-  //    tuple of ids finds the group. A null key drops the row, as
-  //    groupby(dropna=True) does.
+  // 2. The group key. A null key drops the row, as groupby(dropna=True)
+  //    does. With text keys, the key texts go to the key cache (flush()
+  //    looks them up); otherwise, or when they are too long to cache, each
+  //    key value becomes a small dictionary id now, and the tuple of ids
+  //    finds the group.
+  const size_t nkeys = plan_.key_columns.size();
+  for (size_t k = 0; k < nkeys; ++k)
+    if (row[static_cast<size_t>(plan_.key_columns[k])].null) return {zeek::row_outcome::null_key, -1};
   const size_t key_at = batch_keys_.size();
-  for (size_t k = 0; k < plan_.key_columns.size(); ++k) {
-    const row_value& v = row[static_cast<size_t>(plan_.key_columns[k])];
-    if (v.null) {
-      batch_keys_.resize(key_at);
-      return {zeek::row_outcome::null_key, -1};
+  batch_keys_.resize(key_at + 4 * nkeys);
+  bool cached = false;
+  if (cache_keys_) {
+    key_cache::key& raw = batch_raw_[batched_];
+    size_t len = 0;
+    cached = true;
+    for (size_t k = 0; k < nkeys && cached; ++k) {
+      std::string_view t = row[static_cast<size_t>(plan_.key_columns[k])].text;
+      if (len + 1 + t.size() > key_cache::MAX_KEY) {
+        cached = false;
+        break;
+      }
+      raw.bytes[len++] = static_cast<unsigned char>(t.size());
+      std::memcpy(raw.bytes + len, t.data(), t.size());
+      len += t.size();
     }
-    uint32_t id;
-    if (plan_.columns[static_cast<size_t>(plan_.key_columns[k])].mode == value_mode::numeric) {
-      double d = v.num.d == 0 ? 0.0 : v.num.d;
-      char b[8];
-      std::memcpy(b, &d, 8);
-      id = dicts_[k].find_or_add(std::string_view(b, 8));
-    } else {
-      id = dicts_[k].find_or_add(v.text);
+    if (cached) {
+      std::memset(raw.bytes + len, 0, key_cache::MAX_KEY - len);
+      raw.len = static_cast<uint32_t>(len);
     }
-    char b[4];
-    std::memcpy(b, &id, 4);
-    batch_keys_.append(b, 4);
+    batch_cached_[batched_] = cached;
   }
+  if (!cached)
+    for (size_t k = 0; k < nkeys; ++k) {
+      const row_value& v = row[static_cast<size_t>(plan_.key_columns[k])];
+      if (plan_.columns[static_cast<size_t>(plan_.key_columns[k])].mode == value_mode::numeric) {
+        double d = v.num.d == 0 ? 0.0 : v.num.d;
+        char b[8];
+        std::memcpy(b, &d, 8);
+        uint32_t id = dicts_[k].find_or_add(std::string_view(b, 8));
+        std::memcpy(&batch_keys_[key_at + 4 * k], &id, 4);
+      } else {
+        key_ids(k, v.text, &batch_keys_[key_at + 4 * k]);
+      }
+    }
   // 3. Keep the texts stage 3 reads (the cells are only valid now); flush()
   //    finds the groups and updates the states.
   for (size_t c = 0; c < ncols; ++c)
@@ -152,13 +180,35 @@ void partial_aggregate::flush() {
   const size_t width = batch_keys_.size() / batched_;
   // Stage 1: hash every key and start loading its slot.
   for (size_t r = 0; r < batched_; ++r) {
-    batch_hash_[r] = group_table::hash(std::string_view(batch_keys_.data() + r * width, width));
-    groups_.prefetch(batch_hash_[r]);
+    if (cache_keys_ && batch_cached_[r]) {
+      batch_hash_[r] = key_cache::hash(batch_raw_[r]);
+      cache_.prefetch(batch_hash_[r]);
+    } else {
+      batch_hash_[r] = group_table::hash(std::string_view(batch_keys_.data() + r * width, width));
+      groups_.prefetch(batch_hash_[r]);
+    }
   }
   // Stage 2: find the groups and start loading their states.
   for (size_t r = 0; r < batched_; ++r) {
-    uint32_t gid = groups_.find_or_add(std::string_view(batch_keys_.data() + r * width, width), batch_hash_[r]);
-    if (gid == size_.size()) add_group();
+    uint32_t gid;
+    char* ids = batch_keys_.data() + r * width;
+    if (cache_keys_ && batch_cached_[r]) {
+      const key_cache::key& raw = batch_raw_[r];
+      gid = cache_.find(raw, batch_hash_[r]);
+      if (gid == key_cache::MISS) {
+        // First sight of these texts: through the dictionaries.
+        size_t at = 0;
+        for (size_t k = 0; k < plan_.key_columns.size(); ++k) {
+          size_t n = raw.bytes[at++];
+          key_ids(k, std::string_view(reinterpret_cast<const char*>(raw.bytes + at), n), ids + 4 * k);
+          at += n;
+        }
+        gid = find_group(ids, group_table::hash(std::string_view(ids, width)));
+        cache_.insert(raw, batch_hash_[r], gid);
+      }
+    } else {
+      gid = find_group(ids, batch_hash_[r]);
+    }
     batch_gid_[r] = gid;
     __builtin_prefetch(&size_[gid], 1);
     const char* block = reinterpret_cast<const char*>(num_.data() + gid * num_stride_);
@@ -176,6 +226,18 @@ void partial_aggregate::flush() {
   batched_ = 0;
   batch_keys_.clear();
   batch_text_.clear();
+}
+
+void partial_aggregate::key_ids(size_t k, std::string_view text, char* out) {
+  uint32_t id = dicts_[k].find_or_add(text);
+  std::memcpy(out, &id, 4);
+}
+
+uint32_t partial_aggregate::find_group(const char* ids, uint64_t hash) {
+  const size_t width = 4 * plan_.key_columns.size();
+  uint32_t gid = groups_.find_or_add(std::string_view(ids, width), hash);
+  if (gid == size_.size()) add_group();
+  return gid;
 }
 
 void partial_aggregate::update_group(uint32_t gid, row_value* row) {
@@ -289,7 +351,7 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
 }
 
 size_t partial_aggregate::memory_bytes() const {
-  size_t b = groups_.memory_bytes() + size_.capacity() * 8 + num_.capacity() * sizeof(numeric_acc);
+  size_t b = groups_.memory_bytes() + cache_.memory_bytes() + size_.capacity() * 8 + num_.capacity() * sizeof(numeric_acc);
   for (const auto& d : dicts_) b += d.memory_bytes();
   for (const auto& c : cols_)
     b += c.txt.capacity() * sizeof(text_acc) +

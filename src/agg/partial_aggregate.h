@@ -10,6 +10,7 @@
 
 #include "agg/aggregate_plan.h"
 #include "agg/group_table.h"
+#include "agg/key_cache.h"
 #include "agg/nunique.h"
 #include "zeek/row_sink.h"
 
@@ -105,6 +106,9 @@ class partial_aggregate final : public zeek::row_sink {
   };
   void add_group();
   void update_group(uint32_t gid, row_value* values);
+  // Dictionary ids of key text `k` into `out` (4 bytes a key column).
+  void key_ids(size_t k, std::string_view text, char* out);
+  uint32_t find_group(const char* ids, uint64_t hash);
 
   static constexpr size_t BATCH = 256;
   std::vector<row_value> batch_values_;  // BATCH rows x columns
@@ -112,6 +116,8 @@ class partial_aggregate final : public zeek::row_sink {
   std::string batch_keys_;               // group keys, key_width_ bytes a row
   std::vector<uint64_t> batch_hash_;
   std::vector<uint32_t> batch_gid_;
+  std::vector<key_cache::key> batch_raw_;  // per row: its key texts, when cached
+  std::vector<bool> batch_cached_;         // per row: batch_raw_ holds its key
   size_t batched_ = 0;
   std::vector<bool> keep_text_;          // per column: stage 3 reads its text
 
@@ -119,6 +125,10 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<group_table> dicts_;  // per key column: value -> id
   group_table groups_;              // tuple of key ids -> group id
   std::vector<uint64_t> size_;
+  // Raw key texts -> group id, in front of the dictionaries; only when every
+  // key column is text (numeric keys normalise "1.0" and "1" to one group).
+  bool cache_keys_ = false;
+  key_cache cache_{size_t{1} << 18};
   // Numeric states are group-major: a group's states for every column sit
   // side by side, so a row touches a few adjacent cache lines, not one line
   // per column (measured: the per-column layout spent ~60% of add_row
