@@ -11,6 +11,10 @@
 #include <stdexcept>
 #include <thread>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace zeekgraph::agg {
 
 // An unlinked temporary file, read and written with pread/pwrite so that
@@ -76,17 +80,70 @@ struct alnum_table {
 };
 const alnum_table ALNUM;
 
-// 6 bits a character (1..62), left aligned in 21 characters, 0 = none.
-bool pack_alnum(std::string_view s, unsigned __int128& v) {
+// 6 bits a character (1..62, 0 = none) for up to 21 characters c0..c20:
+// four 24-bit groups g_k = c4k c4k+1 c4k+2 c4k+3 and a 30-bit tail
+// t = c16..c20, as lo = g0 | g1 << 24 | t << 48 and
+// hi = g2 | g3 << 24 | (t >> 16) << 48, which leaves hi's top two bits free
+// for the tag. A fixed position per character makes it injective.
+inline void place(uint64_t g[4], uint64_t tail, uint64_t& lo, uint64_t& hi) {
+  lo = g[0] | g[1] << 24 | tail << 48;
+  hi = g[2] | g[3] << 24 | (tail >> 16) << 48;
+}
+
+bool pack_alnum_scalar(std::string_view s, uint64_t& lo, uint64_t& hi) {
   if (s.size() > 21) return false;
-  v = 0;
-  for (unsigned char c : s) {
-    int code = ALNUM.code[c];
+  uint64_t c[21] = {};
+  for (size_t i = 0; i < s.size(); ++i) {
+    int code = ALNUM.code[static_cast<unsigned char>(s[i])];
     if (code < 0) return false;
-    v = (v << 6) | static_cast<unsigned>(code);
+    c[i] = static_cast<uint64_t>(code);
   }
-  v <<= 6 * (21 - s.size());
+  uint64_t g[4];
+  for (int k = 0; k < 4; ++k) g[k] = c[4 * k] << 18 | c[4 * k + 1] << 12 | c[4 * k + 2] << 6 | c[4 * k + 3];
+  place(g, c[16] << 24 | c[17] << 18 | c[18] << 12 | c[19] << 6 | c[20], lo, hi);
   return true;
+}
+
+bool pack_alnum(std::string_view s, uint64_t& lo, uint64_t& hi) {
+#if defined(__SSE2__)
+  // A Zeek uid ("C" and 17 base62 characters): the first 16 characters in
+  // SSE2 registers (in bounds: the string holds them), the rest one by one.
+  if (s.size() >= 16 && s.size() <= 21) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
+    auto in = [&](char a, char b) {
+      return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(a - 1))),
+                           _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(b + 1))));
+    };
+    const __m128i digit = in('0', '9'), upper = in('A', 'Z'), lower = in('a', 'z');
+    const __m128i valid = _mm_or_si128(digit, _mm_or_si128(upper, lower));
+    if (_mm_movemask_epi8(valid) != 0xFFFF) return false;
+    // code = c - 47 (digits), c - 54 (upper), c - 60 (lower)
+    const __m128i off = _mm_or_si128(_mm_and_si128(digit, _mm_set1_epi8(47)),
+                                     _mm_or_si128(_mm_and_si128(upper, _mm_set1_epi8(54)),
+                                                  _mm_and_si128(lower, _mm_set1_epi8(60))));
+    const __m128i code = _mm_sub_epi8(v, off);
+    // Pairs into 12 bits (first character high), then fours into 24.
+    const __m128i pairs = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(code, _mm_set1_epi16(0xFF)), 6),
+                                       _mm_srli_epi16(code, 8));
+    const __m128i fours = _mm_madd_epi16(pairs, _mm_set1_epi32(4096 | 1 << 16));
+    alignas(16) uint32_t g32[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(g32), fours);
+    uint64_t tail = 0;
+    for (size_t i = 16; i < 21; ++i) {
+      uint64_t c = 0;
+      if (i < s.size()) {
+        int code1 = ALNUM.code[static_cast<unsigned char>(s[i])];
+        if (code1 < 0) return false;
+        c = static_cast<uint64_t>(code1);
+      }
+      tail = tail << 6 | c;
+    }
+    uint64_t g[4] = {g32[0], g32[1], g32[2], g32[3]};
+    place(g, tail, lo, hi);
+    return true;
+  }
+#endif
+  return pack_alnum_scalar(s, lo, hi);
 }
 
 inline uint64_t mix(uint64_t a, uint64_t b) {
@@ -189,7 +246,7 @@ void nunique_store::spill() {
       if (v.empty()) continue;
       uint64_t at = file_->append(v.data(), v.size() * sizeof(E));
       l.runs[p].push_back({file_, at, v.size(), nullptr});
-      std::vector<E>().swap(v);
+      v.clear();  // keeps the capacity: refilling it costs no page faults
     }
   };
   write(small_);
@@ -199,10 +256,10 @@ void nunique_store::spill() {
 
 void nunique_store::add_text(uint32_t gid, std::string_view s) {
   init();
-  unsigned __int128 v;
+  uint64_t lo, hi;
   wide_entry e;
-  if (pack_alnum(s, v)) {
-    e = {static_cast<uint64_t>(v), static_cast<uint64_t>(v >> 64) | TAG_ALNUM, gid};
+  if (pack_alnum(s, lo, hi)) {
+    e = {lo, hi | TAG_ALNUM, gid};
   } else if (s.size() <= 15) {
     unsigned char b[15] = {};
     std::memcpy(b, s.data(), s.size());

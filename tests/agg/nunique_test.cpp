@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <set>
+#include <string>
+
 namespace zeekgraph::agg {
 
 TEST(nunique, counts_distinct_text_per_group) {
@@ -45,6 +49,31 @@ TEST(nunique, encodings_do_not_collide) {
   s.add_text(0, "A");
   s.add_text(0, "a");
   EXPECT_EQ(s.count(1)[0], 5u);
+}
+
+TEST(nunique, random_strings_match_a_set_across_every_encoding) {
+  // Lengths 0..25 over an alphabet that mixes base62 with bytes outside it
+  // cover the vector and scalar uid packing (16..21), raw (<= 15) and long
+  // strings; near-duplicates differ in one character at any position.
+  std::mt19937 rng(7);
+  const std::string alphabet = "0Az9aZ-_\xff";
+  nunique_store s(4096);
+  std::vector<std::set<std::string>> truth(3);
+  for (int i = 0; i < 20000; ++i) {
+    size_t len = rng() % 26;
+    std::string v(len, '0');
+    for (char& c : v) c = rng() % 4 ? alphabet[rng() % 6] : alphabet[rng() % alphabet.size()];
+    uint32_t g = rng() % 3;
+    s.add_text(g, v);
+    truth[g].insert(v);
+    if (len && rng() % 2) {  // a variant one character away
+      v[rng() % len] = alphabet[rng() % 6];
+      s.add_text(g, v);
+      truth[g].insert(v);
+    }
+  }
+  auto c = s.count(3);
+  for (uint32_t g = 0; g < 3; ++g) EXPECT_EQ(c[g], truth[g].size()) << g;
 }
 
 TEST(nunique, numbers_compare_by_value) {
