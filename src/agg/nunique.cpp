@@ -224,33 +224,41 @@ nunique_store::nunique_store(size_t memory_budget) : budget_(memory_budget) {}
 void nunique_store::init() {
   if (!recent_.empty()) return;
   recent_.assign(RECENT, UINT64_MAX);
-  small_.mem.resize(PARTS);
   small_.runs.resize(PARTS);
-  wide_.mem.resize(PARTS);
   wide_.runs.resize(PARTS);
 }
 nunique_store::~nunique_store() = default;
 nunique_store::nunique_store(nunique_store&&) noexcept = default;
 nunique_store& nunique_store::operator=(nunique_store&&) noexcept = default;
 
-void nunique_store::maybe_spill() {
-  if (bytes_ > budget_) spill();
+template <typename E>
+void nunique_store::spill_layout(layout<E>& l) {
+  const size_t n = l.buf.size();
+  if (n == 0) return;
+  // Counting sort by partition, then one write.
+  std::vector<uint64_t> start(PARTS + 1, 0);
+  part_ids_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    size_t p = part_of(l.buf[i]);
+    part_ids_[i] = static_cast<uint16_t>(p);
+    ++start[p + 1];
+  }
+  for (size_t p = 0; p < PARTS; ++p) start[p + 1] += start[p];
+  sorted_.resize(n * sizeof(E));
+  E* out = reinterpret_cast<E*>(sorted_.data());
+  std::vector<uint64_t> pos(start.begin(), start.end() - 1);
+  for (size_t i = 0; i < n; ++i) out[pos[part_ids_[i]]++] = l.buf[i];
+  const uint64_t at = file_->append(out, n * sizeof(E));
+  for (size_t p = 0; p < PARTS; ++p)
+    if (start[p + 1] > start[p])
+      l.runs[p].push_back({file_, at + start[p] * sizeof(E), start[p + 1] - start[p], nullptr});
+  l.buf.clear();  // keeps the capacity: refilling it costs no page faults
 }
 
 void nunique_store::spill() {
   if (!file_) file_ = std::make_shared<spill_file>();
-  auto write = [&](auto& l) {
-    using E = typename std::remove_reference_t<decltype(l.mem[0])>::value_type;
-    for (size_t p = 0; p < PARTS; ++p) {
-      auto& v = l.mem[p];
-      if (v.empty()) continue;
-      uint64_t at = file_->append(v.data(), v.size() * sizeof(E));
-      l.runs[p].push_back({file_, at, v.size(), nullptr});
-      v.clear();  // keeps the capacity: refilling it costs no page faults
-    }
-  };
-  write(small_);
-  write(wide_);
+  spill_layout(small_);
+  spill_layout(wide_);
   bytes_ = 0;
 }
 
@@ -271,7 +279,7 @@ void nunique_store::add_text(uint32_t gid, std::string_view s) {
     long_.emplace_back(gid, std::string(s));
     return;
   }
-  wide_.mem[part_of(e)].push_back(e);
+  wide_.buf.push_back(e);
   bytes_ += sizeof(wide_entry);
   maybe_spill();
 }
@@ -286,7 +294,7 @@ void nunique_store::add_number(uint32_t gid, const number& n) {
     uint64_t& seen = recent_[(key * 0x9e3779b97f4a7c15ull) >> 50];
     if (seen == key) return;  // an exact repeat: counting it again changes nothing
     seen = key;
-    small_.mem[part_of(key)].push_back(key);
+    small_.buf.push_back(key);
     bytes_ += 8;
     maybe_spill();
     return;
@@ -300,7 +308,7 @@ void nunique_store::add_number(uint32_t gid, const number& n) {
     std::memcpy(&bits, &d, 8);
     e = {bits, TAG_NUMBER, gid};
   }
-  wide_.mem[part_of(e)].push_back(e);
+  wide_.buf.push_back(e);
   bytes_ += sizeof(wide_entry);
   maybe_spill();
 }
@@ -313,14 +321,14 @@ void nunique_store::merge_from(nunique_store&& o, const std::vector<uint32_t>& g
   init();
   auto shared_map = std::make_shared<const std::vector<uint32_t>>(gid_map);
   auto take = [&](auto& dst, auto& src) {
+    for (auto& e : src.buf) set_gid(e, gid_map[gid_of(e)]);
+    bytes_ += src.buf.size() * sizeof(src.buf[0]);
+    if (dst.buf.empty())
+      dst.buf.swap(src.buf);
+    else
+      dst.buf.insert(dst.buf.end(), src.buf.begin(), src.buf.end());
+    std::remove_reference_t<decltype(src.buf)>().swap(src.buf);
     for (size_t p = 0; p < PARTS; ++p) {
-      for (auto& e : src.mem[p]) set_gid(e, gid_map[gid_of(e)]);
-      bytes_ += src.mem[p].size() * sizeof(src.mem[p][0]);
-      if (dst.mem[p].empty())
-        dst.mem[p].swap(src.mem[p]);
-      else
-        dst.mem[p].insert(dst.mem[p].end(), src.mem[p].begin(), src.mem[p].end());
-      std::remove_reference_t<decltype(src.mem[p])>().swap(src.mem[p]);
       for (auto& r : src.runs[p]) {
         if (r.gid_map) {  // compose: old ids -> other's ids -> ours
           auto m = std::make_shared<std::vector<uint32_t>>(*r.gid_map);
@@ -344,8 +352,15 @@ void nunique_store::merge_from(nunique_store&& o, const std::vector<uint32_t>& g
 std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
   std::vector<uint64_t> out(groups, 0);
   init();
-  count_layout(small_.mem, small_.runs, out, threads);
-  count_layout(wide_.mem, wide_.runs, out, threads);
+  auto counted = [&](auto& l) {
+    using E = typename std::remove_reference_t<decltype(l.buf)>::value_type;
+    std::vector<std::vector<E>> mem(PARTS);
+    for (const E& e : l.buf) mem[part_of(e)].push_back(e);
+    std::vector<E>().swap(l.buf);
+    count_layout(mem, l.runs, out, threads);
+  };
+  counted(small_);
+  counted(wide_);
   std::sort(long_.begin(), long_.end());
   long_.erase(std::unique(long_.begin(), long_.end()), long_.end());
   for (const auto& [gid, s] : long_) ++out[gid];
@@ -355,10 +370,8 @@ std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
 }
 
 size_t nunique_store::memory_bytes() const {
-  size_t b = long_.capacity() * sizeof(long_[0]) + recent_.capacity() * 8;
-  for (size_t p = 0; p < small_.mem.size(); ++p)
-    b += small_.mem[p].capacity() * 8 + wide_.mem[p].capacity() * sizeof(wide_entry);
-  return b;
+  return long_.capacity() * sizeof(long_[0]) + recent_.capacity() * 8 + small_.buf.capacity() * 8 +
+         wide_.buf.capacity() * sizeof(wide_entry) + part_ids_.capacity() * 2 + sorted_.capacity();
 }
 
 uint64_t nunique_store::spilled_bytes() const { return file_ ? file_->size() : 0; }

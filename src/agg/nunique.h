@@ -6,12 +6,16 @@
 // characters such as Zeek uids, other strings up to 15 bytes); a string
 // otherwise. The layout depends on the value alone, so equal values meet.
 //
-// Pairs go to one of 1,024 partitions by a hash of the value. When a
-// store's pairs pass its memory budget, every partition is appended to an
-// unlinked temporary file and the memory freed, so memory stays flat
-// however long the input (the file lives in the page cache, not in our
-// resident set). Counting reads one partition at a time, in memory and
-// from the file, and dedupes it in a hash set that fits in L2.
+// Pairs are appended in arrival order to a buffer (a sequential write per
+// row). When the buffers pass half the memory budget they are spilled: one
+// counting-sort pass groups them into 1,024 partitions by a hash of the
+// value, and one write appends them to an unlinked temporary file. Memory
+// stays flat however long the input (the file lives in the page cache,
+// not in our resident set). Counting reads one partition at a time, in
+// memory and from the file, and dedupes it in a hash set that fits in L2.
+// (Partitioning each pair as it arrived scattered stores over 2,048 cache
+// lines between the parser's loads, and cost one write call per partition
+// per spill: measured 8.7% of a seed run for the ports alone.)
 #pragma once
 
 #include <cstdint>
@@ -67,11 +71,15 @@ class nunique_store {
  private:
   template <typename E>
   struct layout {
-    std::vector<std::vector<E>> mem;
-    std::vector<std::vector<run>> runs;
+    std::vector<E> buf;                  // not yet partitioned
+    std::vector<std::vector<run>> runs;  // per partition
   };
+  template <typename E>
+  void spill_layout(layout<E>& l);
   void init();
-  void maybe_spill();
+  void maybe_spill() {
+    if (bytes_ > budget_ / 2) spill();
+  }
   void spill();
 
   size_t budget_;
@@ -81,6 +89,8 @@ class nunique_store {
   std::vector<std::pair<uint32_t, std::string>> long_;
   std::vector<uint64_t> recent_;  // direct-mapped cache of small pairs just added
   std::shared_ptr<spill_file> file_;
+  std::vector<uint16_t> part_ids_;   // spill scratch: partition per pair
+  std::vector<unsigned char> sorted_;  // spill scratch: pairs by partition
 };
 
 }  // namespace zeekgraph::agg
