@@ -132,6 +132,7 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   bool cached = false;
   if (cache_keys_) {
     key_cache::key& raw = batch_raw_[batched_];
+    std::memset(raw.bytes, 0, key_cache::MAX_KEY);  // a constant size: three stores
     size_t len = 0;
     cached = true;
     for (size_t k = 0; k < nkeys && cached; ++k) {
@@ -144,10 +145,7 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
       std::memcpy(raw.bytes + len, t.data(), t.size());
       len += t.size();
     }
-    if (cached) {
-      std::memset(raw.bytes + len, 0, key_cache::MAX_KEY - len);
-      raw.len = static_cast<uint32_t>(len);
-    }
+    if (cached) raw.len = static_cast<uint32_t>(len);
     batch_cached_[batched_] = cached;
   }
   if (!cached)

@@ -48,7 +48,9 @@ inline bool is_pandas_na(std::string_view t) {
   if (t.empty()) return true;
   if (t.size() > 8) return false;
   switch (t[0]) {
-    case '-': case '#': case '1': case '<': case 'N': case 'n': return is_pandas_na_slow(t);
+    case '-': return t.size() == 1 || is_pandas_na_slow(t);  // Zeek's unset '-' first
+    case '1': return t.size() > 1 && t[1] == '.' && is_pandas_na_slow(t);  // "1.#IND", "1.#QNAN"
+    case '#': case '<': case 'N': case 'n': return is_pandas_na_slow(t);
     default: return false;
   }
 }

@@ -66,7 +66,9 @@ void log_reader::bind() {
     int c = find_column(columns_, fields[f].name);
     if (c >= 0 && bound_[c] < 0) bound_[c] = static_cast<int>(f);
   }
-  want_.assign(fields.size(), -1);
+  // Sized so that every index the splitter reports (up to last_wanted_)
+  // is inside, without a bounds test per field.
+  want_.assign(fields.size() + 1, -1);
   last_wanted_ = 0;
   for (size_t c = 0; c < columns_.size(); ++c)
     if (bound_[c] >= 0) {
@@ -205,11 +207,13 @@ void log_reader::on_tsv_row(std::string_view line) {
   const log_format& fmt = state_.format;
   // Only the requested fields are kept; the others are just counted.
   split_flags flags;
-  const size_t nwant = want_.size();
+  const int* want = want_.data();
+  std::string_view* fields = fields_.data();
+  const char* text = line.data();
   size_t nfields = split_fields(
       line, fmt.separator, flags,
       [&](size_t i, size_t b, size_t e) {
-        if (i < nwant && want_[i] >= 0) fields_[static_cast<size_t>(want_[i])] = line.substr(b, e - b);
+        if (want[i] >= 0) fields[want[i]] = std::string_view(text + b, e - b);
       },
       last_wanted_);
   if (flags.nul) {
