@@ -31,7 +31,9 @@ struct aggregate_plan {
   std::vector<int> key_columns;      // plan column per key
   // Distinct-value pairs a column keeps in memory per slice before it
   // spills them to a temporary file.
-  size_t nunique_memory = size_t{8} << 20;
+  // 4 MiB measured best at 22.7M rows: 8 MiB took 4.59 s median (the
+  // counting-sort pass outgrows the cache), 4 MiB 4.33 s, 2 MiB 4.41 s.
+  size_t nunique_memory = size_t{4} << 20;
   // Charged for every group a partial state adds; may be null.
   memory_budget* budget = nullptr;
 
