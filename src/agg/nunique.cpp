@@ -179,8 +179,8 @@ void count_layout(std::vector<std::vector<E>>& mem, std::vector<std::vector<nuni
   auto work = [&](unsigned t) {
     std::vector<uint64_t>& c = local[t];
     c.assign(counts.size(), 0);
-    std::vector<E> v, set;
-    std::vector<unsigned char> used;
+    std::vector<E> v;
+    std::vector<uint32_t> slots;
     for (size_t p; (p = next.fetch_add(1)) < mem.size();) {
       v.swap(mem[p]);
       std::vector<E>().swap(mem[p]);
@@ -193,17 +193,18 @@ void count_layout(std::vector<std::vector<E>>& mem, std::vector<std::vector<nuni
       }
       std::vector<nunique_store::run>().swap(runs[p]);
       if (v.empty()) continue;
+      // The set holds 1 + the index of a pair in v (0 = free): 4 bytes a
+      // slot keep it in L2 where 20-byte pairs would not.
       size_t cap = 16;
       while (cap < v.size() * 2) cap <<= 1;
-      set.resize(cap);
-      used.assign(cap, 0);
+      slots.assign(cap, 0);
       const size_t mask = cap - 1;
-      for (const E& e : v) {
+      for (uint32_t k = 0; k < v.size(); ++k) {
+        const E& e = v[k];
         size_t i = pair_hash(e) & mask;
-        while (used[i] && !same(set[i], e)) i = (i + 1) & mask;
-        if (!used[i]) {
-          used[i] = 1;
-          set[i] = e;
+        while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
+        if (!slots[i]) {
+          slots[i] = k + 1;
           ++c[gid_of(e)];
         }
       }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "util/small_copy.h"
+
 namespace zeekgraph::agg {
 
 partial_aggregate::partial_aggregate(const aggregate_plan& plan)
@@ -142,7 +144,7 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
         break;
       }
       raw.bytes[len++] = static_cast<unsigned char>(t.size());
-      std::memcpy(raw.bytes + len, t.data(), t.size());
+      copy_small(raw.bytes + len, t.data(), t.size());
       len += t.size();
     }
     if (cached) raw.len = static_cast<uint32_t>(len);
@@ -165,8 +167,17 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   //    finds the groups and updates the states.
   for (size_t c = 0; c < ncols; ++c)
     if (keep_text_[c] && !row[c].null) {
-      row[c].text_at = static_cast<uint32_t>(batch_text_.size());
-      batch_text_.append(row[c].text);
+      const size_t n = row[c].text.size();
+      if (text_used_ + n > text_cap_) {
+        size_t cap = std::max(text_cap_ * 2, text_used_ + n + 4096);
+        std::unique_ptr<char[]> bigger(new char[cap]);
+        if (text_used_) std::memcpy(bigger.get(), text_buf_.get(), text_used_);
+        text_buf_ = std::move(bigger);
+        text_cap_ = cap;
+      }
+      row[c].text_at = static_cast<uint32_t>(text_used_);
+      copy_small(text_buf_.get() + text_used_, row[c].text.data(), n);
+      text_used_ += n;
     }
   if (++batched_ == BATCH) flush();
   return {zeek::row_outcome::used, -1};
@@ -217,13 +228,13 @@ void partial_aggregate::flush() {
     row_value* values = &batch_values_[r * ncols];
     for (size_t c = 0; c < ncols; ++c)
       if (keep_text_[c] && !values[c].null)
-        values[c].text = std::string_view(batch_text_.data() + values[c].text_at, values[c].text.size());
+        values[c].text = std::string_view(text_buf_.get() + values[c].text_at, values[c].text.size());
     ++size_[batch_gid_[r]];
     update_group(batch_gid_[r], values);
   }
   batched_ = 0;
   batch_keys_.clear();
-  batch_text_.clear();
+  text_used_ = 0;
 }
 
 void partial_aggregate::key_ids(size_t k, std::string_view text, char* out) {

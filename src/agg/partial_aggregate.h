@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -112,7 +113,8 @@ class partial_aggregate final : public zeek::row_sink {
 
   static constexpr size_t BATCH = 256;
   std::vector<row_value> batch_values_;  // BATCH rows x columns
-  std::string batch_text_;               // copies of the texts stage 3 needs
+  std::unique_ptr<char[]> text_buf_;     // copies of the texts stage 3 needs
+  size_t text_used_ = 0, text_cap_ = 0;
   std::string batch_keys_;               // group keys, key_width_ bytes a row
   std::vector<uint64_t> batch_hash_;
   std::vector<uint32_t> batch_gid_;

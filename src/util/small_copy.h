@@ -1,0 +1,41 @@
+// Copies a few bytes without a call into libc: overlapping loads and
+// stores of 8 or 4 bytes, all inside [src, src + n) and [dst, dst + n).
+// Group keys and uids are 2 to 20 bytes (up to 32 are copied inline); a memcpy call per key text cost
+// as much as the copy itself (measured ~8% of a gzip run in add_row).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace zeekgraph {
+
+inline void copy_small(void* dst, const void* src, size_t n) {
+  auto* d = static_cast<unsigned char*>(dst);
+  const auto* s = static_cast<const unsigned char*>(src);
+  if (n > 32) {
+    std::memcpy(d, s, n);
+  } else if (n > 16) {
+    unsigned char a[16], b[16];
+    std::memcpy(a, s, 16);
+    std::memcpy(b, s + n - 16, 16);
+    std::memcpy(d, a, 16);
+    std::memcpy(d + n - 16, b, 16);
+  } else if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, s, 8);
+    std::memcpy(&b, s + n - 8, 8);
+    std::memcpy(d, &a, 8);
+    std::memcpy(d + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, s, 4);
+    std::memcpy(&b, s + n - 4, 4);
+    std::memcpy(d, &a, 4);
+    std::memcpy(d + n - 4, &b, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) d[i] = s[i];
+  }
+}
+
+}  // namespace zeekgraph
