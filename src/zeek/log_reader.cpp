@@ -8,6 +8,7 @@
 
 #include "zeek/field_splitter.h"
 #include "zeek/header_line.h"
+#include "zeek/line_scanner.h"
 #include "zeek/unescape.h"
 
 namespace zeekgraph::zeek {
@@ -91,6 +92,10 @@ size_t log_reader::feed(std::string_view block, bool at_end) {
   const char* p = begin;
   const char* end = begin + block.size();
   while (p < end && !stopped_) {
+    if (rows_fast_ok()) {
+      p = scan_rows(p, end);
+      if (p >= end || stopped_) break;
+    }
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     if (!nl) {
       if (!at_end) break;
@@ -237,6 +242,13 @@ void log_reader::on_tsv_row(std::string_view line) {
            "choose other columns with --by/--agg");
     return;
   }
+  fill_cells(flags.backslash);
+  deliver(cells_.data(), line);
+}
+
+void log_reader::fill_cells(bool backslash) {
+  const log_format& fmt = state_.format;
+  const bool headerless = fmt.format == input_format::tsv_headerless;
   const std::string_view unset = fmt.unset_field, empty = fmt.empty_field;
   // Most fields differ from the markers in length or first byte; test those
   // before a full comparison.
@@ -252,14 +264,48 @@ void log_reader::on_tsv_row(std::string_view line) {
       out = {{}, cell_kind::null};
     } else if (is(f, empty)) {
       out = {{}, cell_kind::text};
-    } else if (flags.backslash && f.find('\\') != std::string_view::npos) {
+    } else if (backslash && f.find('\\') != std::string_view::npos) {
       unescape(f, scratch_[c]);
       out = {scratch_[c], cell_kind::text};
     } else {
       out = {f, cell_kind::text};
     }
   }
-  deliver(cells_.data(), line);
+}
+
+bool log_reader::rows_fast_ok() const {
+  const log_format& fmt = state_.format;
+  return state_.format_known && fmt.format != input_format::json && fmt.saw_fields &&
+         missing_.empty() && state_.offset > 0 && fmt.separator != '\n' && fmt.separator != '\\' &&
+         fmt.separator != '\0';
+}
+
+const char* log_reader::scan_rows(const char* p, const char* end) {
+  const log_format& fmt = state_.format;
+  const size_t expected = fmt.fields.size();
+  const int* want = want_.data();
+  std::string_view* fields = fields_.data();
+  while (p < end && !stopped_) {
+    const unsigned char first = static_cast<unsigned char>(*p);
+    if (first == '#' || first == '\n' || first == 0xEF) return p;  // header, empty line, BOM
+    const char* line_at = p;
+    scanned_line r = scan_line(p, end, fmt.separator, last_wanted_, opts_.max_line_bytes,
+                               [&](size_t i, size_t b, size_t e) {
+                                 if (want[i] >= 0) fields[want[i]] = std::string_view(line_at + b, e - b);
+                               });
+    if (r.status != scan_status::ok || r.fields != expected || r.length == 0 || p[r.length - 1] == '\r')
+      return p;  // the line path reads it and reports what is wrong
+    std::string_view line(p, r.length);
+    line_start_offset_ = state_.offset;
+    state_.offset += r.length + 1;
+    ++state_.line;
+    ++report_.lines_read;
+    state_.closed = false;
+    fill_cells(false);
+    deliver(cells_.data(), line);
+    p += r.length + 1;
+  }
+  return p;
 }
 
 void log_reader::deliver(const cell* cells, std::string_view line) {

@@ -73,6 +73,13 @@ class log_reader {
               std::string hint);
   void note(problem p);
   void deliver(const cell* cells, std::string_view line);
+  // Cells of the requested columns from fields_ (TSV): markers to nulls,
+  // escapes undone when the line holds a backslash.
+  void fill_cells(bool backslash);
+  // Ordinary TSV rows in one pass each (zeek/line_scanner.h); returns the
+  // first line it leaves to on_line().
+  bool rows_fast_ok() const;
+  const char* scan_rows(const char* p, const char* end);
 
   const std::vector<std::string>& columns_;
   row_sink& sink_;
