@@ -16,12 +16,31 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
       num_slot_[c] = static_cast<int>(num_stride_++);
   }
   for (auto& c : cols_) c.uniq = nunique_store(plan.nunique_memory);
-  keep_text_.resize(plan.columns.size());
+  // Compile the plan into one list per kind of column. Derived columns are
+  // numeric (their operands are numeric_required) and come after their
+  // operands, so evaluating num_ops_ in order is enough.
+  num_index_.assign(plan.columns.size(), -1);
   for (size_t c = 0; c < plan.columns.size(); ++c) {
     const column_plan& cp = plan.columns[c];
-    keep_text_[c] = cp.mode == value_mode::text && (cp.need_minmax || cp.need_nunique);
+    if (cp.mode != value_mode::numeric) {
+      text_op op{static_cast<uint32_t>(c), cp.input, -1, cp.need_minmax || cp.need_count,
+                 cp.need_minmax, cp.need_nunique};
+      if (op.state || op.nunique) op.kept = static_cast<int32_t>(kept_texts_++);
+      text_ops_.push_back(op);
+      continue;
+    }
+    num_op op{static_cast<uint32_t>(c), cp.input, -1, -1, num_slot_[c], cp.numeric_required, cp.need_nunique};
+    if (cp.input < 0) {
+      op.left = num_index_[static_cast<size_t>(cp.left)];
+      op.right = num_index_[static_cast<size_t>(cp.right)];
+    }
+    num_index_[c] = static_cast<int>(num_ops_.size());
+    num_ops_.push_back(op);
+    if (cp.input >= 0) ++n_num_inputs_;
   }
-  batch_values_.resize(BATCH * plan.columns.size());
+  n_inputs_ = plan.inputs.size();
+  batch_nums_.resize(BATCH * num_ops_.size());
+  batch_texts_.resize(BATCH * kept_texts_);
   batch_hash_.resize(BATCH);
   batch_gid_.resize(BATCH);
   cache_keys_ = !plan.key_columns.empty();
@@ -62,73 +81,85 @@ void partial_aggregate::add_group() {
 }
 
 zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
-  const auto& columns = plan_.columns;
-  const size_t ncols = columns.size();
   // The row is read straight into its batch slot; a rejected or null-key
   // row leaves the slot to the next one.
-  row_value* row = &batch_values_[batched_ * ncols];
-  // 1. Read every cell. Type facts count all rows pandas reads, null-key
-  //    rows included; a non-number where one is required rejects the row.
-  for (size_t c = 0; c < ncols; ++c) {
-    const column_plan& cp = columns[c];
-    row_value& v = row[c];
-    v.null = true;
-    v.numeric = false;
-    if (cp.input < 0) continue;  // derived, below
-    const zeek::cell& cell = cells[cp.input];
+  num_value* nums = batch_nums_.data() + batched_ * num_ops_.size();
+  // 1. Read every cell, in column order. A non-number where one is
+  //    required rejects the row (the first such column is reported).
+  for (size_t c = 0; c < n_inputs_; ++c) {
+    const zeek::cell& cell = cells[c];
+    const int j = num_index_[c];
+    if (j < 0) {  // text
+      if (cell.kind == zeek::cell_kind::other) return {zeek::row_outcome::rejected, static_cast<int>(c)};
+      if (cell.kind != zeek::cell_kind::null && facts_[c].not_numeric == 0) {
+        number probe;
+        if (!parse_number(cell.text, probe)) ++facts_[c].not_numeric;
+      }
+      continue;
+    }
+    num_value& v = nums[j];
+    v.state = NUM_NULL;
     if (cell.kind == zeek::cell_kind::null) continue;
-    if (cell.kind == zeek::cell_kind::other) return {zeek::row_outcome::rejected, cp.input};
-    v.text = cell.text;
-    if (cp.mode == value_mode::numeric) {
-      float_parser fp = cell.kind == zeek::cell_kind::number ? float_parser::exact : float_parser::pandas;
-      if (!parse_number(cell.text, v.num, fp)) {
-        if (cp.numeric_required) return {zeek::row_outcome::rejected, cp.input};
-        ++facts_[c].not_numeric;  // the summarizer re-runs this column as text
-        continue;
-      }
-      if (std::isnan(v.num.d)) continue;  // pandas reads NaN as null
-      v.numeric = true;
-    } else if (facts_[c].not_numeric == 0) {
-      number probe;
-      if (!parse_number(cell.text, probe)) ++facts_[c].not_numeric;
+    if (cell.kind == zeek::cell_kind::other) return {zeek::row_outcome::rejected, static_cast<int>(c)};
+    number n;
+    float_parser fp = cell.kind == zeek::cell_kind::number ? float_parser::exact : float_parser::pandas;
+    if (!parse_number(cell.text, n, fp)) {
+      if (num_ops_[static_cast<size_t>(j)].required) return {zeek::row_outcome::rejected, static_cast<int>(c)};
+      ++facts_[c].not_numeric;  // the summarizer re-runs this column as text
+      continue;
     }
-    v.null = false;
+    if (std::isnan(n.d)) continue;  // pandas reads NaN as null
+    v.d = n.d;
+    v.i = n.i;
+    v.state = n.is_int ? NUM_INT : NUM_FLOAT;
   }
-  for (size_t c = 0; c < ncols; ++c) {
-    const column_plan& cp = columns[c];
-    row_value& v = row[c];
-    if (cp.input < 0) {
-      const row_value& l = row[static_cast<size_t>(cp.left)];
-      const row_value& r = row[static_cast<size_t>(cp.right)];
-      v.null = l.null || r.null;
-      v.numeric = !v.null;
-      if (!v.null) {
-        v.num.is_int = l.num.is_int && r.num.is_int;
-        if (v.num.is_int) {
-          v.num.i = static_cast<int64_t>(static_cast<uint64_t>(l.num.i) + static_cast<uint64_t>(r.num.i));
-          v.num.d = static_cast<double>(v.num.i);
-        } else {
-          v.num.d = l.num.d + r.num.d;
-        }
-      }
+  // Derived columns, then the type facts. Facts count all rows pandas
+  // reads, null-key rows included, but not rejected rows.
+  for (size_t j = n_num_inputs_; j < num_ops_.size(); ++j) {
+    const num_op& op = num_ops_[j];
+    num_value& v = nums[j];
+    const num_value& l = nums[op.left];
+    const num_value& r = nums[op.right];
+    v.state = NUM_NULL;
+    if (l.state == NUM_NULL || r.state == NUM_NULL) continue;
+    if (l.state == NUM_INT && r.state == NUM_INT) {
+      v.i = static_cast<int64_t>(static_cast<uint64_t>(l.i) + static_cast<uint64_t>(r.i));
+      v.d = static_cast<double>(v.i);
+      v.state = NUM_INT;
+    } else {
+      v.d = l.d + r.d;
+      v.i = 0;
+      v.state = NUM_FLOAT;
     }
-    column_facts& f = facts_[c];
-    if (v.null) {
+  }
+  for (size_t j = 0; j < num_ops_.size(); ++j) {
+    column_facts& f = facts_[num_ops_[j].col];
+    if (nums[j].state == NUM_NULL) {
       ++f.nulls;
     } else {
       ++f.values;
-      if (v.numeric && !v.num.is_int) ++f.float_text;
+      f.float_text += nums[j].state == NUM_FLOAT;
     }
   }
+  for (const text_op& op : text_ops_) {
+    column_facts& f = facts_[op.col];
+    if (cells[op.input].kind == zeek::cell_kind::null)
+      ++f.nulls;
+    else
+      ++f.values;
+  }
 
-  // 2. The group key. A null key drops the row, as groupby(dropna=True)
-  //    does. With text keys, the key texts go to the key cache (flush()
-  //    looks them up); otherwise, or when they are too long to cache, each
-  //    key value becomes a small dictionary id now, and the tuple of ids
-  //    finds the group.
   const size_t nkeys = plan_.key_columns.size();
+  auto key_null = [&](size_t k) {
+    const size_t kc = static_cast<size_t>(plan_.key_columns[k]);
+    const int j = num_index_[kc];
+    return j >= 0 ? nums[j].state == NUM_NULL : cells[plan_.columns[kc].input].kind == zeek::cell_kind::null;
+  };
+  auto key_text = [&](size_t k) {
+    return cells[plan_.columns[static_cast<size_t>(plan_.key_columns[k])].input].text;
+  };
   for (size_t k = 0; k < nkeys; ++k)
-    if (row[static_cast<size_t>(plan_.key_columns[k])].null) return {zeek::row_outcome::null_key, -1};
+    if (key_null(k)) return {zeek::row_outcome::null_key, -1};
   const size_t key_at = batch_keys_.size();
   batch_keys_.resize(key_at + 4 * nkeys);
   bool cached = false;
@@ -138,7 +169,7 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     size_t len = 0;
     cached = true;
     for (size_t k = 0; k < nkeys && cached; ++k) {
-      std::string_view t = row[static_cast<size_t>(plan_.key_columns[k])].text;
+      std::string_view t = key_text(k);
       if (len + 1 + t.size() > key_cache::MAX_KEY) {
         cached = false;
         break;
@@ -152,40 +183,47 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   }
   if (!cached)
     for (size_t k = 0; k < nkeys; ++k) {
-      const row_value& v = row[static_cast<size_t>(plan_.key_columns[k])];
-      if (plan_.columns[static_cast<size_t>(plan_.key_columns[k])].mode == value_mode::numeric) {
-        double d = v.num.d == 0 ? 0.0 : v.num.d;
+      const size_t kc = static_cast<size_t>(plan_.key_columns[k]);
+      if (num_index_[kc] >= 0) {
+        const double kd = nums[num_index_[kc]].d;
+        double d = kd == 0 ? 0.0 : kd;
         char b[8];
         std::memcpy(b, &d, 8);
         uint32_t id = dicts_[k].find_or_add(std::string_view(b, 8));
         std::memcpy(&batch_keys_[key_at + 4 * k], &id, 4);
       } else {
-        key_ids(k, v.text, &batch_keys_[key_at + 4 * k]);
+        key_ids(k, key_text(k), &batch_keys_[key_at + 4 * k]);
       }
     }
   // 3. Keep the texts stage 3 reads (the cells are only valid now); flush()
   //    finds the groups and updates the states.
-  for (size_t c = 0; c < ncols; ++c)
-    if (keep_text_[c] && !row[c].null) {
-      const size_t n = row[c].text.size();
-      if (text_used_ + n > text_cap_) {
-        size_t cap = std::max(text_cap_ * 2, text_used_ + n + 4096);
-        std::unique_ptr<char[]> bigger(new char[cap]);
-        if (text_used_) std::memcpy(bigger.get(), text_buf_.get(), text_used_);
-        text_buf_ = std::move(bigger);
-        text_cap_ = cap;
-      }
-      row[c].text_at = static_cast<uint32_t>(text_used_);
-      copy_small(text_buf_.get() + text_used_, row[c].text.data(), n);
-      text_used_ += n;
+  text_value* texts = batch_texts_.data() + batched_ * kept_texts_;
+  for (const text_op& op : text_ops_) {
+    if (op.kept < 0) continue;
+    const zeek::cell& cell = cells[op.input];
+    text_value& tv = texts[op.kept];
+    tv.null = cell.kind == zeek::cell_kind::null;
+    tv.at = tv.len = 0;
+    if (tv.null || !(op.minmax || op.nunique)) continue;  // a count needs no text
+    const size_t n = cell.text.size();
+    if (text_used_ + n > text_cap_) {
+      size_t cap = std::max(text_cap_ * 2, text_used_ + n + 4096);
+      std::unique_ptr<char[]> bigger(new char[cap]);
+      if (text_used_) std::memcpy(bigger.get(), text_buf_.get(), text_used_);
+      text_buf_ = std::move(bigger);
+      text_cap_ = cap;
     }
+    tv.at = static_cast<uint32_t>(text_used_);
+    tv.len = static_cast<uint32_t>(n);
+    copy_small(text_buf_.get() + text_used_, cell.text.data(), n);
+    text_used_ += n;
+  }
   if (++batched_ == BATCH) flush();
   return {zeek::row_outcome::used, -1};
 }
 
 void partial_aggregate::flush() {
   if (batched_ == 0) return;
-  const size_t ncols = plan_.columns.size();
   const size_t width = batch_keys_.size() / batched_;
   // Stage 1: hash every key and start loading its slot.
   for (size_t r = 0; r < batched_; ++r) {
@@ -225,12 +263,8 @@ void partial_aggregate::flush() {
   }
   // Stage 3: update.
   for (size_t r = 0; r < batched_; ++r) {
-    row_value* values = &batch_values_[r * ncols];
-    for (size_t c = 0; c < ncols; ++c)
-      if (keep_text_[c] && !values[c].null)
-        values[c].text = std::string_view(text_buf_.get() + values[c].text_at, values[c].text.size());
     ++size_[batch_gid_[r]];
-    update_group(batch_gid_[r], values);
+    update_group(batch_gid_[r], &batch_nums_[r * num_ops_.size()], &batch_texts_[r * kept_texts_]);
   }
   batched_ = 0;
   batch_keys_.clear();
@@ -249,49 +283,51 @@ uint32_t partial_aggregate::find_group(const char* ids, uint64_t hash) {
   return gid;
 }
 
-void partial_aggregate::update_group(uint32_t gid, row_value* row) {
-  const auto& columns = plan_.columns;
-  for (size_t c = 0; c < columns.size(); ++c) {
-    const column_plan& cp = columns[c];
-    const row_value& v = row[c];
-    if (v.null) continue;
-    column_state& st = cols_[c];
-    if (cp.mode == value_mode::numeric) {
-      if (num_slot_[c] >= 0) {
-        numeric_acc& a = num_[gid * num_stride_ + static_cast<size_t>(num_slot_[c])];
-        const number& n = v.num;
-        if (a.n == 0) {
-          a.dmin = a.dmax = n.d;
-          a.imin = a.imax = n.i;
-        } else {
-          if (n.d < a.dmin) a.dmin = n.d;
-          if (n.d > a.dmax) a.dmax = n.d;
-          if (n.i < a.imin) a.imin = n.i;
-          if (n.i > a.imax) a.imax = n.i;
-        }
-        ++a.n;
-        if (cp.need_sum) {
-          a.fsum.add(n.d);
-          a.isum += static_cast<uint64_t>(n.i);
-        }
+void partial_aggregate::update_group(uint32_t gid, const num_value* nums, const text_value* texts) {
+  numeric_acc* accs = num_.data() + gid * num_stride_;
+  for (size_t j = 0; j < num_ops_.size(); ++j) {
+    const num_op& op = num_ops_[j];
+    const num_value& v = nums[j];
+    if (v.state == NUM_NULL) continue;
+    if (op.slot >= 0) {
+      numeric_acc& a = accs[op.slot];
+      if (a.n == 0) {
+        a.dmin = a.dmax = v.d;
+        a.imin = a.imax = v.i;
+      } else {
+        if (v.d < a.dmin) a.dmin = v.d;
+        if (v.d > a.dmax) a.dmax = v.d;
+        if (v.i < a.imin) a.imin = v.i;
+        if (v.i > a.imax) a.imax = v.i;
       }
-      if (cp.need_nunique) st.uniq.add_number(gid, v.num);
-    } else {
-      if (!st.txt.empty()) {
-        text_acc& a = st.txt[gid];
-        if (cp.need_minmax) {
-          if (a.n == 0) {
-            a.min.assign(v.text);
-            a.max.assign(v.text);
-          } else {
-            if (v.text < std::string_view(a.min)) a.min.assign(v.text);
-            if (v.text > std::string_view(a.max)) a.max.assign(v.text);
-          }
-        }
-        ++a.n;
+      ++a.n;
+      if (plan_.columns[op.col].need_sum) {
+        a.fsum.add(v.d);
+        a.isum += static_cast<uint64_t>(v.i);
       }
-      if (cp.need_nunique) st.uniq.add_text(gid, v.text);
     }
+    if (op.nunique) cols_[op.col].uniq.add_number(gid, number{v.d, v.i, v.state == NUM_INT});
+  }
+  for (const text_op& op : text_ops_) {
+    if (op.kept < 0) continue;
+    const text_value& tv = texts[op.kept];
+    if (tv.null) continue;
+    std::string_view text(text_buf_.get() + tv.at, tv.len);
+    column_state& st = cols_[op.col];
+    if (op.state) {
+      text_acc& a = st.txt[gid];
+      if (op.minmax) {
+        if (a.n == 0) {
+          a.min.assign(text);
+          a.max.assign(text);
+        } else {
+          if (text < std::string_view(a.min)) a.min.assign(text);
+          if (text > std::string_view(a.max)) a.max.assign(text);
+        }
+      }
+      ++a.n;
+    }
+    if (op.nunique) st.uniq.add_text(gid, text);
   }
 }
 

@@ -98,21 +98,51 @@ class partial_aggregate final : public zeek::row_sink {
     std::vector<text_acc> txt;
     nunique_store uniq;
   };
-  struct row_value {
-    bool null = true;
-    bool numeric = false;
-    number num;
-    std::string_view text;
-    uint32_t text_at = 0;  // where a buffered row keeps its text copy
+  // A numeric value of one buffered row (inputs and derived columns).
+  struct num_value {
+    double d;
+    int64_t i;
+    uint8_t state;  // NUM_NULL, NUM_INT or NUM_FLOAT
+  };
+  static constexpr uint8_t NUM_NULL = 0, NUM_INT = 1, NUM_FLOAT = 2;
+  // A text value stage 3 reads, copied into text_buf_.
+  struct text_value {
+    uint32_t at, len;
+    bool null;
+  };
+  // The plan compiled into homogeneous lists, so the row loop runs one
+  // tight loop per kind of column instead of testing each column's plan.
+  struct num_op {
+    uint32_t col;     // plan column
+    int32_t input;    // cell index, or -1 when derived
+    int32_t left = -1, right = -1;  // derived: indices into num_ops_
+    int32_t slot;     // numeric state slot, -1 = none
+    bool required;    // a non-number rejects the row
+    bool nunique;
+  };
+  struct text_op {
+    uint32_t col;
+    int32_t input;
+    int32_t kept;      // index into a row's text_values, -1 = not kept
+    bool state;        // has a text_acc (min/max or count)
+    bool minmax;
+    bool nunique;
   };
   void add_group();
-  void update_group(uint32_t gid, row_value* values);
+  void update_group(uint32_t gid, const num_value* nums, const text_value* texts);
   // Dictionary ids of key text `k` into `out` (4 bytes a key column).
   void key_ids(size_t k, std::string_view text, char* out);
   uint32_t find_group(const char* ids, uint64_t hash);
 
   static constexpr size_t BATCH = 256;
-  std::vector<row_value> batch_values_;  // BATCH rows x columns
+  std::vector<num_op> num_ops_;    // numeric columns: inputs first, then derived in order
+  std::vector<text_op> text_ops_;  // text columns
+  std::vector<int> num_index_;     // per plan column: index into num_ops_, -1 = text
+  size_t kept_texts_ = 0;          // text values a row keeps
+  size_t n_inputs_ = 0;            // plan columns read from cells (the first ones)
+  size_t n_num_inputs_ = 0;        // num_ops_ read from cells (the first ones)
+  std::vector<num_value> batch_nums_;     // BATCH rows x num_ops_
+  std::vector<text_value> batch_texts_;   // BATCH rows x kept_texts_
   std::unique_ptr<char[]> text_buf_;     // copies of the texts stage 3 needs
   size_t text_used_ = 0, text_cap_ = 0;
   std::string batch_keys_;               // group keys, key_width_ bytes a row
@@ -121,7 +151,6 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<key_cache::key> batch_raw_;  // per row: its key texts, when cached
   std::vector<bool> batch_cached_;         // per row: batch_raw_ holds its key
   size_t batched_ = 0;
-  std::vector<bool> keep_text_;          // per column: stage 3 reads its text
 
   const aggregate_plan& plan_;
   std::vector<group_table> dicts_;  // per key column: value -> id
