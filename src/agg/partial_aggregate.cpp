@@ -103,7 +103,7 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     if (cell.kind == zeek::cell_kind::other) return {zeek::row_outcome::rejected, static_cast<int>(c)};
     number n;
     float_parser fp = cell.kind == zeek::cell_kind::number ? float_parser::exact : float_parser::pandas;
-    if (!parse_number(cell.text, n, fp)) {
+    if (!parse_number_fast(cell.text, n, fp)) {
       if (num_ops_[static_cast<size_t>(j)].required) return {zeek::row_outcome::rejected, static_cast<int>(c)};
       ++facts_[c].not_numeric;  // the summarizer re-runs this column as text
       continue;

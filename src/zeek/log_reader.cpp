@@ -255,12 +255,20 @@ void log_reader::fill_cells(bool backslash) {
   auto is = [](std::string_view f, std::string_view marker) {
     return f.size() == marker.size() && (f.empty() || (f[0] == marker[0] && f == marker));
   };
-  for (size_t c = 0; c < columns_.size(); ++c) {
+  const size_t n = columns_.size();
+  if (headerless) {
+    for (size_t c = 0; c < n; ++c) {
+      const std::string_view f = fields_[c];
+      const bool na = is_pandas_na(f);
+      cells_[c].text = na ? std::string_view{} : f;
+      cells_[c].kind = na ? cell_kind::null : cell_kind::text;
+    }
+    return;
+  }
+  for (size_t c = 0; c < n; ++c) {
     std::string_view f = fields_[c];
     cell& out = cells_[c];
-    if (headerless) {
-      out = is_pandas_na(f) ? cell{{}, cell_kind::null} : cell{f, cell_kind::text};
-    } else if (is(f, unset)) {
+    if (is(f, unset)) {
       out = {{}, cell_kind::null};
     } else if (is(f, empty)) {
       out = {{}, cell_kind::text};
