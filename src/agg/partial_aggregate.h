@@ -29,7 +29,8 @@ struct kahan {
   void merge(const kahan& o) { add(o.sum - o.comp); }
 };
 
-struct numeric_acc {
+// One cache line: a slot never straddles two (the vector is 64-byte aligned).
+struct alignas(64) numeric_acc {
   uint64_t n = 0;  // non-null values
   double dmin = std::numeric_limits<double>::quiet_NaN(), dmax = dmin;
   int64_t imin = 0, imax = 0;  // meaningful when the column reads as int64
