@@ -264,7 +264,7 @@ void partial_aggregate::flush() {
   // Stage 3: update.
   for (size_t r = 0; r < batched_; ++r) {
     ++size_[batch_gid_[r]];
-    update_group(batch_gid_[r], &batch_nums_[r * num_ops_.size()], &batch_texts_[r * kept_texts_]);
+    update_group(batch_gid_[r], batch_nums_.data() + r * num_ops_.size(), batch_texts_.data() + r * kept_texts_);
   }
   batched_ = 0;
   batch_keys_.clear();

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -11,7 +12,9 @@ namespace fs = std::filesystem;
 class input_paths : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(ZEEKGRAPH_TEST_TMP) / "input_paths";
+    // One directory per test: ctest runs tests as parallel processes.
+    root_ = fs::path(ZEEKGRAPH_TEST_TMP) /
+            (std::string("input_paths-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "2024-04-19");
     fs::create_directories(root_ / "2024-04-20");
