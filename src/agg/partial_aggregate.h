@@ -13,7 +13,6 @@
 #include "agg/group_table.h"
 #include "agg/key_cache.h"
 #include "agg/nunique.h"
-#include "util/huge_page_allocator.h"
 #include "zeek/row_sink.h"
 
 namespace zeekgraph::agg {
@@ -166,7 +165,7 @@ class partial_aggregate final : public zeek::row_sink {
   // side by side, so a row touches a few adjacent cache lines, not one line
   // per column (measured: the per-column layout spent ~60% of add_row
   // waiting on those loads at 80K groups).
-  std::vector<numeric_acc, huge_page_allocator<numeric_acc>> num_;
+  std::vector<numeric_acc> num_;
   std::vector<int> num_slot_;  // per plan column, -1 = no numeric state
   size_t num_stride_ = 0;
   uint64_t charged_ = 0;  // bytes charged to the plan's memory budget so far
