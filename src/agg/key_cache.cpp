@@ -49,7 +49,7 @@ void key_cache::insert(const key& k, uint64_t h, uint32_t gid) {
   s.gid = gid;
   s.len = k.len;
   std::memcpy(s.bytes, k.bytes, MAX_KEY);
-  if (++size_ * 2 > slots_.size()) grow();
+  if (++size_ * 10 > slots_.size() * 7) grow();  // up to 70% full
 }
 
 void key_cache::grow() {
