@@ -22,6 +22,9 @@ struct column_plan {
   bool need_minmax = false, need_sum = false, need_count = false, need_nunique = false;
   int input = -1;                 // index into aggregate_plan::inputs, -1 when derived
   int left = -1, right = -1;      // derived: plan column indices of the operands
+  // Keep exact int64 min/max/sum states: set when the data held integers
+  // too large for float64 to carry them exactly (see numeric_acc).
+  bool exact_ints = false;
 };
 
 struct aggregate_plan {

@@ -126,9 +126,11 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
                              [](unsigned char b) { return b; }))
               col.string_null.clear();
           } else if (as_int) {
+            // int64 column: every group has values (no nulls).
             ints([&](uint32_t g) {
+              if (const int_acc* ia = total.exact_ints(pc, g)) return is_min ? ia->imin : ia->imax;
               const numeric_acc& acc = total.numeric(pc, g);
-              return is_min ? acc.imin : acc.imax;
+              return static_cast<int64_t>(is_min ? acc.dmin : acc.dmax);
             });
           } else {
             floats([&](uint32_t g) {
@@ -140,7 +142,10 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
         }
         case agg_fn::sum:
           if (as_int)
-            ints([&](uint32_t g) { return total.numeric(pc, g).isum; });
+            ints([&](uint32_t g) {
+              if (const int_acc* ia = total.exact_ints(pc, g)) return static_cast<int64_t>(ia->isum);
+              return static_cast<int64_t>(total.numeric(pc, g).fsum.sum);
+            });
           else
             floats([&](uint32_t g) { return total.numeric(pc, g).fsum.sum; });
           break;

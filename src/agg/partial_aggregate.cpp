@@ -9,11 +9,15 @@ namespace zeekgraph::agg {
 
 partial_aggregate::partial_aggregate(const aggregate_plan& plan)
     : plan_(plan), dicts_(plan.key_columns.size()), num_slot_(plan.columns.size(), -1),
+      int_slot_(plan.columns.size(), -1),
       cols_(plan.columns.size()), facts_(plan.columns.size()) {
   for (size_t c = 0; c < plan.columns.size(); ++c) {
     const column_plan& cp = plan.columns[c];
     if (cp.mode == value_mode::numeric && (cp.need_minmax || cp.need_sum || cp.need_count))
+    {
       num_slot_[c] = static_cast<int>(num_stride_++);
+      if (cp.exact_ints) int_slot_[c] = static_cast<int>(int_stride_++);
+    }
   }
   for (auto& c : cols_) c.uniq = nunique_store(plan.nunique_memory);
   // Compile the plan into one list per kind of column. Derived columns are
@@ -29,7 +33,8 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
       text_ops_.push_back(op);
       continue;
     }
-    num_op op{static_cast<uint32_t>(c), cp.input, -1, -1, num_slot_[c], cp.numeric_required, cp.need_nunique};
+    num_op op{static_cast<uint32_t>(c), cp.input,          -1, -1, num_slot_[c], int_slot_[c],
+              cp.numeric_required,       cp.need_nunique};
     if (cp.input < 0) {
       op.left = num_index_[static_cast<size_t>(cp.left)];
       op.right = num_index_[static_cast<size_t>(cp.right)];
@@ -74,6 +79,7 @@ void partial_aggregate::add_group() {
   }
   size_.push_back(0);
   num_.resize(num_.size() + num_stride_);
+  ints_.resize(ints_.size() + int_stride_);
   for (size_t c = 0; c < cols_.size(); ++c) {
     const column_plan& cp = plan_.columns[c];
     if (cp.mode == value_mode::text && (cp.need_minmax || cp.need_count)) cols_[c].txt.emplace_back();
@@ -138,7 +144,12 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
       ++f.nulls;
     } else {
       ++f.values;
-      f.float_text += nums[j].state == NUM_FLOAT;
+      if (nums[j].state == NUM_FLOAT) {
+        ++f.float_text;
+      } else {
+        f.abs_sum += std::fabs(nums[j].d);
+        f.big_ints += nums[j].i > (int64_t{1} << 53) || nums[j].i < -(int64_t{1} << 53);
+      }
     }
   }
   for (const text_op& op : text_ops_) {
@@ -291,20 +302,24 @@ void partial_aggregate::update_group(uint32_t gid, const num_value* nums, const 
     if (v.state == NUM_NULL) continue;
     if (op.slot >= 0) {
       numeric_acc& a = accs[op.slot];
+      if (op.int_slot >= 0) {
+        int_acc& ia = ints_[gid * int_stride_ + static_cast<size_t>(op.int_slot)];
+        if (a.n == 0) {
+          ia.imin = ia.imax = v.i;
+        } else {
+          if (v.i < ia.imin) ia.imin = v.i;
+          if (v.i > ia.imax) ia.imax = v.i;
+        }
+        ia.isum += static_cast<uint64_t>(v.i);
+      }
       if (a.n == 0) {
         a.dmin = a.dmax = v.d;
-        a.imin = a.imax = v.i;
       } else {
         if (v.d < a.dmin) a.dmin = v.d;
         if (v.d > a.dmax) a.dmax = v.d;
-        if (v.i < a.imin) a.imin = v.i;
-        if (v.i > a.imax) a.imax = v.i;
       }
       ++a.n;
-      if (plan_.columns[op.col].need_sum) {
-        a.fsum.add(v.d);
-        a.isum += static_cast<uint64_t>(v.i);
-      }
+      if (plan_.columns[op.col].need_sum) a.fsum.add(v.d);
     }
     if (op.nunique) cols_[op.col].uniq.add_number(gid, number{v.d, v.i, v.state == NUM_INT});
   }
@@ -366,18 +381,25 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
       const numeric_acc& s = other.numeric(c, g);
       if (s.n == 0) continue;
       numeric_acc& d = num_[map[g] * num_stride_ + static_cast<size_t>(num_slot_[c])];
+      if (int_slot_[c] >= 0) {
+        const int_acc& si = *other.exact_ints(c, g);
+        int_acc& di = ints_[map[g] * int_stride_ + static_cast<size_t>(int_slot_[c])];
+        if (d.n == 0) {
+          di = si;
+        } else {
+          if (si.imin < di.imin) di.imin = si.imin;
+          if (si.imax > di.imax) di.imax = si.imax;
+          di.isum += si.isum;
+        }
+      }
       if (d.n == 0) {
         d = s;  // exact copy keeps a single slice's Kahan state bit for bit
         continue;
-      } else {
-        if (s.dmin < d.dmin) d.dmin = s.dmin;
-        if (s.dmax > d.dmax) d.dmax = s.dmax;
-        if (s.imin < d.imin) d.imin = s.imin;
-        if (s.imax > d.imax) d.imax = s.imax;
       }
+      if (s.dmin < d.dmin) d.dmin = s.dmin;
+      if (s.dmax > d.dmax) d.dmax = s.dmax;
       d.n += s.n;
       d.fsum.merge(s.fsum);
-      d.isum += s.isum;
     }
     for (uint32_t g = 0; g < src.txt.size(); ++g) {
       const text_acc& s = src.txt[g];
@@ -396,7 +418,8 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
 }
 
 size_t partial_aggregate::memory_bytes() const {
-  size_t b = groups_.memory_bytes() + cache_.memory_bytes() + size_.capacity() * 8 + num_.capacity() * sizeof(numeric_acc);
+  size_t b = groups_.memory_bytes() + cache_.memory_bytes() + size_.capacity() * 8 +
+             ints_.capacity() * sizeof(int_acc) + num_.capacity() * sizeof(numeric_acc);
   for (const auto& d : dicts_) b += d.memory_bytes();
   for (const auto& c : cols_)
     b += c.txt.capacity() * sizeof(text_acc) +

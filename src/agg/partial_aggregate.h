@@ -29,13 +29,21 @@ struct kahan {
   void merge(const kahan& o) { add(o.sum - o.comp); }
 };
 
-// One cache line: a slot never straddles two (the vector is 64-byte aligned).
-struct alignas(64) numeric_acc {
+// 40 bytes, so the five numeric states of the seed's summary span four
+// cache lines, not five (measured 4.51 -> 4.25 s at 22.7M rows). int64
+// results come from the float64 ones, which are exact while every value
+// and every partial sum is an integer below 2^53 (column_facts checks it);
+// past that, a column is read again with exact int states (int_acc).
+struct numeric_acc {
   uint64_t n = 0;  // non-null values
   double dmin = std::numeric_limits<double>::quiet_NaN(), dmax = dmin;
-  int64_t imin = 0, imax = 0;  // meaningful when the column reads as int64
   kahan fsum;
-  uint64_t isum = 0;           // int64 sum, wrapping as numpy's does
+};
+
+// Exact int64 states, only for columns marked exact_ints.
+struct int_acc {
+  int64_t imin = 0, imax = 0;
+  uint64_t isum = 0;  // wrapping as numpy's int64 sum does
 };
 
 struct text_acc {
@@ -49,14 +57,21 @@ struct column_facts {
   uint64_t values = 0;         // non-null cells
   uint64_t float_text = 0;     // numeric values not written as integers
   uint64_t not_numeric = 0;    // values that are not numbers at all
+  uint64_t big_ints = 0;       // integers beyond +-2^53
+  double abs_sum = 0;          // sum of |value| over integer values
   void merge(const column_facts& o) {
     nulls += o.nulls;
     values += o.values;
     float_text += o.float_text;
     not_numeric += o.not_numeric;
+    big_ints += o.big_ints;
+    abs_sum += o.abs_sum;
   }
   // pandas reads the column as int64 only with no nulls and no decimals.
   bool reads_as_int() const { return nulls == 0 && float_text == 0 && not_numeric == 0; }
+  // Every integer value, and every sum of them in any group, is exact in
+  // float64 (below 2^52 with room for the bound's own rounding).
+  bool ints_exact_in_double() const { return big_ints == 0 && abs_sum < 4503599627370496.0; }
 };
 
 class partial_aggregate final : public zeek::row_sink {
@@ -89,6 +104,10 @@ class partial_aggregate final : public zeek::row_sink {
   const numeric_acc& numeric(size_t col, uint32_t gid) const {
     return num_[gid * num_stride_ + static_cast<size_t>(num_slot_[col])];
   }
+  // The exact int64 states of a column marked exact_ints, else null.
+  const int_acc* exact_ints(size_t col, uint32_t gid) const {
+    return int_slot_[col] < 0 ? nullptr : &ints_[gid * int_stride_ + static_cast<size_t>(int_slot_[col])];
+  }
   const text_acc& text(size_t col, uint32_t gid) const { return cols_[col].txt[gid]; }
   nunique_store& distinct(size_t col) { return cols_[col].uniq; }
   const column_facts& facts(size_t col) const { return facts_[col]; }
@@ -118,6 +137,7 @@ class partial_aggregate final : public zeek::row_sink {
     int32_t input;    // cell index, or -1 when derived
     int32_t left = -1, right = -1;  // derived: indices into num_ops_
     int32_t slot;     // numeric state slot, -1 = none
+    int32_t int_slot; // exact int state slot, -1 = none
     bool required;    // a non-number rejects the row
     bool nunique;
   };
@@ -168,6 +188,9 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<numeric_acc> num_;
   std::vector<int> num_slot_;  // per plan column, -1 = no numeric state
   size_t num_stride_ = 0;
+  std::vector<int_acc> ints_;  // group-major, for exact_ints columns
+  std::vector<int> int_slot_;  // per plan column, -1 = none
+  size_t int_stride_ = 0;
   uint64_t charged_ = 0;  // bytes charged to the plan's memory budget so far
   std::vector<column_state> cols_;
   std::vector<column_facts> facts_;

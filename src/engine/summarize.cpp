@@ -509,7 +509,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
   if (!paths) return paths.err();
   bool rereadable = std::find(paths->begin(), paths->end(), "-") == paths->end();
 
-  std::vector<std::string> as_text, as_numeric;
+  std::vector<std::string> as_text, as_numeric, exact_ints;
   summarize_result out;
   uint64_t limit = opts.memory_limit;
   if (limit == 0) {
@@ -520,6 +520,10 @@ result<summarize_result> summarize(const summarize_options& opts) {
   }
   for (unsigned pass = 1;; ++pass) {
     auto plan = agg::aggregate_plan::make(opts.spec, as_text, as_numeric);
+    // stdin cannot be read again: keep exact int states from the start.
+    for (auto& cp : plan.columns)
+      if (!rereadable || std::find(exact_ints.begin(), exact_ints.end(), cp.name) != exact_ints.end())
+        cp.exact_ints = true;
     agg::memory_budget budget(limit);
     plan.budget = &budget;
     std::unique_ptr<agg::partial_aggregate> total;
@@ -537,6 +541,11 @@ result<summarize_result> summarize(const summarize_options& opts) {
     for (size_t c = 0; c < plan.columns.size(); ++c) {
       const auto& cp = plan.columns[c];
       const auto& facts = total->facts(c);
+      if (cp.mode == agg::value_mode::numeric && (cp.need_minmax || cp.need_sum) && !cp.exact_ints &&
+          facts.reads_as_int() && !facts.ints_exact_in_double()) {
+        exact_ints.push_back(cp.name);  // integers past 2^53: read again with exact states
+        again = true;
+      }
       if (cp.numeric_required) continue;
       if (cp.mode == agg::value_mode::numeric && facts.not_numeric > 0) {
         as_text.push_back(cp.name);
@@ -546,7 +555,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
         again = true;
       }
     }
-    if (again && pass < 3 && !attempt.stopped) {
+    if (again && pass < 4 && !attempt.stopped) {
       if (!rereadable)
         return error{error_kind::usage,
                      "a column's values are not of the type first assumed, and stdin cannot be "

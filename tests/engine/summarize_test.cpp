@@ -141,3 +141,75 @@ TEST(summarize, pipelined_gzip_agrees_with_one_thread) {
 }
 
 }  // namespace zeekgraph::engine
+
+namespace zeekgraph::engine {
+
+// int64 min/max/sum come from float64 states while that is exact; integers
+// past 2^53, or sums that could pass it, make a second pass with exact int
+// states. Expected values are int64 arithmetic (numpy wraps sums too).
+TEST(summarize, large_integers_stay_exact) {
+  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_bigint";
+  fs::create_directories(dir);
+  const int64_t p53 = int64_t{1} << 53, p62 = int64_t{1} << 62;
+  struct row {
+    const char* key;
+    int64_t v;
+  };
+  const std::vector<row> rows = {{"a", p53 + 1}, {"a", p53 + 3}, {"a", -p62 - 5}, {"b", p62 + 7},
+                                 {"b", p62 + 9}, {"c", 5}};
+  std::ofstream f(dir / "conn.log");
+  f << "#fields\tproto\torig_bytes\n";
+  for (const auto& r : rows) f << r.key << '\t' << r.v << '\n';
+  f.close();
+  summarize_options o;
+  o.inputs = {(dir / "conn.log").string()};
+  o.spec = agg::parse_query_spec("proto", "orig_bytes:min,max,sum").value();
+  for (unsigned threads : {1u, 2u}) {
+    o.threads = threads;
+    auto r = summarize(o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->passes, 2u);
+    const auto& mn = r->table.columns[1].ints;
+    const auto& mx = r->table.columns[2].ints;
+    const auto& sum = r->table.columns[3].ints;
+    ASSERT_EQ(mn.size(), 3u);
+    EXPECT_EQ(mn[0], -p62 - 5);
+    EXPECT_EQ(mx[0], p53 + 3);
+    EXPECT_EQ(sum[0], static_cast<int64_t>(static_cast<uint64_t>(p53 + 1) + static_cast<uint64_t>(p53 + 3) +
+                                           static_cast<uint64_t>(-p62 - 5)));
+    EXPECT_EQ(mn[1], p62 + 7);
+    EXPECT_EQ(mx[1], p62 + 9);
+    EXPECT_EQ(sum[1], static_cast<int64_t>(static_cast<uint64_t>(p62 + 7) + static_cast<uint64_t>(p62 + 9)));  // wraps
+    EXPECT_EQ(sum[2], 5);
+  }
+}
+
+TEST(summarize, integer_sums_that_could_pass_2_53_are_read_again_exactly) {
+  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_bigsum";
+  fs::create_directories(dir);
+  const int64_t v = (int64_t{1} << 52) + 1;  // each exact in float64, the sum is not
+  std::ofstream f(dir / "conn.log");
+  f << "#fields\tproto\torig_bytes\n";
+  for (int i = 0; i < 3; ++i) f << "tcp\t" << v << '\n';
+  f.close();
+  summarize_options o;
+  o.inputs = {(dir / "conn.log").string()};
+  o.spec = agg::parse_query_spec("proto", "orig_bytes:sum").value();
+  auto r = summarize(o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->passes, 2u);
+  EXPECT_EQ(r->table.columns[1].ints[0], 3 * v);
+
+  // Small integers need one pass.
+  std::ofstream(dir / "small.log") << "#fields\tproto\torig_bytes\ntcp\t7\ntcp\t-9\n";
+  o.inputs = {(dir / "small.log").string()};
+  o.spec = agg::parse_query_spec("proto", "orig_bytes:min,max,sum").value();
+  auto s = summarize(o);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->passes, 1u);
+  EXPECT_EQ(s->table.columns[1].ints[0], -9);
+  EXPECT_EQ(s->table.columns[2].ints[0], 7);
+  EXPECT_EQ(s->table.columns[3].ints[0], -2);
+}
+
+}  // namespace zeekgraph::engine
