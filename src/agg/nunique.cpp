@@ -171,7 +171,7 @@ size_t part_of(const E& e) {
 }
 
 template <typename E>
-void count_layout(std::vector<std::vector<E>>& mem, std::vector<std::vector<nunique_store::run>>& runs,
+void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
                   std::vector<uint64_t>& counts, unsigned threads) {
   threads = std::max(1u, threads);
   std::vector<std::vector<uint64_t>> local(threads);
@@ -184,14 +184,15 @@ void count_layout(std::vector<std::vector<E>>& mem, std::vector<std::vector<nuni
     for (size_t p; (p = next.fetch_add(1)) < mem.size();) {
       v.swap(mem[p]);
       std::vector<E>().swap(mem[p]);
-      for (const auto& r : runs[p]) {
+      for (const auto& ch : spilled) {
+        const size_t n = ch.starts[p + 1] - ch.starts[p];
+        if (n == 0) continue;
         size_t at = v.size();
-        v.resize(at + r.count);
-        r.file->read(r.offset, v.data() + at, r.count * sizeof(E));
-        if (r.gid_map)
-          for (size_t i = at; i < v.size(); ++i) set_gid(v[i], (*r.gid_map)[gid_of(v[i])]);
+        v.resize(at + n);
+        ch.file->read(ch.offset + ch.starts[p] * sizeof(E), v.data() + at, n * sizeof(E));
+        if (ch.gid_map)
+          for (size_t i = at; i < v.size(); ++i) set_gid(v[i], (*ch.gid_map)[gid_of(v[i])]);
       }
-      std::vector<nunique_store::run>().swap(runs[p]);
       if (v.empty()) continue;
       // The set holds 1 + the index of a pair in v (0 = free): 4 bytes a
       // slot keep it in L2 where 20-byte pairs would not.
@@ -225,8 +226,7 @@ nunique_store::nunique_store(size_t memory_budget) : budget_(memory_budget) {}
 void nunique_store::init() {
   if (!recent_.empty()) return;
   recent_.assign(RECENT, UINT64_MAX);
-  small_.runs.resize(PARTS);
-  wide_.runs.resize(PARTS);
+
 }
 nunique_store::~nunique_store() = default;
 nunique_store::nunique_store(nunique_store&&) noexcept = default;
@@ -237,7 +237,7 @@ void nunique_store::spill_layout(layout<E>& l) {
   const size_t n = l.buf.size();
   if (n == 0) return;
   // Counting sort by partition, then one write.
-  std::vector<uint64_t> start(PARTS + 1, 0);
+  std::vector<uint32_t> start(PARTS + 1, 0);
   part_ids_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     size_t p = part_of(l.buf[i]);
@@ -247,12 +247,10 @@ void nunique_store::spill_layout(layout<E>& l) {
   for (size_t p = 0; p < PARTS; ++p) start[p + 1] += start[p];
   sorted_.resize(n * sizeof(E));
   E* out = reinterpret_cast<E*>(sorted_.data());
-  std::vector<uint64_t> pos(start.begin(), start.end() - 1);
+  std::vector<uint32_t> pos(start.begin(), start.end() - 1);
   for (size_t i = 0; i < n; ++i) out[pos[part_ids_[i]]++] = l.buf[i];
   const uint64_t at = file_->append(out, n * sizeof(E));
-  for (size_t p = 0; p < PARTS; ++p)
-    if (start[p + 1] > start[p])
-      l.runs[p].push_back({file_, at + start[p] * sizeof(E), start[p + 1] - start[p], nullptr});
+  l.spilled.push_back({file_, at, std::move(start), nullptr});
   l.buf.clear();  // keeps the capacity: refilling it costs no page faults
 }
 
@@ -329,19 +327,17 @@ void nunique_store::merge_from(nunique_store&& o, const std::vector<uint32_t>& g
     else
       dst.buf.insert(dst.buf.end(), src.buf.begin(), src.buf.end());
     std::remove_reference_t<decltype(src.buf)>().swap(src.buf);
-    for (size_t p = 0; p < PARTS; ++p) {
-      for (auto& r : src.runs[p]) {
-        if (r.gid_map) {  // compose: old ids -> other's ids -> ours
-          auto m = std::make_shared<std::vector<uint32_t>>(*r.gid_map);
-          for (auto& g : *m) g = gid_map[g];
-          r.gid_map = std::move(m);
-        } else {
-          r.gid_map = shared_map;
-        }
-        dst.runs[p].push_back(std::move(r));
+    for (auto& ch : src.spilled) {
+      if (ch.gid_map) {  // compose: old ids -> other's ids -> ours
+        auto m = std::make_shared<std::vector<uint32_t>>(*ch.gid_map);
+        for (auto& g : *m) g = gid_map[g];
+        ch.gid_map = std::move(m);
+      } else {
+        ch.gid_map = shared_map;
       }
-      src.runs[p].clear();
+      dst.spilled.push_back(std::move(ch));
     }
+    src.spilled.clear();
   };
   take(small_, o.small_);
   take(wide_, o.wide_);
@@ -358,7 +354,8 @@ std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
     std::vector<std::vector<E>> mem(PARTS);
     for (const E& e : l.buf) mem[part_of(e)].push_back(e);
     std::vector<E>().swap(l.buf);
-    count_layout(mem, l.runs, out, threads);
+    count_layout(mem, l.spilled, out, threads);
+    std::vector<spill_chunk>().swap(l.spilled);
   };
   counted(small_);
   counted(wide_);
@@ -371,8 +368,11 @@ std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
 }
 
 size_t nunique_store::memory_bytes() const {
-  return long_.capacity() * sizeof(long_[0]) + recent_.capacity() * 8 + small_.buf.capacity() * 8 +
-         wide_.buf.capacity() * sizeof(wide_entry) + part_ids_.capacity() * 2 + sorted_.capacity();
+  size_t b = long_.capacity() * sizeof(long_[0]) + recent_.capacity() * 8 + small_.buf.capacity() * 8 +
+             wide_.buf.capacity() * sizeof(wide_entry) + part_ids_.capacity() * 2 + sorted_.capacity();
+  for (const auto* l : {&small_.spilled, &wide_.spilled})
+    for (const auto& ch : *l) b += sizeof(ch) + ch.starts.capacity() * 4;
+  return b;
 }
 
 uint64_t nunique_store::spilled_bytes() const { return file_ ? file_->size() : 0; }

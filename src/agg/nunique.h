@@ -59,20 +59,23 @@ class nunique_store {
   static constexpr int PART_BITS = 10;
   static constexpr size_t PARTS = size_t{1} << PART_BITS;
 
-  // Pairs of one layout written to a spill file: where, how many, and the
-  // group id map to apply when they are read back (null = none).
-  struct run {
+  // One spill of one layout: its pairs sorted by partition at `offset` in
+  // a file, where each partition starts (in pairs, PARTS + 1 entries), and
+  // the group id map to apply when they are read back (null = none). One
+  // record per spill, not per partition: 48-byte records per partition
+  // grew the resident set by 14 MB at 22.7M rows.
+  struct spill_chunk {
     std::shared_ptr<spill_file> file;
     uint64_t offset = 0;
-    uint64_t count = 0;
+    std::vector<uint32_t> starts;
     std::shared_ptr<const std::vector<uint32_t>> gid_map;
   };
 
  private:
   template <typename E>
   struct layout {
-    std::vector<E> buf;                  // not yet partitioned
-    std::vector<std::vector<run>> runs;  // per partition
+    std::vector<E> buf;                 // not yet partitioned
+    std::vector<spill_chunk> spilled;
   };
   template <typename E>
   void spill_layout(layout<E>& l);
