@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -25,7 +26,9 @@ class spill_file {
     const char* dir = std::getenv("TMPDIR");
     std::string path = std::string(dir && *dir ? dir : "/tmp") + "/zeekgraph-nunique-XXXXXX";
     fd_ = ::mkstemp(path.data());
-    if (fd_ < 0) throw std::runtime_error("cannot create a spill file in " + path);
+    if (fd_ < 0)
+      throw spill_error("cannot create a temporary file for nunique in " +
+                        std::string(dir && *dir ? dir : "/tmp") + ": " + std::strerror(errno));
     ::unlink(path.c_str());
   }
   ~spill_file() { ::close(fd_); }
@@ -37,7 +40,9 @@ class spill_file {
     const char* p = static_cast<const char*>(data);
     while (bytes) {
       ssize_t n = ::pwrite(fd_, p, bytes, static_cast<off_t>(size_));
-      if (n <= 0) throw std::runtime_error("writing a spill file failed (disk full?)");
+      if (n <= 0)
+        throw spill_error(std::string("writing nunique's temporary file failed: ") +
+                          (n < 0 ? std::strerror(errno) : "no space written"));
       p += n;
       bytes -= static_cast<size_t>(n);
       size_ += static_cast<uint64_t>(n);
@@ -48,7 +53,9 @@ class spill_file {
     char* p = static_cast<char*>(data);
     while (bytes) {
       ssize_t n = ::pread(fd_, p, bytes, static_cast<off_t>(offset));
-      if (n <= 0) throw std::runtime_error("reading a spill file failed");
+      if (n <= 0)
+        throw spill_error(std::string("reading nunique's temporary file failed: ") +
+                          (n < 0 ? std::strerror(errno) : "it ended early"));
       p += n;
       bytes -= static_cast<size_t>(n);
       offset += static_cast<uint64_t>(n);

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,13 @@
 namespace zeekgraph::agg {
 
 class spill_file;
+
+// Creating, writing or reading a spill file failed (no writable TMPDIR, a
+// full disk). summarize() turns it into an I/O error.
+class spill_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class nunique_store {
  public:

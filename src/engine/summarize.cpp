@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <condition_variable>
+#include <exception>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -211,9 +212,25 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
       lines[b.index] = reader.state().line;
     }
   };
+  // A consumer that throws (a spill file that cannot be written) stops the
+  // stream; its exception is rethrown once every thread has finished.
+  std::exception_ptr consumer_error;
+  bool failed = false;
+  auto consume_guarded = [&](agg::partial_aggregate& sink) {
+    try {
+      consume(sink);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!consumer_error) consumer_error = std::current_exception();
+      failed = true;
+      stop_ = true;
+      cv_space.notify_all();
+    }
+  };
   auto push = [&](block b) {
     std::unique_lock<std::mutex> lock(mu);
-    cv_space.wait(lock, [&] { return queue.size() < capacity; });
+    cv_space.wait(lock, [&] { return queue.size() < capacity || failed; });
+    if (failed) return;
     queue.push_back(std::move(b));
     cv_items.notify_one();
   };
@@ -275,7 +292,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
       if (have > 0 && data[0] == '#' && !eof) continue;  // a header line continues in the next read
       header_done = true;
       start = hr.state();
-      for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume, std::ref(*item.parts[t]));
+      for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
     }
     if (have < BLOCK && !eof) continue;
     size_t cut = have;
@@ -290,7 +307,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   }
   if (!header_done) {  // the stream ended inside the header, or was empty
     start = hr.state();
-    for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume, std::ref(*item.parts[t]));
+    for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
   }
   if (index == 0 || have > 0) hand_on(have, true);
   {
@@ -299,6 +316,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   }
   cv_items.notify_all();
   for (auto& th : pool) th.join();
+  if (consumer_error) std::rethrow_exception(consumer_error);
 
   item.report.header_lines = header.header_lines;
   item.report.bytes = header.bytes;
@@ -503,6 +521,16 @@ result<std::vector<std::string>> list_inputs(const summarize_options& opts, uint
   return paths;
 }
 
+namespace {
+
+error spill_failed(const agg::spill_error& e) {
+  return error{error_kind::io, e.what(),
+               "nunique keeps its (group, value) pairs in a temporary file: point TMPDIR at a "
+               "writable directory with free space"};
+}
+
+}  // namespace
+
 result<summarize_result> summarize(const summarize_options& opts) {
   uint64_t total_bytes = 0;
   auto paths = list_inputs(opts, total_bytes);
@@ -529,7 +557,11 @@ result<summarize_result> summarize(const summarize_options& opts) {
     std::unique_ptr<agg::partial_aggregate> total;
     summarize_result attempt;
     runner r(opts, plan, *paths);
-    if (auto s = r.run(attempt, total); !s) return s.err();
+    try {
+      if (auto s = r.run(attempt, total); !s) return s.err();
+    } catch (const agg::spill_error& e) {
+      return spill_failed(e);
+    }
     if (budget.exceeded())
       return error{error_kind::resource,
                    "the group tables passed the memory limit of " + std::to_string(limit >> 20) + " MiB",
@@ -566,7 +598,11 @@ result<summarize_result> summarize(const summarize_options& opts) {
       continue;
     }
     unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
-    attempt.table = agg::finalize(*total, threads);
+    try {
+      attempt.table = agg::finalize(*total, threads);
+    } catch (const agg::spill_error& e) {
+      return spill_failed(e);
+    }
     attempt.passes = pass;
     attempt.retyped = out.retyped;
     return attempt;

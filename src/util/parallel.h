@@ -1,7 +1,11 @@
 // Runs work(0) .. work(threads - 1) on that many threads and waits; one
-// thread runs inline.
+// thread runs inline. An exception thrown by any of them is rethrown here
+// after all have finished (the first one), as it would be with one thread:
+// left to escape a std::thread it would abort the process.
 #pragma once
 
+#include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -15,8 +19,19 @@ void run_on_threads(unsigned threads, F&& work) {
   }
   std::vector<std::thread> pool;
   pool.reserve(threads);
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back([&work, t] { work(t); });
+  std::exception_ptr first;
+  std::mutex mu;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        work(t);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first) first = std::current_exception();
+      }
+    });
   for (auto& th : pool) th.join();
+  if (first) std::rethrow_exception(first);
 }
 
 }  // namespace zeekgraph
