@@ -8,7 +8,7 @@ For every size it generates (once, cached in bench/data/) a plain and a
 gzip -6 conn log with `zeekgraph gen`, then times every engine on the same
 file, checks its CSV against zeekgraph's with compare.py, times the limit
 proxies (cat, wc -l, gzip -dc, igzip -dc), and writes a markdown report to
-bench/results/<date>-<sizes>.md (also printed to stdout).
+bench/results/<date>-<sizes>[-<label>].md (also printed to stdout).
 No timing is asserted anywhere: this measures, it does not judge.
 """
 import argparse
@@ -223,6 +223,7 @@ def main():
     ap.add_argument("--seed-max-rows", type=int, default=1_000_000,
                     help="run the slow pandas-seed only up to this many rows")
     ap.add_argument("--data", default=str(BENCH / "data"), help="cache of generated inputs and outputs")
+    ap.add_argument("--label", default="", help="appended to the result file's name, so runs of one day do not overwrite each other")
     args = ap.parse_args()
     sizes = [int(float(s)) for s in args.sizes.split(",") if s]
     wanted = set(args.engines.split(",")) | {"zeekgraph"}
@@ -278,7 +279,8 @@ def main():
     text = report(args, info, results, sizes)
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
-    name = f"{datetime.date.today().isoformat()}-{'-'.join(human(s) for s in sizes)}.md"
+    label = f"-{args.label}" if args.label else ""
+    name = f"{datetime.date.today().isoformat()}-{'-'.join(human(s) for s in sizes)}{label}.md"
     tmp = results_dir / (name + ".tmp")
     tmp.write_text(text)
     tmp.rename(results_dir / name)

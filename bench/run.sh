@@ -3,7 +3,7 @@
 #   bash bench/run.sh [--sizes 1000000,5000000,22700000] [--runs 3]
 # Installs what it needs (Debian packages only if missing; npm ci in bench/),
 # then runs bench.py, which generates/caches data in bench/data/ and writes
-# bench/results/<date>-<sizes>.md. ZEEKGRAPH=/path/to/zeekgraph overrides the
+# bench/results/<date>-<sizes>[-<label>].md (--label NAME). ZEEKGRAPH=/path/to/zeekgraph overrides the
 # binary (default: build/tools/zeekgraph/zeekgraph; build it first).
 set -euo pipefail
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
