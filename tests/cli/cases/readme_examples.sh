@@ -23,6 +23,7 @@ while IFS= read -r line; do
   cmd=${cmd//zeekgraph /\"\$ZG\" }
   [ -z "${cmd// /}" ] && continue
   if [[ $cmd == *" serve "* ]]; then
+    : >serve.out  # exists before the background shell opens it
     eval "$cmd --port 0 -q --no-progress" >serve.out 2>serve.err &
     pid=$!
     for _ in $(seq 100); do grep -q serving serve.out && break; sleep 0.1; done
