@@ -2,15 +2,12 @@
 
 #include <cstring>
 
+#include "util/bits.h"
+
 namespace zeekgraph::agg {
 namespace {
 
 constexpr uint32_t EMPTY = UINT32_MAX;
-
-inline uint64_t mix(uint64_t a, uint64_t b) {
-  __uint128_t r = static_cast<__uint128_t>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
 
 // The key's bytes, zero padded to 16, without a call to memcpy: loads
 // that overlap inside the key, then shifts.
@@ -49,7 +46,7 @@ uint64_t group_table::hash(std::string_view key) {
   if (key.size() <= 16) {
     uint64_t w0, w1;
     load16(key, w0, w1);
-    return mix(mix(w0 ^ K0 ^ key.size(), w1 ^ K1), K0);
+    return mul_fold(mul_fold(w0 ^ K0 ^ key.size(), w1 ^ K1), K0);
   }
   uint64_t h = K0 ^ key.size();
   const char* p = key.data();
@@ -57,16 +54,16 @@ uint64_t group_table::hash(std::string_view key) {
   while (n >= 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
-    h = mix(h ^ w, K1);
+    h = mul_fold(h ^ w, K1);
     p += 8;
     n -= 8;
   }
   if (n) {
     uint64_t w = 0;
     std::memcpy(&w, p, n);
-    h = mix(h ^ w, K1 ^ n);
+    h = mul_fold(h ^ w, K1 ^ n);
   }
-  return mix(h, K0);
+  return mul_fold(h, K0);
 }
 
 group_table::group_table() : slots_(1024, slot{0, EMPTY, 0, 0, 0}), mask_(1023) {}

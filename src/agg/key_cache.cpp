@@ -1,12 +1,10 @@
 #include "agg/key_cache.h"
 
+#include "util/bits.h"
+
 namespace zeekgraph::agg {
 namespace {
 
-inline uint64_t mix(uint64_t a, uint64_t b) {
-  __uint128_t r = static_cast<__uint128_t>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
 inline uint64_t word(const unsigned char* p) {
   uint64_t w;
   std::memcpy(&w, p, 8);
@@ -28,8 +26,8 @@ uint64_t key_cache::hash(const key& k) {
   constexpr uint64_t K0 = 0xa0761d6478bd642full, K1 = 0xe7037ed1a0b428dbull;
   uint64_t h = K0 ^ k.len;
   for (uint32_t i = 0; i < k.len; i += 16)
-    h = mix(h ^ word(k.bytes + i), word(k.bytes + i + 8) ^ K1);
-  return mix(h, K0);
+    h = mul_fold(h ^ word(k.bytes + i), word(k.bytes + i + 8) ^ K1);
+  return mul_fold(h, K0);
 }
 
 uint32_t key_cache::find(const key& k, uint64_t h) const {

@@ -1,4 +1,5 @@
 #include "agg/nunique.h"
+#include "util/bits.h"
 #include "util/parallel.h"
 
 #include <fcntl.h>
@@ -153,10 +154,7 @@ bool pack_alnum(std::string_view s, uint64_t& lo, uint64_t& hi) {
   return pack_alnum_scalar(s, lo, hi);
 }
 
-inline uint64_t mix(uint64_t a, uint64_t b) {
-  __uint128_t r = static_cast<__uint128_t>(a ^ 0x9e3779b97f4a7c15ull) * (b | 1);
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
+inline uint64_t mix(uint64_t a, uint64_t b) { return mul_fold(a ^ 0x9e3779b97f4a7c15ull, b | 1); }
 
 // A hash of the value alone picks the partition; a hash of the whole pair
 // places it in the counting set.

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "util/bits.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -18,15 +20,6 @@ struct split_flags {
   bool backslash = false;
   bool nul = false;
 };
-
-// Set bits of a 16-bit mask, without the library call __builtin_popcount
-// becomes on baseline x86-64 (no POPCNT instruction assumed).
-inline size_t popcount16(unsigned x) {
-  x = x - ((x >> 1) & 0x5555u);
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return (x + (x >> 8)) & 0x1Fu;
-}
 
 // Calls on_field(index, begin, end) for each field up to `last_wanted`, in
 // order, and returns the number of fields; past `last_wanted` fields are
@@ -47,7 +40,7 @@ inline size_t split_fields(std::string_view line, char sep, split_flags& flags, 
         _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vesc), _mm_cmpeq_epi8(v, vnul))));
     while (mask) {
       if (field > last_wanted) {
-        field += popcount16(mask);
+        field += popcount64(mask);
         break;
       }
       size_t pos = i + static_cast<size_t>(__builtin_ctz(mask));

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "util/bits.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -61,13 +63,6 @@ inline window_masks masks64(const char* q, char sep) {
 #endif
 }
 
-inline size_t popcount64(uint64_t x) {
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return static_cast<size_t>((x * 0x0101010101010101ull) >> 56);
-}
-
 }  // namespace detail
 
 // Scans the line starting at `p` (bytes up to `limit` are readable). Calls
@@ -108,7 +103,7 @@ inline scanned_line scan_line(const char* p, const char* limit, char sep, size_t
     uint64_t seps = m.sep & in_line;
     while (seps) {
       if (field > last_wanted) {
-        field += detail::popcount64(seps);
+        field += popcount64(seps);
         break;
       }
       const size_t pos = base + static_cast<size_t>(__builtin_ctzll(seps));
