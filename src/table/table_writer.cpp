@@ -12,7 +12,10 @@ namespace {
 void csv_field(std::string& out, std::string_view s) {
   // Python's csv.QUOTE_MINIMAL, which pandas uses: quote when the field
   // holds the delimiter, the quote character or a line break.
-  bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
+  // (find_first_of with a set calls memchr once per character: 40% of
+  // writing a summary.)
+  bool quote = false;
+  for (char c : s) quote |= c == ',' || c == '"' || c == '\r' || c == '\n';
   if (!quote) {
     out += s;
     return;
