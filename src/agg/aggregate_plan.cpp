@@ -16,6 +16,15 @@ bool known_numeric(std::string_view n) {
   return std::find(names.begin(), names.end(), n) != names.end();
 }
 
+// Zeek fields of type count, int or port (and the seed's sum of two).
+bool known_integer(std::string_view n) {
+  static constexpr std::array<std::string_view, 16> names = {
+      "id.orig_p",  "id.resp_p",    "orig_bytes", "resp_bytes",  "missed_bytes",     "orig_pkts",
+      "orig_ip_bytes", "resp_pkts", "resp_ip_bytes", "vlan",     "inner_vlan",       "ip_proto",
+      "sum_bytes",  "trans_depth",  "request_body_len", "response_body_len"};
+  return std::find(names.begin(), names.end(), n) != names.end();
+}
+
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -70,6 +79,14 @@ aggregate_plan aggregate_plan::make(const query_spec& spec,
     if (!c.numeric_required && contains(text_columns, c.name)) numeric = false;
     if (contains(numeric_columns, c.name)) numeric = true;
     c.mode = numeric ? value_mode::numeric : value_mode::text;
+  }
+  for (auto& c : p.columns) {
+    if (c.mode != value_mode::numeric) continue;
+    if (c.input >= 0)
+      c.plain_sum = known_integer(c.name);
+    else  // derived columns follow their operands, which come first
+      c.plain_sum = p.columns[static_cast<size_t>(c.left)].plain_sum &&
+                    p.columns[static_cast<size_t>(c.right)].plain_sum;
   }
   for (const auto& k : spec.keys) p.key_columns.push_back(p.find(k));
   return p;

@@ -25,6 +25,11 @@ struct column_plan {
   // Keep exact int64 min/max/sum states: set when the data held integers
   // too large for float64 to carry them exactly (see numeric_acc).
   bool exact_ints = false;
+  // Sum without Kahan compensation: exact, and equal to pandas' Kahan sum,
+  // while every value is an integer and every sum stays below 2^52
+  // (column_facts checks it). Set for Zeek's integer fields; the
+  // summarizer reads the input again with Kahan sums when data breaks it.
+  bool plain_sum = false;
 };
 
 struct aggregate_plan {

@@ -13,7 +13,7 @@ namespace {
 table::summary_table finalize(partial_aggregate& total, unsigned threads) {
   total.flush();
   const aggregate_plan& plan = total.plan();
-  const size_t groups = total.sizes().size();
+  const size_t groups = total.group_count();
   const size_t nkeys = plan.key_columns.size();
   auto numeric_key = [&](size_t i) {
     return plan.columns[static_cast<size_t>(plan.key_columns[i])].mode == value_mode::numeric;
@@ -100,7 +100,7 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
       };
       switch (f) {
         case agg_fn::size:
-          ints([&](uint32_t g) { return total.sizes()[g]; });
+          ints([&](uint32_t g) { return total.size(g); });
           break;
         case agg_fn::count:
           if (numeric)
@@ -129,13 +129,13 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
             // int64 column: every group has values (no nulls).
             ints([&](uint32_t g) {
               if (const int_acc* ia = total.exact_ints(pc, g)) return is_min ? ia->imin : ia->imax;
-              const numeric_acc& acc = total.numeric(pc, g);
-              return static_cast<int64_t>(is_min ? acc.dmin : acc.dmax);
+              const numeric_result acc = total.numeric(pc, g);
+              return static_cast<int64_t>(is_min ? acc.min : acc.max);
             });
           } else {
             floats([&](uint32_t g) {
-              const numeric_acc& acc = total.numeric(pc, g);
-              return acc.n ? (is_min ? acc.dmin : acc.dmax) : NaN;
+              const numeric_result acc = total.numeric(pc, g);
+              return acc.any ? (is_min ? acc.min : acc.max) : NaN;
             });
           }
           break;
@@ -144,15 +144,15 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
           if (as_int)
             ints([&](uint32_t g) {
               if (const int_acc* ia = total.exact_ints(pc, g)) return static_cast<int64_t>(ia->isum);
-              return static_cast<int64_t>(total.numeric(pc, g).fsum.sum);
+              return static_cast<int64_t>(total.numeric(pc, g).sum);
             });
           else
-            floats([&](uint32_t g) { return total.numeric(pc, g).fsum.sum; });
+            floats([&](uint32_t g) { return total.numeric(pc, g).sum; });
           break;
         case agg_fn::mean:
           floats([&](uint32_t g) {
-            const numeric_acc& acc = total.numeric(pc, g);
-            return acc.n ? acc.fsum.sum / static_cast<double>(acc.n) : NaN;
+            const numeric_result acc = total.numeric(pc, g);
+            return acc.any ? acc.sum / static_cast<double>(acc.n) : NaN;
           });
           break;
       }

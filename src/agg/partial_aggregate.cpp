@@ -1,5 +1,6 @@
 #include "agg/partial_aggregate.h"
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -8,17 +9,34 @@
 namespace zeekgraph::agg {
 
 partial_aggregate::partial_aggregate(const aggregate_plan& plan)
-    : plan_(plan), dicts_(plan.key_columns.size()), num_slot_(plan.columns.size(), -1),
-      int_slot_(plan.columns.size(), -1),
-      cols_(plan.columns.size()), facts_(plan.columns.size()) {
+    : plan_(plan), dicts_(plan.key_columns.size()), layout_(plan.columns.size()),
+      int_slot_(plan.columns.size(), -1), cols_(plan.columns.size()), facts_(plan.columns.size()) {
+  // A group's block: its row count, then each numeric column's states.
+  size_t words = 1;
   for (size_t c = 0; c < plan.columns.size(); ++c) {
     const column_plan& cp = plan.columns[c];
-    if (cp.mode == value_mode::numeric && (cp.need_minmax || cp.need_sum || cp.need_count))
-    {
-      num_slot_[c] = static_cast<int>(num_stride_++);
-      if (cp.exact_ints) int_slot_[c] = static_cast<int>(int_stride_++);
+    if (cp.mode != value_mode::numeric || !(cp.need_minmax || cp.need_sum || cp.need_count)) continue;
+    num_layout& at = layout_[c];
+    if (cp.need_count || cp.exact_ints) at.n = static_cast<int16_t>(words++);
+    if (cp.need_minmax) {
+      at.min = static_cast<int16_t>(words);
+      words += 2;
     }
+    if (cp.need_sum) {
+      at.sum = static_cast<int16_t>(words++);
+      if (!cp.plain_sum) at.comp = static_cast<int16_t>(words++);
+    }
+    if (cp.exact_ints) int_slot_[c] = static_cast<int>(int_stride_++);
   }
+  stride_ = words <= 2 ? words : (words + 3) / 4 * 4;
+  empty_block_.assign(stride_, 0);
+  for (const num_layout& at : layout_)
+    if (at.min >= 0) {
+      // min and max start at +inf and -inf, so the first value sets both
+      // without a test; a group stays empty while min > max.
+      empty_block_[static_cast<size_t>(at.min)] = std::bit_cast<uint64_t>(HUGE_VAL);
+      empty_block_[static_cast<size_t>(at.min) + 1] = std::bit_cast<uint64_t>(-HUGE_VAL);
+    }
   for (auto& c : cols_) c.uniq = nunique_store(plan.nunique_memory);
   // Compile the plan into one list per kind of column. Derived columns are
   // numeric (their operands are numeric_required) and come after their
@@ -33,7 +51,7 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
       text_ops_.push_back(op);
       continue;
     }
-    num_op op{static_cast<uint32_t>(c), cp.input,          -1, -1, num_slot_[c], int_slot_[c],
+    num_op op{static_cast<uint32_t>(c), cp.input,          -1, -1, layout_[c], int_slot_[c],
               cp.numeric_required,       cp.need_nunique};
     if (cp.input < 0) {
       op.left = num_index_[static_cast<size_t>(cp.left)];
@@ -43,7 +61,11 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
     num_ops_.push_back(op);
     if (cp.input >= 0) ++n_num_inputs_;
   }
-  n_inputs_ = plan.inputs.size();
+  for (const text_op& op : text_ops_) probing_.push_back(static_cast<uint32_t>(op.input));
+  for (int kc : plan.key_columns) {
+    const column_plan& cp = plan.columns[static_cast<size_t>(kc)];
+    key_inputs_.push_back({cp.input, num_index_[static_cast<size_t>(kc)]});
+  }
   batch_nums_.resize(BATCH * num_ops_.size());
   batch_texts_.resize(BATCH * kept_texts_);
   batch_hash_.resize(BATCH);
@@ -72,13 +94,13 @@ void partial_aggregate::add_group() {
   // (capacities, hash tables, dictionaries). An estimate per group missed
   // vector and table growth: 4.1 GB charged for a 9.1 GB peak at 22.7M
   // groups, which would have let 50M groups reach the OOM killer.
-  if (plan_.budget && (size_.size() & 16383) == 0) {
+  if (plan_.budget && (groups_count_ & 16383) == 0) {
     uint64_t now = memory_bytes();
     if (now > charged_) plan_.budget->charge(now - charged_);
     charged_ = std::max(charged_, now);
   }
-  size_.push_back(0);
-  num_.resize(num_.size() + num_stride_);
+  ++groups_count_;
+  blocks_.insert(blocks_.end(), empty_block_.begin(), empty_block_.end());
   ints_.resize(ints_.size() + int_stride_);
   for (size_t c = 0; c < cols_.size(); ++c) {
     const column_plan& cp = plan_.columns[c];
@@ -90,28 +112,31 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   // The row is read straight into its batch slot; a rejected or null-key
   // row leaves the slot to the next one.
   num_value* nums = batch_nums_.data() + batched_ * num_ops_.size();
-  // 1. Read every cell, in column order. A non-number where one is
-  //    required rejects the row (the first such column is reported).
-  for (size_t c = 0; c < n_inputs_; ++c) {
-    const zeek::cell& cell = cells[c];
-    const int j = num_index_[c];
-    if (j < 0) {  // text
-      if (cell.kind == zeek::cell_kind::other) return {zeek::row_outcome::rejected, static_cast<int>(c)};
-      if (cell.kind != zeek::cell_kind::null && facts_[c].not_numeric == 0) {
-        number probe;
-        if (!parse_number(cell.text, probe)) ++facts_[c].not_numeric;
-      }
-      continue;
-    }
+  // 1. Text columns that have held only numbers so far: pandas would type
+  //    them numeric, so probe each value until one is not a number.
+  if (!probing_.empty()) probe_texts(cells);
+  // 2. Numeric inputs. A non-number where one is required rejects the row;
+  //    so does a non-scalar JSON value. The first such column, in column
+  //    order, is reported.
+  int bad = -1;
+  for (size_t j = 0; j < n_num_inputs_; ++j) {
+    const num_op& op = num_ops_[j];
+    const zeek::cell& cell = cells[op.input];
     num_value& v = nums[j];
     v.state = NUM_NULL;
     if (cell.kind == zeek::cell_kind::null) continue;
-    if (cell.kind == zeek::cell_kind::other) return {zeek::row_outcome::rejected, static_cast<int>(c)};
+    if (cell.kind == zeek::cell_kind::other) {
+      bad = op.input;
+      break;
+    }
     number n;
     float_parser fp = cell.kind == zeek::cell_kind::number ? float_parser::exact : float_parser::pandas;
     if (!parse_number_fast(cell.text, n, fp)) {
-      if (num_ops_[static_cast<size_t>(j)].required) return {zeek::row_outcome::rejected, static_cast<int>(c)};
-      ++facts_[c].not_numeric;  // the summarizer re-runs this column as text
+      if (op.required) {
+        bad = op.input;
+        break;
+      }
+      ++facts_[op.col].not_numeric;  // the summarizer re-runs this column as text
       continue;
     }
     if (std::isnan(n.d)) continue;  // pandas reads NaN as null
@@ -119,6 +144,9 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     v.i = n.i;
     v.state = n.is_int ? NUM_INT : NUM_FLOAT;
   }
+  for (const text_op& op : text_ops_)
+    if (cells[op.input].kind == zeek::cell_kind::other && (bad < 0 || op.input < bad)) bad = op.input;
+  if (bad >= 0) return {zeek::row_outcome::rejected, bad};
   // Derived columns, then the type facts. Facts count all rows pandas
   // reads, null-key rows included, but not rejected rows.
   for (size_t j = n_num_inputs_; j < num_ops_.size(); ++j) {
@@ -140,37 +168,30 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   }
   for (size_t j = 0; j < num_ops_.size(); ++j) {
     column_facts& f = facts_[num_ops_[j].col];
-    if (nums[j].state == NUM_NULL) {
+    const num_value& v = nums[j];
+    if (v.state == NUM_NULL) {
       ++f.nulls;
+      continue;
+    }
+    ++f.values;
+    if (v.state == NUM_FLOAT) {
+      ++f.float_text;
     } else {
-      ++f.values;
-      if (nums[j].state == NUM_FLOAT) {
-        ++f.float_text;
-      } else {
-        f.abs_sum += std::fabs(nums[j].d);
-        f.big_ints += nums[j].i > (int64_t{1} << 53) || nums[j].i < -(int64_t{1} << 53);
-      }
+      f.abs_sum += std::fabs(v.d);
+      f.big_ints += static_cast<uint64_t>(v.i) + (uint64_t{1} << 53) > (uint64_t{1} << 54);  // |i| > 2^53
     }
   }
   for (const text_op& op : text_ops_) {
-    column_facts& f = facts_[op.col];
-    if (cells[op.input].kind == zeek::cell_kind::null)
-      ++f.nulls;
-    else
-      ++f.values;
+    const bool null = cells[op.input].kind == zeek::cell_kind::null;
+    facts_[op.col].nulls += null;
+    facts_[op.col].values += !null;
   }
 
-  const size_t nkeys = plan_.key_columns.size();
-  auto key_null = [&](size_t k) {
-    const size_t kc = static_cast<size_t>(plan_.key_columns[k]);
-    const int j = num_index_[kc];
-    return j >= 0 ? nums[j].state == NUM_NULL : cells[plan_.columns[kc].input].kind == zeek::cell_kind::null;
-  };
-  auto key_text = [&](size_t k) {
-    return cells[plan_.columns[static_cast<size_t>(plan_.key_columns[k])].input].text;
-  };
-  for (size_t k = 0; k < nkeys; ++k)
-    if (key_null(k)) return {zeek::row_outcome::null_key, -1};
+  const size_t nkeys = key_inputs_.size();
+  for (const key_input& k : key_inputs_)
+    if (k.num >= 0 ? nums[k.num].state == NUM_NULL : cells[k.cell].kind == zeek::cell_kind::null)
+      return {zeek::row_outcome::null_key, -1};
+  auto key_text = [&](size_t k) { return cells[key_inputs_[k].cell].text; };
   const size_t key_at = batch_keys_.size();
   batch_keys_.resize(key_at + 4 * nkeys);
   bool cached = false;
@@ -194,9 +215,8 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   }
   if (!cached)
     for (size_t k = 0; k < nkeys; ++k) {
-      const size_t kc = static_cast<size_t>(plan_.key_columns[k]);
-      if (num_index_[kc] >= 0) {
-        const double kd = nums[num_index_[kc]].d;
+      if (key_inputs_[k].num >= 0) {
+        const double kd = nums[key_inputs_[k].num].d;
         double d = kd == 0 ? 0.0 : kd;
         char b[8];
         std::memcpy(b, &d, 8);
@@ -231,6 +251,20 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
   }
   if (++batched_ == BATCH) flush();
   return {zeek::row_outcome::used, -1};
+}
+
+void partial_aggregate::probe_texts(const zeek::cell* cells) {
+  for (size_t i = 0; i < probing_.size();) {
+    const size_t c = probing_[i];
+    const zeek::cell& cell = cells[c];
+    number probe;
+    if (cell.kind != zeek::cell_kind::null && !parse_number(cell.text, probe)) {
+      ++facts_[c].not_numeric;
+      probing_.erase(probing_.begin() + static_cast<ptrdiff_t>(i));
+      continue;
+    }
+    ++i;
+  }
 }
 
 void partial_aggregate::flush() {
@@ -268,13 +302,13 @@ void partial_aggregate::flush() {
       gid = find_group(ids, batch_hash_[r]);
     }
     batch_gid_[r] = gid;
-    __builtin_prefetch(&size_[gid], 1);
-    const char* block = reinterpret_cast<const char*>(num_.data() + gid * num_stride_);
-    for (size_t off = 0; off < num_stride_ * sizeof(numeric_acc); off += 64) __builtin_prefetch(block + off, 1);
+    const uintptr_t first = reinterpret_cast<uintptr_t>(block(gid));
+    const uintptr_t end = first + stride_ * 8;
+    for (uintptr_t line = first & ~uintptr_t{63}; line < end; line += 64)
+      __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
   }
   // Stage 3: update.
   for (size_t r = 0; r < batched_; ++r) {
-    ++size_[batch_gid_[r]];
     update_group(batch_gid_[r], batch_nums_.data() + r * num_ops_.size(), batch_texts_.data() + r * kept_texts_);
   }
   batched_ = 0;
@@ -290,36 +324,63 @@ void partial_aggregate::key_ids(size_t k, std::string_view text, char* out) {
 uint32_t partial_aggregate::find_group(const char* ids, uint64_t hash) {
   const size_t width = 4 * plan_.key_columns.size();
   uint32_t gid = groups_.find_or_add(std::string_view(ids, width), hash);
-  if (gid == size_.size()) add_group();
+  if (gid == groups_count_) add_group();
   return gid;
 }
 
+namespace {
+
+inline double as_double(uint64_t w) { return std::bit_cast<double>(w); }
+inline uint64_t as_word(double d) { return std::bit_cast<uint64_t>(d); }
+
+}  // namespace
+
+numeric_result partial_aggregate::numeric(size_t col, uint32_t gid) const {
+  const num_layout& at = layout_[col];
+  const uint64_t* b = block(gid);
+  numeric_result r;
+  if (at.n >= 0) r.n = b[at.n];
+  if (at.min >= 0) {
+    r.min = as_double(b[at.min]);
+    r.max = as_double(b[at.min + 1]);
+  }
+  if (at.sum >= 0) r.sum = as_double(b[at.sum]);
+  r.any = at.n >= 0 ? r.n > 0 : at.min >= 0 && r.min <= r.max;
+  return r;
+}
+
 void partial_aggregate::update_group(uint32_t gid, const num_value* nums, const text_value* texts) {
-  numeric_acc* accs = num_.data() + gid * num_stride_;
+  uint64_t* b = block(gid);
+  ++b[0];
   for (size_t j = 0; j < num_ops_.size(); ++j) {
     const num_op& op = num_ops_[j];
     const num_value& v = nums[j];
     if (v.state == NUM_NULL) continue;
-    if (op.slot >= 0) {
-      numeric_acc& a = accs[op.slot];
-      if (op.int_slot >= 0) {
-        int_acc& ia = ints_[gid * int_stride_ + static_cast<size_t>(op.int_slot)];
-        if (a.n == 0) {
-          ia.imin = ia.imax = v.i;
-        } else {
-          if (v.i < ia.imin) ia.imin = v.i;
-          if (v.i > ia.imax) ia.imax = v.i;
-        }
-        ia.isum += static_cast<uint64_t>(v.i);
-      }
-      if (a.n == 0) {
-        a.dmin = a.dmax = v.d;
+    const num_layout at = op.at;
+    if (op.int_slot >= 0) {
+      int_acc& ia = ints_[gid * int_stride_ + static_cast<size_t>(op.int_slot)];
+      if (b[at.n] == 0) {
+        ia.imin = ia.imax = v.i;
       } else {
-        if (v.d < a.dmin) a.dmin = v.d;
-        if (v.d > a.dmax) a.dmax = v.d;
+        if (v.i < ia.imin) ia.imin = v.i;
+        if (v.i > ia.imax) ia.imax = v.i;
       }
-      ++a.n;
-      if (plan_.columns[op.col].need_sum) a.fsum.add(v.d);
+      ia.isum += static_cast<uint64_t>(v.i);
+    }
+    if (at.n >= 0) ++b[at.n];
+    if (at.min >= 0) {
+      if (v.d < as_double(b[at.min])) b[at.min] = as_word(v.d);
+      if (v.d > as_double(b[at.min + 1])) b[at.min + 1] = as_word(v.d);
+    }
+    if (at.sum >= 0) {
+      if (at.comp < 0) {
+        b[at.sum] = as_word(as_double(b[at.sum]) + v.d);  // exact: integers below 2^52
+      } else {
+        kahan k{as_double(b[at.sum]), as_double(b[at.comp])};
+        k.add(v.d);
+        b[at.sum] = as_word(k.sum);
+        b[at.comp] = as_word(k.comp);
+      }
     }
     if (op.nunique) cols_[op.col].uniq.add_number(gid, number{v.d, v.i, v.state == NUM_INT});
   }
@@ -357,9 +418,9 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
     id_map[k].resize(od.size());
     for (uint32_t i = 0; i < od.size(); ++i) id_map[k][i] = dicts_[k].find_or_add(od.key(i));
   }
-  std::vector<uint32_t> map(other.size_.size());
+  std::vector<uint32_t> map(other.groups_count_);
   std::string key;
-  for (uint32_t g = 0; g < other.size_.size(); ++g) {
+  for (uint32_t g = 0; g < other.groups_count_; ++g) {
     std::string_view ok = other.groups_.key(g);
     key.assign(ok);
     for (size_t k = 0; k < dicts_.size(); ++k) {
@@ -369,22 +430,23 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
       std::memcpy(key.data() + 4 * k, &id, 4);
     }
     uint32_t gid = groups_.find_or_add(key);
-    if (gid == size_.size()) add_group();
+    if (gid == groups_count_) add_group();
     map[g] = gid;
-    size_[gid] += other.size_[g];
+    block(gid)[0] += other.block(g)[0];
   }
   for (size_t c = 0; c < cols_.size(); ++c) {
     facts_[c].merge(other.facts_[c]);
     column_state& src = other.cols_[c];
     column_state& dst = cols_[c];
-    for (uint32_t g = 0; num_slot_[c] >= 0 && g < other.size_.size(); ++g) {
-      const numeric_acc& s = other.numeric(c, g);
-      if (s.n == 0) continue;
-      numeric_acc& d = num_[map[g] * num_stride_ + static_cast<size_t>(num_slot_[c])];
-      if (int_slot_[c] >= 0) {
+    const num_layout at = layout_[c];
+    const bool has_state = at.n >= 0 || at.min >= 0 || at.sum >= 0;
+    for (uint32_t g = 0; has_state && g < other.groups_count_; ++g) {
+      const uint64_t* sb = other.block(g);
+      uint64_t* db = block(map[g]);
+      if (int_slot_[c] >= 0 && sb[at.n] > 0) {
         const int_acc& si = *other.exact_ints(c, g);
         int_acc& di = ints_[map[g] * int_stride_ + static_cast<size_t>(int_slot_[c])];
-        if (d.n == 0) {
+        if (db[at.n] == 0) {
           di = si;
         } else {
           if (si.imin < di.imin) di.imin = si.imin;
@@ -392,14 +454,25 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
           di.isum += si.isum;
         }
       }
-      if (d.n == 0) {
-        d = s;  // exact copy keeps a single slice's Kahan state bit for bit
+      if (at.n >= 0) db[at.n] += sb[at.n];
+      if (at.min >= 0) {
+        if (as_double(sb[at.min]) < as_double(db[at.min])) db[at.min] = sb[at.min];
+        if (as_double(sb[at.min + 1]) > as_double(db[at.min + 1])) db[at.min + 1] = sb[at.min + 1];
+      }
+      if (at.sum < 0) continue;
+      if (at.comp < 0) {
+        db[at.sum] = as_word(as_double(db[at.sum]) + as_double(sb[at.sum]));
         continue;
       }
-      if (s.dmin < d.dmin) d.dmin = s.dmin;
-      if (s.dmax > d.dmax) d.dmax = s.dmax;
-      d.n += s.n;
-      d.fsum.merge(s.fsum);
+      const kahan src_sum{as_double(sb[at.sum]), as_double(sb[at.comp])};
+      kahan dst_sum{as_double(db[at.sum]), as_double(db[at.comp])};
+      if (src_sum.sum == 0 && src_sum.comp == 0) continue;
+      if (dst_sum.sum == 0 && dst_sum.comp == 0)
+        dst_sum = src_sum;  // the sequential sum from here: a single slice stays bit for bit
+      else
+        dst_sum.merge(src_sum);
+      db[at.sum] = as_word(dst_sum.sum);
+      db[at.comp] = as_word(dst_sum.comp);
     }
     for (uint32_t g = 0; g < src.txt.size(); ++g) {
       const text_acc& s = src.txt[g];
@@ -418,8 +491,8 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
 }
 
 size_t partial_aggregate::memory_bytes() const {
-  size_t b = groups_.memory_bytes() + cache_.memory_bytes() + size_.capacity() * 8 +
-             ints_.capacity() * sizeof(int_acc) + num_.capacity() * sizeof(numeric_acc);
+  size_t b = groups_.memory_bytes() + cache_.memory_bytes() + blocks_.capacity() * 8 +
+             ints_.capacity() * sizeof(int_acc);
   for (const auto& d : dicts_) b += d.memory_bytes();
   for (const auto& c : cols_)
     b += c.txt.capacity() * sizeof(text_acc) +

@@ -13,6 +13,7 @@
 #include "agg/group_table.h"
 #include "agg/key_cache.h"
 #include "agg/nunique.h"
+#include "util/aligned_allocator.h"
 #include "zeek/row_sink.h"
 
 namespace zeekgraph::agg {
@@ -29,15 +30,11 @@ struct kahan {
   void merge(const kahan& o) { add(o.sum - o.comp); }
 };
 
-// 40 bytes, so the five numeric states of the seed's summary span four
-// cache lines, not five (measured 4.51 -> 4.25 s at 22.7M rows). int64
-// results come from the float64 ones, which are exact while every value
-// and every partial sum is an integer below 2^53 (column_facts checks it);
-// past that, a column is read again with exact int states (int_acc).
-struct numeric_acc {
-  uint64_t n = 0;  // non-null values
-  double dmin = std::numeric_limits<double>::quiet_NaN(), dmax = dmin;
-  kahan fsum;
+// What a group holds of one numeric column, as finalize() reads it.
+struct numeric_result {
+  bool any = false;  // the group has a value in the column
+  uint64_t n = 0;    // values, when the plan counts them (count, mean)
+  double min = 0, max = 0, sum = 0;
 };
 
 // Exact int64 states, only for columns marked exact_ints.
@@ -100,10 +97,10 @@ class partial_aggregate final : public zeek::row_sink {
 
   const aggregate_plan& plan() const { return plan_; }
   const group_table& groups() const { return groups_; }
-  const std::vector<uint64_t>& sizes() const { return size_; }
-  const numeric_acc& numeric(size_t col, uint32_t gid) const {
-    return num_[gid * num_stride_ + static_cast<size_t>(num_slot_[col])];
-  }
+  size_t group_count() const { return groups_count_; }
+  // Rows of group `gid` (nulls included).
+  uint64_t size(uint32_t gid) const { return block(gid)[0]; }
+  numeric_result numeric(size_t col, uint32_t gid) const;
   // The exact int64 states of a column marked exact_ints, else null.
   const int_acc* exact_ints(size_t col, uint32_t gid) const {
     return int_slot_[col] < 0 ? nullptr : &ints_[gid * int_stride_ + static_cast<size_t>(int_slot_[col])];
@@ -132,11 +129,16 @@ class partial_aggregate final : public zeek::row_sink {
   };
   // The plan compiled into homogeneous lists, so the row loop runs one
   // tight loop per kind of column instead of testing each column's plan.
+  // Where a numeric column's state sits in its group's block, in 8-byte
+  // words; -1 = not kept. The max follows the min.
+  struct num_layout {
+    int16_t n = -1, min = -1, sum = -1, comp = -1;
+  };
   struct num_op {
     uint32_t col;     // plan column
     int32_t input;    // cell index, or -1 when derived
     int32_t left = -1, right = -1;  // derived: indices into num_ops_
-    int32_t slot;     // numeric state slot, -1 = none
+    num_layout at;    // its state in the group's block
     int32_t int_slot; // exact int state slot, -1 = none
     bool required;    // a non-number rejects the row
     bool nunique;
@@ -150,6 +152,7 @@ class partial_aggregate final : public zeek::row_sink {
     bool nunique;
   };
   void add_group();
+  void probe_texts(const zeek::cell* cells);
   void update_group(uint32_t gid, const num_value* nums, const text_value* texts);
   // Dictionary ids of key text `k` into `out` (4 bytes a key column).
   void key_ids(size_t k, std::string_view text, char* out);
@@ -160,7 +163,12 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<text_op> text_ops_;  // text columns
   std::vector<int> num_index_;     // per plan column: index into num_ops_, -1 = text
   size_t kept_texts_ = 0;          // text values a row keeps
-  size_t n_inputs_ = 0;            // plan columns read from cells (the first ones)
+  std::vector<uint32_t> probing_;  // text cells that have held only numbers so far
+  struct key_input {
+    int32_t cell;  // cell index
+    int32_t num;   // index into num_ops_, -1 = text key
+  };
+  std::vector<key_input> key_inputs_;  // per key column
   size_t n_num_inputs_ = 0;        // num_ops_ read from cells (the first ones)
   std::vector<num_value> batch_nums_;     // BATCH rows x num_ops_
   std::vector<text_value> batch_texts_;   // BATCH rows x kept_texts_
@@ -176,18 +184,24 @@ class partial_aggregate final : public zeek::row_sink {
   const aggregate_plan& plan_;
   std::vector<group_table> dicts_;  // per key column: value -> id
   group_table groups_;              // tuple of key ids -> group id
-  std::vector<uint64_t> size_;
   // Raw key texts -> group id, in front of the dictionaries; only when every
   // key column is text (numeric keys normalise "1.0" and "1" to one group).
   bool cache_keys_ = false;
   key_cache cache_{size_t{1} << 18};
-  // Numeric states are group-major: a group's states for every column sit
-  // side by side, so a row touches a few adjacent cache lines, not one line
-  // per column (measured: the per-column layout spent ~60% of add_row
-  // waiting on those loads at 80K groups).
-  std::vector<numeric_acc> num_;
-  std::vector<int> num_slot_;  // per plan column, -1 = no numeric state
-  size_t num_stride_ = 0;
+  // Each group owns a block of stride_ 8-byte words: its row count, then
+  // the numeric states of every column side by side (count, min and max,
+  // sum, Kahan compensation, only what the plan needs), so a row touches a
+  // few adjacent cache lines, not one per column (measured: the
+  // per-column layout spent ~60% of add_row waiting on those loads at 80K
+  // groups). Blocks are 64-byte aligned and a multiple of 32 bytes, so the
+  // seed's 160-byte block spans 3 lines wherever it starts.
+  std::vector<uint64_t, aligned_allocator<uint64_t, 64>> blocks_;
+  std::vector<uint64_t> empty_block_;  // a new group's block
+  size_t stride_ = 1;
+  size_t groups_count_ = 0;
+  std::vector<num_layout> layout_;  // per plan column
+  uint64_t* block(uint32_t gid) { return blocks_.data() + gid * stride_; }
+  const uint64_t* block(uint32_t gid) const { return blocks_.data() + gid * stride_; }
   std::vector<int_acc> ints_;  // group-major, for exact_ints columns
   std::vector<int> int_slot_;  // per plan column, -1 = none
   size_t int_stride_ = 0;

@@ -537,7 +537,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
   if (!paths) return paths.err();
   bool rereadable = std::find(paths->begin(), paths->end(), "-") == paths->end();
 
-  std::vector<std::string> as_text, as_numeric, exact_ints;
+  std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums;
   summarize_result out;
   uint64_t limit = opts.memory_limit;
   if (limit == 0) {
@@ -548,10 +548,15 @@ result<summarize_result> summarize(const summarize_options& opts) {
   }
   for (unsigned pass = 1;; ++pass) {
     auto plan = agg::aggregate_plan::make(opts.spec, as_text, as_numeric);
-    // stdin cannot be read again: keep exact int states from the start.
-    for (auto& cp : plan.columns)
-      if (!rereadable || std::find(exact_ints.begin(), exact_ints.end(), cp.name) != exact_ints.end())
-        cp.exact_ints = true;
+    // stdin cannot be read again: keep exact int states and Kahan sums
+    // from the start.
+    auto listed = [](const std::vector<std::string>& v, const std::string& n) {
+      return std::find(v.begin(), v.end(), n) != v.end();
+    };
+    for (auto& cp : plan.columns) {
+      if (!rereadable || listed(exact_ints, cp.name)) cp.exact_ints = true;
+      if (!rereadable || listed(kahan_sums, cp.name)) cp.plain_sum = false;
+    }
     agg::memory_budget budget(limit);
     plan.budget = &budget;
     std::unique_ptr<agg::partial_aggregate> total;
@@ -576,6 +581,11 @@ result<summarize_result> summarize(const summarize_options& opts) {
       if (cp.mode == agg::value_mode::numeric && (cp.need_minmax || cp.need_sum) && !cp.exact_ints &&
           facts.reads_as_int() && !facts.ints_exact_in_double()) {
         exact_ints.push_back(cp.name);  // integers past 2^53: read again with exact states
+        again = true;
+      }
+      if (cp.mode == agg::value_mode::numeric && cp.need_sum && cp.plain_sum &&
+          (facts.float_text > 0 || !facts.ints_exact_in_double())) {
+        kahan_sums.push_back(cp.name);  // not all small integers: read again with Kahan sums
         again = true;
       }
       if (cp.numeric_required) continue;

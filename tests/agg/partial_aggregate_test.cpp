@@ -39,6 +39,29 @@ TEST(partial_aggregate, pandas_null_rules) {
   EXPECT_EQ(t.columns[7].floats[0], 2.0);
 }
 
+// A column with only min and max keeps no count: a group is empty while its
+// min (from +inf) is above its max (from -inf). Infinities are values.
+TEST(partial_aggregate, min_max_without_a_count) {
+  auto q = parse_query_spec("k", "v:min,max");
+  ASSERT_TRUE(q.ok());
+  auto plan = aggregate_plan::make(*q, {}, {"v"});
+  partial_aggregate p(plan);
+  cell rows[][2] = {{T("a"), T("inf")}, {T("b"), N()}, {T("c"), T("-inf")}, {T("c"), T("5")},
+                    {T("d"), T("-0.0")}, {T("d"), T("0.0")}};
+  for (auto& r : rows) p.add_row(r);
+  auto t = finalize(p);
+  ASSERT_EQ(t.rows(), 4u);
+  ASSERT_EQ(t.columns[1].type, table::column_type::float64);
+  EXPECT_EQ(t.columns[1].floats[0], HUGE_VAL);
+  EXPECT_EQ(t.columns[2].floats[0], HUGE_VAL);
+  EXPECT_TRUE(std::isnan(t.columns[1].floats[1]));
+  EXPECT_TRUE(std::isnan(t.columns[2].floats[1]));
+  EXPECT_EQ(t.columns[1].floats[2], -HUGE_VAL);
+  EXPECT_EQ(t.columns[2].floats[2], 5.0);
+  EXPECT_TRUE(std::signbit(t.columns[1].floats[3]));  // the first of equal values, as pandas
+  EXPECT_TRUE(std::signbit(t.columns[2].floats[3]));
+}
+
 TEST(partial_aggregate, int_columns_stay_int_and_null_keys_drop) {
   auto q = parse_query_spec("k", "v:min,sum");
   ASSERT_TRUE(q.ok());

@@ -212,4 +212,30 @@ TEST(summarize, integer_sums_that_could_pass_2_53_are_read_again_exactly) {
   EXPECT_EQ(s->table.columns[3].ints[0], -2);
 }
 
+// Sums of Zeek's integer fields skip Kahan's compensation, which is exact
+// only while every value is a small integer. Decimals in such a field make
+// a second pass with Kahan sums, as pandas sums float64 columns.
+TEST(summarize, decimals_in_an_integer_field_are_summed_with_kahan) {
+  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_kahan";
+  fs::create_directories(dir);
+  std::ofstream f(dir / "conn.log");
+  f << "#fields\tproto\torig_bytes\n";
+  for (int i = 0; i < 10; ++i) f << "tcp\t0.1\n";  // a plain float64 sum gives 0.9999999999999999
+  f << "udp\t3\nudp\t-\n";
+  f.close();
+  summarize_options o;
+  o.inputs = {(dir / "conn.log").string()};
+  o.spec = agg::parse_query_spec("proto", "orig_bytes:sum,mean").value();
+  for (unsigned threads : {1u, 2u}) {
+    o.threads = threads;
+    auto r = summarize(o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->passes, 2u);
+    ASSERT_EQ(r->table.columns[1].type, table::column_type::float64);
+    EXPECT_EQ(r->table.columns[1].floats[0], 1.0);  // tcp, Kahan as pandas
+    EXPECT_EQ(r->table.columns[2].floats[0], 0.1);
+    EXPECT_EQ(r->table.columns[1].floats[1], 3.0);  // udp
+  }
+}
+
 }  // namespace zeekgraph::engine
