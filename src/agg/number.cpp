@@ -45,6 +45,11 @@ inline uint64_t eight_digits(uint64_t w) {
   return (w & 0xFFFF) * 10000 + ((w >> 32) & 0xFFFF);
 }
 constexpr uint64_t POW10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+// 1e0 .. 1e22 are exact in float64, so these literals are the correctly
+// rounded powers the fast path divides by (it needs at most 1e17).
+constexpr double EXACT_POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -169,7 +174,7 @@ bool parse_number(std::string_view t, number& out, float_parser parser) {
         ++q;
       }
       if (q == e && nd > 0 && acc < (uint64_t{1} << 53)) {
-        double d = static_cast<double>(acc) / powers_of_ten()[decimals];
+        double d = static_cast<double>(acc) / EXACT_POW10[decimals];
         out.d = negative ? -d : d;
         out.is_int = false;
         return true;

@@ -1,6 +1,9 @@
 #include "agg/number.h"
 
+#include <charconv>
 #include <cmath>
+#include <random>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -60,6 +63,47 @@ TEST(number, pandas_parser_matches_pandas_not_strtod) {
   EXPECT_EQ(pandas.d, 1331901000.123456);
   ASSERT_TRUE(parse_number("inf", pandas, float_parser::pandas));
   EXPECT_TRUE(std::isinf(pandas.d));
+}
+
+}  // namespace zeekgraph::agg
+
+namespace zeekgraph::agg {
+
+// Digit runs of every length up to 20, with and without a point anywhere
+// and with junk after them, through both parsers: short values (at most 15
+// digits) must give exactly what the correctly rounded from_chars gives,
+// and integer text its int64; anything with junk is not a number. This
+// covers the eight-digit steps and the partial step before a point.
+TEST(number, digit_runs_of_every_shape_agree_with_from_chars) {
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 20000; ++trial) {
+    const size_t len = 1 + rng() % 20;
+    std::string t;
+    for (size_t i = 0; i < len; ++i) t += static_cast<char>('0' + rng() % 10);
+    const bool point = rng() % 3 != 0;
+    if (point) t.insert(rng() % (len + 1), ".");
+    if (rng() % 4 == 0) t.insert(0, "-");
+    const bool junk = rng() % 8 == 0;
+    if (junk) t.insert(rng() % (t.size() + 1), rng() % 2 ? "x" : ".");
+    for (float_parser fp : {float_parser::exact, float_parser::pandas}) {
+      number n;
+      const bool ok = parse_number(t, n, fp);
+      double want;
+      auto r = std::from_chars(t.data(), t.data() + t.size(), want);
+      const bool valid = r.ec == std::errc() && r.ptr == t.data() + t.size() && t != "." && t != "-.";
+      if (junk && !valid) {
+        EXPECT_FALSE(ok) << t;
+        continue;
+      }
+      ASSERT_EQ(ok, valid) << t;
+      if (!ok) continue;
+      if (len <= 15) EXPECT_EQ(n.d, want) << t;
+      if (t.find('.') == std::string::npos && len <= 18) {
+        ASSERT_TRUE(n.is_int) << t;
+        EXPECT_EQ(std::to_string(n.i), std::to_string(std::stoll(t))) << t;
+      }
+    }
+  }
 }
 
 }  // namespace zeekgraph::agg
