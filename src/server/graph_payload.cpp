@@ -7,6 +7,7 @@
 
 #include "server/web_assets.h"
 #include "table/table_writer.h"
+#include "util/json_string.h"
 
 namespace zeekgraph::server {
 namespace {
@@ -101,19 +102,19 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
   j = "{\"nodes\":{\"title\":[";
   for (uint32_t i = 0; i < n; ++i) {
     if (i) j += ',';
-    table::append_json_string(j, g.node_title[i]);
+    append_json_string(j, g.node_title[i]);
   }
   j += "]},\"classes\":[";
   for (size_t i = 0; i < classes.size(); ++i) {
     if (i) j += ',';
-    table::append_json_string(j, classes[i].first);
+    append_json_string(j, classes[i].first);
   }
   j += "],\"color_by\":";
-  table::append_json_string(j, by ? color_by : "edgeType");
+  append_json_string(j, by ? color_by : "edgeType");
   j += ",\"table\":{\"columns\":[";
   for (size_t c = 0; c < t.columns.size(); ++c) {
     if (c) j += ',';
-    table::append_json_string(j, t.columns[c].name);
+    append_json_string(j, t.columns[c].name);
   }
   j += "],\"data\":[";
   for (size_t c = 0; c < t.columns.size(); ++c) {

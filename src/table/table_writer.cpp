@@ -5,6 +5,7 @@
 #include <string>
 
 #include "util/float_repr.h"
+#include "util/json_string.h"
 
 namespace zeekgraph::table {
 namespace {
@@ -28,32 +29,10 @@ void csv_field(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          out += b;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
 
 }  // namespace
 
 void append_csv_field(std::string& out, std::string_view s) { csv_field(out, s); }
-void append_json_string(std::string& out, std::string_view s) { json_string(out, s); }
 
 void append_cell(std::string& buf, const column& col, size_t r, table_format f) {
   switch (col.type) {
@@ -72,7 +51,7 @@ void append_cell(std::string& buf, const column& col, size_t r, table_format f) 
       if (!col.string_null.empty() && col.string_null[r])
         buf += f == table_format::ndjson ? "null" : "";
       else if (f == table_format::ndjson)
-        json_string(buf, col.strings[r]);
+        append_json_string(buf, col.strings[r]);
       else
         csv_field(buf, col.strings[r]);
       break;
@@ -100,7 +79,7 @@ void write_table(const summary_table& t, table_format f, std::ostream& out) {
       const column& col = t.columns[c];
       if (c) buf += ',';
       if (f == table_format::ndjson) {
-        json_string(buf, col.name);
+        append_json_string(buf, col.name);
         buf += ':';
       }
       append_cell(buf, col, r, f);

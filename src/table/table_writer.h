@@ -17,8 +17,8 @@ void write_table(const summary_table& t, table_format f, std::ostream& out);
 
 // One cell of a table as write_table writes it (CSV: empty for null).
 void append_cell(std::string& out, const column& c, size_t row, table_format f);
-// A CSV field with Python csv's minimal quoting; a JSON string literal.
+// A CSV field with Python csv's minimal quoting. (JSON string literals:
+// util/json_string.h.)
 void append_csv_field(std::string& out, std::string_view s);
-void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace zeekgraph::table

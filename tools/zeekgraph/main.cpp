@@ -35,6 +35,7 @@
 #include "server/graph_server.h"
 #include "io/gzip_decoder.h"
 #include "table/table_writer.h"
+#include "util/json_string.h"
 
 namespace zg = zeekgraph;
 
@@ -151,21 +152,11 @@ void print_report(const zg::zeek::file_report& r) {
               << " more problem(s); --rejects FILE keeps every rejected line\n";
 }
 
+// The text of a JSON string literal, without its quotes.
 std::string json_escape(std::string_view s) {
   std::string out;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c >= 0x7f) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", c);
-      out += b;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  zg::append_json_string(out, s);
+  return out.substr(1, out.size() - 2);
 }
 
 // The line accounting as JSON, for scripts and tests.

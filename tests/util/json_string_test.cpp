@@ -1,0 +1,41 @@
+#include "util/json_string.h"
+
+#include <gtest/gtest.h>
+
+namespace zeekgraph {
+namespace {
+
+std::string json(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+}  // namespace
+
+TEST(json_string, escapes_quotes_backslashes_and_controls) {
+  EXPECT_EQ(json("192.168.0.1"), "\"192.168.0.1\"");
+  EXPECT_EQ(json("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(json("\n\r\t"), "\"\\n\\r\\t\"");
+  EXPECT_EQ(json(std::string("\x01\x1f\x7f", 3)), "\"\\u0001\\u001f\\u007f\"");
+  EXPECT_EQ(json(std::string("a\0b", 3)), "\"a\\u0000b\"");
+}
+
+TEST(json_string, passes_well_formed_utf8_through) {
+  EXPECT_EQ(json("caf\xC3\xA9"), "\"caf\xC3\xA9\"");              // U+00E9
+  EXPECT_EQ(json("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");            // U+20AC
+  EXPECT_EQ(json("\xF0\x9F\x98\x80"), "\"\xF0\x9F\x98\x80\"");    // U+1F600
+  EXPECT_EQ(json("\xF4\x8F\xBF\xBF"), "\"\xF4\x8F\xBF\xBF\"");    // U+10FFFF
+}
+
+TEST(json_string, writes_other_bytes_as_their_code_points) {
+  EXPECT_EQ(json("caf\xE9"), "\"caf\\u00e9\"");                    // Latin-1, not UTF-8
+  EXPECT_EQ(json("\xC3"), "\"\\u00c3\"");                          // cut sequence
+  EXPECT_EQ(json("\xC3(x"), "\"\\u00c3(x\"");
+  EXPECT_EQ(json("\xC0\x80"), "\"\\u00c0\\u0080\"");               // overlong NUL
+  EXPECT_EQ(json("\xED\xA0\x80"), "\"\\u00ed\\u00a0\\u0080\"");    // a surrogate
+  EXPECT_EQ(json("\xF4\x90\x80\x80"), "\"\\u00f4\\u0090\\u0080\\u0080\"");  // past U+10FFFF
+  EXPECT_EQ(json("\xE2\x82"), "\"\\u00e2\\u0082\"");               // cut at the end
+}
+
+}  // namespace zeekgraph
