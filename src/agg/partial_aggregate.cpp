@@ -307,10 +307,8 @@ void partial_aggregate::flush() {
     for (uintptr_t line = first & ~uintptr_t{63}; line < end; line += 64)
       __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
   }
-  // Stage 3: update.
-  for (size_t r = 0; r < batched_; ++r) {
-    update_group(batch_gid_[r], batch_nums_.data() + r * num_ops_.size(), batch_texts_.data() + r * kept_texts_);
-  }
+  // Stage 3: update, a column at a time.
+  update_batch();
   batched_ = 0;
   batch_keys_.clear();
   text_used_ = 0;
@@ -349,61 +347,105 @@ numeric_result partial_aggregate::numeric(size_t col, uint32_t gid) const {
   return r;
 }
 
-void partial_aggregate::update_group(uint32_t gid, const num_value* nums, const text_value* texts) {
-  uint64_t* b = block(gid);
-  ++b[0];
-  for (size_t j = 0; j < num_ops_.size(); ++j) {
+namespace {
+
+// One numeric column's states over a batch: the tests of which states it
+// has are template arguments, so each column runs a loop without them.
+template <bool COUNT, bool MINMAX, bool SUM, bool KAHAN, typename Value>
+void update_column(uint64_t* blocks, size_t stride, const uint32_t* gids, size_t rows, const Value* v,
+                   size_t step, int n_at, int min_at, int sum_at, int comp_at) {
+  for (size_t r = 0; r < rows; ++r, v += step) {
+    if (v->state == 0) continue;  // null
+    uint64_t* b = blocks + gids[r] * stride;
+    const double d = v->d;
+    if constexpr (COUNT) ++b[n_at];
+    if constexpr (MINMAX) {
+      if (d < as_double(b[min_at])) b[min_at] = as_word(d);
+      if (d > as_double(b[min_at + 1])) b[min_at + 1] = as_word(d);
+    }
+    if constexpr (SUM) {
+      if constexpr (KAHAN) {
+        kahan k{as_double(b[sum_at]), as_double(b[comp_at])};
+        k.add(d);
+        b[sum_at] = as_word(k.sum);
+        b[comp_at] = as_word(k.comp);
+      } else {
+        b[sum_at] = as_word(as_double(b[sum_at]) + d);  // exact: integers below 2^52
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void partial_aggregate::update_batch() {
+  const size_t rows = batched_, nops = num_ops_.size();
+  const uint32_t* gids = batch_gid_.data();
+  uint64_t* blocks = blocks_.data();
+  for (size_t r = 0; r < rows; ++r) ++blocks[gids[r] * stride_];
+  for (size_t j = 0; j < nops; ++j) {
     const num_op& op = num_ops_[j];
-    const num_value& v = nums[j];
-    if (v.state == NUM_NULL) continue;
+    const num_value* values = batch_nums_.data() + j;
     const num_layout at = op.at;
     if (op.int_slot >= 0) {
-      int_acc& ia = ints_[gid * int_stride_ + static_cast<size_t>(op.int_slot)];
-      if (b[at.n] == 0) {
-        ia.imin = ia.imax = v.i;
-      } else {
+      for (size_t r = 0; r < rows; ++r) {
+        const num_value& v = values[r * nops];
+        if (v.state == NUM_NULL) continue;
+        int_acc& ia = ints_[gids[r] * int_stride_ + static_cast<size_t>(op.int_slot)];
         if (v.i < ia.imin) ia.imin = v.i;
         if (v.i > ia.imax) ia.imax = v.i;
-      }
-      ia.isum += static_cast<uint64_t>(v.i);
-    }
-    if (at.n >= 0) ++b[at.n];
-    if (at.min >= 0) {
-      if (v.d < as_double(b[at.min])) b[at.min] = as_word(v.d);
-      if (v.d > as_double(b[at.min + 1])) b[at.min + 1] = as_word(v.d);
-    }
-    if (at.sum >= 0) {
-      if (at.comp < 0) {
-        b[at.sum] = as_word(as_double(b[at.sum]) + v.d);  // exact: integers below 2^52
-      } else {
-        kahan k{as_double(b[at.sum]), as_double(b[at.comp])};
-        k.add(v.d);
-        b[at.sum] = as_word(k.sum);
-        b[at.comp] = as_word(k.comp);
+        ia.isum += static_cast<uint64_t>(v.i);
       }
     }
-    if (op.nunique) cols_[op.col].uniq.add_number(gid, number{v.d, v.i, v.state == NUM_INT});
+    const int shape = (at.n >= 0) << 3 | (at.min >= 0) << 2 | (at.sum >= 0) << 1 | (at.comp >= 0);
+    auto run = [&]<bool C, bool M, bool S, bool K>() {
+      update_column<C, M, S, K>(blocks, stride_, gids, rows, values, nops, at.n, at.min, at.sum, at.comp);
+    };
+    switch (shape) {
+      case 0b0000: break;
+      case 0b1000: run.operator()<true, false, false, false>(); break;
+      case 0b0100: run.operator()<false, true, false, false>(); break;
+      case 0b1100: run.operator()<true, true, false, false>(); break;
+      case 0b0010: run.operator()<false, false, true, false>(); break;
+      case 0b0011: run.operator()<false, false, true, true>(); break;
+      case 0b1010: run.operator()<true, false, true, false>(); break;
+      case 0b1011: run.operator()<true, false, true, true>(); break;
+      case 0b0110: run.operator()<false, true, true, false>(); break;
+      case 0b0111: run.operator()<false, true, true, true>(); break;
+      case 0b1110: run.operator()<true, true, true, false>(); break;
+      case 0b1111: run.operator()<true, true, true, true>(); break;
+      default: break;  // Kahan compensation comes only with a sum
+    }
+    if (op.nunique) {
+      nunique_store& uniq = cols_[op.col].uniq;
+      for (size_t r = 0; r < rows; ++r) {
+        const num_value& v = values[r * nops];
+        if (v.state != NUM_NULL) uniq.add_number(gids[r], number{v.d, v.i, v.state == NUM_INT});
+      }
+    }
   }
   for (const text_op& op : text_ops_) {
     if (op.kept < 0) continue;
-    const text_value& tv = texts[op.kept];
-    if (tv.null) continue;
-    std::string_view text(text_buf_.get() + tv.at, tv.len);
     column_state& st = cols_[op.col];
-    if (op.state) {
-      text_acc& a = st.txt[gid];
-      if (op.minmax) {
-        if (a.n == 0) {
-          a.min.assign(text);
-          a.max.assign(text);
-        } else {
-          if (text < std::string_view(a.min)) a.min.assign(text);
-          if (text > std::string_view(a.max)) a.max.assign(text);
+    for (size_t r = 0; r < rows; ++r) {
+      const text_value& tv = batch_texts_[r * kept_texts_ + static_cast<size_t>(op.kept)];
+      if (tv.null) continue;
+      const std::string_view text(text_buf_.get() + tv.at, tv.len);
+      if (op.state) {
+        text_acc& a = st.txt[gids[r]];
+        if (op.minmax) {
+          if (a.n == 0) {
+            a.min.assign(text);
+            a.max.assign(text);
+          } else {
+            if (text < std::string_view(a.min)) a.min.assign(text);
+            if (text > std::string_view(a.max)) a.max.assign(text);
+          }
         }
+        ++a.n;
       }
-      ++a.n;
+      if (op.nunique) st.uniq.add_text(gids[r], text);
     }
-    if (op.nunique) st.uniq.add_text(gid, text);
   }
 }
 
@@ -443,16 +485,12 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
     for (uint32_t g = 0; has_state && g < other.groups_count_; ++g) {
       const uint64_t* sb = other.block(g);
       uint64_t* db = block(map[g]);
-      if (int_slot_[c] >= 0 && sb[at.n] > 0) {
+      if (int_slot_[c] >= 0) {
         const int_acc& si = *other.exact_ints(c, g);
         int_acc& di = ints_[map[g] * int_stride_ + static_cast<size_t>(int_slot_[c])];
-        if (db[at.n] == 0) {
-          di = si;
-        } else {
-          if (si.imin < di.imin) di.imin = si.imin;
-          if (si.imax > di.imax) di.imax = si.imax;
-          di.isum += si.isum;
-        }
+        if (si.imin < di.imin) di.imin = si.imin;
+        if (si.imax > di.imax) di.imax = si.imax;
+        di.isum += si.isum;
       }
       if (at.n >= 0) db[at.n] += sb[at.n];
       if (at.min >= 0) {

@@ -39,7 +39,8 @@ struct numeric_result {
 
 // Exact int64 states, only for columns marked exact_ints.
 struct int_acc {
-  int64_t imin = 0, imax = 0;
+  // From the extremes, so the first value sets both; empty while n is 0.
+  int64_t imin = std::numeric_limits<int64_t>::max(), imax = std::numeric_limits<int64_t>::min();
   uint64_t isum = 0;  // wrapping as numpy's int64 sum does
 };
 
@@ -153,7 +154,8 @@ class partial_aggregate final : public zeek::row_sink {
   };
   void add_group();
   void probe_texts(const zeek::cell* cells);
-  void update_group(uint32_t gid, const num_value* nums, const text_value* texts);
+  // Applies the batched rows to their groups' states, a column at a time.
+  void update_batch();
   // Dictionary ids of key text `k` into `out` (4 bytes a key column).
   void key_ids(size_t k, std::string_view text, char* out);
   uint32_t find_group(const char* ids, uint64_t hash);
