@@ -246,37 +246,33 @@ void log_reader::on_tsv_row(std::string_view line) {
   deliver(cells_.data(), line);
 }
 
+namespace {
+
+// The cell of a TSV field without escapes: Zeek's unset marker (pandas' NA
+// strings when headerless) is null, the empty marker is empty text.
+inline cell tsv_cell(std::string_view f, bool headerless, std::string_view unset, std::string_view empty) {
+  if (headerless) return is_pandas_na(f) ? cell{{}, cell_kind::null} : cell{f, cell_kind::text};
+  // Most fields differ from the markers in length or first byte; test those
+  // before a full comparison.
+  auto is = [](std::string_view t, std::string_view marker) {
+    return t.size() == marker.size() && (t.empty() || (t[0] == marker[0] && t == marker));
+  };
+  if (is(f, unset)) return {{}, cell_kind::null};
+  if (is(f, empty)) return {{}, cell_kind::text};
+  return {f, cell_kind::text};
+}
+
+}  // namespace
+
 void log_reader::fill_cells(bool backslash) {
   const log_format& fmt = state_.format;
   const bool headerless = fmt.format == input_format::tsv_headerless;
-  const std::string_view unset = fmt.unset_field, empty = fmt.empty_field;
-  // Most fields differ from the markers in length or first byte; test those
-  // before a full comparison.
-  auto is = [](std::string_view f, std::string_view marker) {
-    return f.size() == marker.size() && (f.empty() || (f[0] == marker[0] && f == marker));
-  };
-  const size_t n = columns_.size();
-  if (headerless) {
-    for (size_t c = 0; c < n; ++c) {
-      const std::string_view f = fields_[c];
-      const bool na = is_pandas_na(f);
-      cells_[c].text = na ? std::string_view{} : f;
-      cells_[c].kind = na ? cell_kind::null : cell_kind::text;
-    }
-    return;
-  }
-  for (size_t c = 0; c < n; ++c) {
-    std::string_view f = fields_[c];
-    cell& out = cells_[c];
-    if (is(f, unset)) {
-      out = {{}, cell_kind::null};
-    } else if (is(f, empty)) {
-      out = {{}, cell_kind::text};
-    } else if (backslash && f.find('\\') != std::string_view::npos) {
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    const std::string_view f = fields_[c];
+    cells_[c] = tsv_cell(f, headerless, fmt.unset_field, fmt.empty_field);
+    if (backslash && !headerless && cells_[c].text.find('\\') != std::string_view::npos) {
       unescape(f, scratch_[c]);
-      out = {scratch_[c], cell_kind::text};
-    } else {
-      out = {f, cell_kind::text};
+      cells_[c] = {scratch_[c], cell_kind::text};
     }
   }
 }
@@ -292,14 +288,19 @@ const char* log_reader::scan_rows(const char* p, const char* end) {
   const log_format& fmt = state_.format;
   const size_t expected = fmt.fields.size();
   const int* want = want_.data();
-  std::string_view* fields = fields_.data();
+  cell* cells = cells_.data();
+  const bool headerless = fmt.format == input_format::tsv_headerless;
+  const std::string_view unset = fmt.unset_field, empty = fmt.empty_field;
   while (p < end && !stopped_) {
     const unsigned char first = static_cast<unsigned char>(*p);
     if (first == '#' || first == '\n' || first == 0xEF) return p;  // header, empty line, BOM
     const char* line_at = p;
+    // The wanted fields become cells as they are found (no escapes here).
     scanned_line r = scan_line(p, end, fmt.separator, last_wanted_, opts_.max_line_bytes,
                                [&](size_t i, size_t b, size_t e) {
-                                 if (want[i] >= 0) fields[want[i]] = std::string_view(line_at + b, e - b);
+                                 if (want[i] >= 0)
+                                   cells[want[i]] = tsv_cell(std::string_view(line_at + b, e - b), headerless,
+                                                             unset, empty);
                                });
     if (r.status != scan_status::ok || r.fields != expected || r.length == 0 || p[r.length - 1] == '\r')
       return p;  // the line path reads it and reports what is wrong
@@ -309,8 +310,7 @@ const char* log_reader::scan_rows(const char* p, const char* end) {
     ++state_.line;
     ++report_.lines_read;
     state_.closed = false;
-    fill_cells(false);
-    deliver(cells_.data(), line);
+    deliver(cells, line);
     p += r.length + 1;
   }
   return p;
