@@ -24,6 +24,7 @@ namespace {
 
 constexpr size_t BLOCK = size_t{8} << 20;       // bytes a reader takes at a time
 constexpr size_t STREAM_READ = size_t{4} << 20;  // bytes a stream reads at a time
+constexpr size_t READ_AT = size_t{256} << 10;    // bytes a plain file is read at a time
 
 // A piece of work: a whole file, or a line-aligned chunk of a mapped one.
 struct work_item {
@@ -90,17 +91,28 @@ class runner {
 
 void runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
                          uint64_t end, zeek::log_reader& reader) {
+  // Copies of READ_AT bytes, which stay in the cache while they are
+  // scanned (see input_source::read_at). A line longer than that, or a
+  // range pread cannot read, is taken from the mapping.
+  std::unique_ptr<char[]> buf(new char[READ_AT]);
   uint64_t pos = begin;
   while (pos < end && !reader.stopped() && !stopped()) {
-    uint64_t stop = std::min<uint64_t>(end, pos + BLOCK);
-    if (stop < end) {
-      const void* nl = std::memchr(data.data() + stop, '\n', end - stop);
-      stop = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - data.data()) + 1 : end;
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(READ_AT, end - pos));
+    const size_t got = src.read_at(pos, buf.get(), want);
+    size_t used = 0;
+    if (got == want) used = reader.feed(std::string_view(buf.get(), got), pos + got == end);
+    if (used == 0) {
+      uint64_t stop = std::min<uint64_t>(end, pos + BLOCK);
+      if (stop < end) {
+        const void* nl = std::memchr(data.data() + stop, '\n', end - stop);
+        stop = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - data.data()) + 1 : end;
+      }
+      reader.feed(data.substr(pos, stop - pos), stop == end);
+      src.release(pos, stop);
+      used = static_cast<size_t>(stop - pos);
     }
-    reader.feed(data.substr(pos, stop - pos), stop == end);
-    add_progress(stop - pos);
-    src.release(pos, stop);
-    pos = stop;
+    add_progress(used);
+    pos += used;
   }
 }
 

@@ -53,12 +53,26 @@ class fd_reader {
 
 class mapped_source final : public input_source {
  public:
-  mapped_source(std::string path, const char* data, size_t size) : data_(data), size_(size) {
+  mapped_source(std::string path, int fd, bool owned, const char* data, size_t size)
+      : fd_(fd), owned_(owned), data_(data), size_(size) {
     path_ = std::move(path);
     size_on_disk_ = size;
   }
   ~mapped_source() override {
     if (size_) ::munmap(const_cast<char*>(data_), size_);
+    if (owned_) ::close(fd_);
+  }
+  size_t read_at(uint64_t offset, char* buf, size_t cap) const override {
+    if (offset >= size_) return 0;
+    cap = std::min<uint64_t>(cap, size_ - offset);
+    size_t got = 0;
+    while (got < cap) {
+      ssize_t n = ::pread(fd_, buf + got, cap - got, static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    return got;
   }
   std::optional<std::string_view> mapped() const override {
     return std::string_view(data_ ? data_ : "", size_);
@@ -79,6 +93,8 @@ class mapped_source final : public input_source {
   uint64_t consumed() const override { return pos_; }
 
  private:
+  int fd_;  // kept open for read_at
+  bool owned_;
   const char* data_;
   size_t size_;
   size_t pos_ = 0;
@@ -202,8 +218,7 @@ result<std::unique_ptr<input_source>> input_source::open(const std::string& path
         ::madvise(p, size, MADV_SEQUENTIAL);
         data = static_cast<const char*>(p);
       }
-      if (!is_stdin) ::close(fd);
-      return std::unique_ptr<input_source>(new mapped_source(path, data, size));
+      return std::unique_ptr<input_source>(new mapped_source(path, fd, !is_stdin, data, size));
     }
     auto reader = std::make_unique<fd_reader>(fd, !is_stdin, std::string());
     return std::unique_ptr<input_source>(
