@@ -212,6 +212,38 @@ TEST(summarize, integer_sums_that_could_pass_2_53_are_read_again_exactly) {
   EXPECT_EQ(s->table.columns[3].ints[0], -2);
 }
 
+// Plain files are read in 256 KiB copies; a line longer than that comes
+// from the mapping, and one past --max-line-bytes is rejected, without
+// losing or repeating the lines around them.
+TEST(summarize, lines_longer_than_a_read_are_read_whole) {
+  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_long_lines";
+  fs::create_directories(dir);
+  std::ofstream f(dir / "conn.log");
+  f << "#fields\tproto\torig_bytes\n";
+  for (int i = 0; i < 20000; ++i) f << "tcp\t1\n";
+  f << std::string(400 << 10, 'u') << "\t2\n";   // 400 KiB, under the 1 MiB limit
+  for (int i = 0; i < 20000; ++i) f << "udp\t3\n";
+  f << std::string(1200 << 10, 'x') << "\t4\n";  // past the limit: rejected
+  for (int i = 0; i < 20000; ++i) f << "tcp\t5\n";
+  f << "icmp\t6";  // no final newline
+  f.close();
+  summarize_options o;
+  o.inputs = {(dir / "conn.log").string()};
+  o.spec = agg::parse_query_spec("proto", "orig_bytes:sum").value();
+  auto r = summarize(o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->files.size(), 1u);
+  EXPECT_EQ(r->files[0].lines_read, 60003u);
+  EXPECT_EQ(r->files[0].rows_used, 60002u);
+  EXPECT_EQ(r->files[0].rows_rejected, 1u);
+  const auto& sum = r->table.columns[1].ints;
+  ASSERT_EQ(sum.size(), 4u);  // icmp, tcp, udp, the long one
+  EXPECT_EQ(sum[0], 6);
+  EXPECT_EQ(sum[1], 20000 * 1 + 20000 * 5);
+  EXPECT_EQ(sum[2], 20000 * 3);
+  EXPECT_EQ(sum[3], 2);
+}
+
 // Sums of Zeek's integer fields skip Kahan's compensation, which is exact
 // only while every value is a small integer. Decimals in such a field make
 // a second pass with Kahan sums, as pandas sums float64 columns.
