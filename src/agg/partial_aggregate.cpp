@@ -62,6 +62,8 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
     if (cp.input >= 0) ++n_num_inputs_;
   }
   for (const text_op& op : text_ops_) probing_.push_back(static_cast<uint32_t>(op.input));
+  key_width_ = 4 * plan.key_columns.size();
+  batch_keys_.resize(BATCH * key_width_);
   for (int kc : plan.key_columns) {
     const column_plan& cp = plan.columns[static_cast<size_t>(kc)];
     key_inputs_.push_back({cp.input, num_index_[static_cast<size_t>(kc)]});
@@ -192,8 +194,7 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     if (k.num >= 0 ? nums[k.num].state == NUM_NULL : cells[k.cell].kind == zeek::cell_kind::null)
       return {zeek::row_outcome::null_key, -1};
   auto key_text = [&](size_t k) { return cells[key_inputs_[k].cell].text; };
-  const size_t key_at = batch_keys_.size();
-  batch_keys_.resize(key_at + 4 * nkeys);
+  const size_t key_at = batched_ * key_width_;
   bool cached = false;
   if (cache_keys_) {
     key_cache::key& raw = batch_raw_[batched_];
@@ -269,7 +270,7 @@ void partial_aggregate::probe_texts(const zeek::cell* cells) {
 
 void partial_aggregate::flush() {
   if (batched_ == 0) return;
-  const size_t width = batch_keys_.size() / batched_;
+  const size_t width = key_width_;
   // Stage 1: hash every key and start loading its slot.
   for (size_t r = 0; r < batched_; ++r) {
     if (cache_keys_ && batch_cached_[r]) {
@@ -310,7 +311,6 @@ void partial_aggregate::flush() {
   // Stage 3: update, a column at a time.
   update_batch();
   batched_ = 0;
-  batch_keys_.clear();
   text_used_ = 0;
 }
 

@@ -176,7 +176,8 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<text_value> batch_texts_;   // BATCH rows x kept_texts_
   std::unique_ptr<char[]> text_buf_;     // copies of the texts stage 3 needs
   size_t text_used_ = 0, text_cap_ = 0;
-  std::string batch_keys_;               // group keys, key_width_ bytes a row
+  std::string batch_keys_;               // group key ids, key_width_ bytes a row
+  size_t key_width_ = 0;
   std::vector<uint64_t> batch_hash_;
   std::vector<uint32_t> batch_gid_;
   std::vector<key_cache::key> batch_raw_;  // per row: its key texts, when cached
