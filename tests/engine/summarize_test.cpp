@@ -21,6 +21,18 @@ struct string_sink final : gen::text_sink {
   }
 };
 
+// Summarizes `log` (written to dir/conn.log) by `by` with `aggs`.
+result<summarize_result> summarize_log(const fs::path& dir, const std::string& log, const char* by,
+                                       const char* aggs, unsigned threads = 0) {
+  fs::create_directories(dir);
+  std::ofstream(dir / "conn.log", std::ios::binary) << log;
+  summarize_options o;
+  o.inputs = {(dir / "conn.log").string()};
+  o.spec = agg::parse_query_spec(by, aggs).value();
+  o.threads = threads;
+  return summarize(o);
+}
+
 std::string write_generated(const fs::path& p, uint64_t rows, bool header) {
   string_sink s;
   EXPECT_TRUE(gen::generate_conn_log({rows, 3, header}, s).ok());
@@ -148,8 +160,6 @@ namespace zeekgraph::engine {
 // past 2^53, or sums that could pass it, make a second pass with exact int
 // states. Expected values are int64 arithmetic (numpy wraps sums too).
 TEST(summarize, large_integers_stay_exact) {
-  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_bigint";
-  fs::create_directories(dir);
   const int64_t p53 = int64_t{1} << 53, p62 = int64_t{1} << 62;
   struct row {
     const char* key;
@@ -157,16 +167,11 @@ TEST(summarize, large_integers_stay_exact) {
   };
   const std::vector<row> rows = {{"a", p53 + 1}, {"a", p53 + 3}, {"a", -p62 - 5}, {"b", p62 + 7},
                                  {"b", p62 + 9}, {"c", 5}};
-  std::ofstream f(dir / "conn.log");
-  f << "#fields\tproto\torig_bytes\n";
-  for (const auto& r : rows) f << r.key << '\t' << r.v << '\n';
-  f.close();
-  summarize_options o;
-  o.inputs = {(dir / "conn.log").string()};
-  o.spec = agg::parse_query_spec("proto", "orig_bytes:min,max,sum").value();
+  std::string log = "#fields\tproto\torig_bytes\n";
+  for (const auto& r : rows) log += std::string(r.key) + '\t' + std::to_string(r.v) + '\n';
   for (unsigned threads : {1u, 2u}) {
-    o.threads = threads;
-    auto r = summarize(o);
+    auto r = summarize_log(fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_bigint", log, "proto",
+                           "orig_bytes:min,max,sum", threads);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->passes, 2u);
     const auto& mn = r->table.columns[1].ints;
@@ -185,26 +190,17 @@ TEST(summarize, large_integers_stay_exact) {
 }
 
 TEST(summarize, integer_sums_that_could_pass_2_53_are_read_again_exactly) {
-  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_bigsum";
-  fs::create_directories(dir);
+  const fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_bigsum";
   const int64_t v = (int64_t{1} << 52) + 1;  // each exact in float64, the sum is not
-  std::ofstream f(dir / "conn.log");
-  f << "#fields\tproto\torig_bytes\n";
-  for (int i = 0; i < 3; ++i) f << "tcp\t" << v << '\n';
-  f.close();
-  summarize_options o;
-  o.inputs = {(dir / "conn.log").string()};
-  o.spec = agg::parse_query_spec("proto", "orig_bytes:sum").value();
-  auto r = summarize(o);
+  std::string log = "#fields\tproto\torig_bytes\n";
+  for (int i = 0; i < 3; ++i) log += "tcp\t" + std::to_string(v) + '\n';
+  auto r = summarize_log(dir, log, "proto", "orig_bytes:sum");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->passes, 2u);
   EXPECT_EQ(r->table.columns[1].ints[0], 3 * v);
 
   // Small integers need one pass.
-  std::ofstream(dir / "small.log") << "#fields\tproto\torig_bytes\ntcp\t7\ntcp\t-9\n";
-  o.inputs = {(dir / "small.log").string()};
-  o.spec = agg::parse_query_spec("proto", "orig_bytes:min,max,sum").value();
-  auto s = summarize(o);
+  auto s = summarize_log(dir, "#fields\tproto\torig_bytes\ntcp\t7\ntcp\t-9\n", "proto", "orig_bytes:min,max,sum");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->passes, 1u);
   EXPECT_EQ(s->table.columns[1].ints[0], -9);
@@ -216,21 +212,14 @@ TEST(summarize, integer_sums_that_could_pass_2_53_are_read_again_exactly) {
 // from the mapping, and one past --max-line-bytes is rejected, without
 // losing or repeating the lines around them.
 TEST(summarize, lines_longer_than_a_read_are_read_whole) {
-  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_long_lines";
-  fs::create_directories(dir);
-  std::ofstream f(dir / "conn.log");
-  f << "#fields\tproto\torig_bytes\n";
-  for (int i = 0; i < 20000; ++i) f << "tcp\t1\n";
-  f << std::string(400 << 10, 'u') << "\t2\n";   // 400 KiB, under the 1 MiB limit
-  for (int i = 0; i < 20000; ++i) f << "udp\t3\n";
-  f << std::string(1200 << 10, 'x') << "\t4\n";  // past the limit: rejected
-  for (int i = 0; i < 20000; ++i) f << "tcp\t5\n";
-  f << "icmp\t6";  // no final newline
-  f.close();
-  summarize_options o;
-  o.inputs = {(dir / "conn.log").string()};
-  o.spec = agg::parse_query_spec("proto", "orig_bytes:sum").value();
-  auto r = summarize(o);
+  std::string log = "#fields\tproto\torig_bytes\n";
+  for (int i = 0; i < 20000; ++i) log += "tcp\t1\n";
+  log += std::string(400 << 10, 'u') + "\t2\n";   // 400 KiB, under the 1 MiB limit
+  for (int i = 0; i < 20000; ++i) log += "udp\t3\n";
+  log += std::string(1200 << 10, 'x') + "\t4\n";  // past the limit: rejected
+  for (int i = 0; i < 20000; ++i) log += "tcp\t5\n";
+  log += "icmp\t6";  // no final newline
+  auto r = summarize_log(fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_long_lines", log, "proto", "orig_bytes:sum");
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->files.size(), 1u);
   EXPECT_EQ(r->files[0].lines_read, 60003u);
@@ -248,19 +237,12 @@ TEST(summarize, lines_longer_than_a_read_are_read_whole) {
 // only while every value is a small integer. Decimals in such a field make
 // a second pass with Kahan sums, as pandas sums float64 columns.
 TEST(summarize, decimals_in_an_integer_field_are_summed_with_kahan) {
-  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_kahan";
-  fs::create_directories(dir);
-  std::ofstream f(dir / "conn.log");
-  f << "#fields\tproto\torig_bytes\n";
-  for (int i = 0; i < 10; ++i) f << "tcp\t0.1\n";  // a plain float64 sum gives 0.9999999999999999
-  f << "udp\t3\nudp\t-\n";
-  f.close();
-  summarize_options o;
-  o.inputs = {(dir / "conn.log").string()};
-  o.spec = agg::parse_query_spec("proto", "orig_bytes:sum,mean").value();
+  std::string log = "#fields\tproto\torig_bytes\n";
+  for (int i = 0; i < 10; ++i) log += "tcp\t0.1\n";  // a plain float64 sum gives 0.9999999999999999
+  log += "udp\t3\nudp\t-\n";
   for (unsigned threads : {1u, 2u}) {
-    o.threads = threads;
-    auto r = summarize(o);
+    auto r = summarize_log(fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_kahan", log, "proto", "orig_bytes:sum,mean",
+                           threads);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->passes, 2u);
     ASSERT_EQ(r->table.columns[1].type, table::column_type::float64);
