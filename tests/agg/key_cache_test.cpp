@@ -15,19 +15,31 @@ key_cache::key make_key(const std::string& text) {
   return k;
 }
 
+// A key's text: length-prefixed fields, as partial_aggregate builds them.
+std::string seed_like(uint32_t i) {
+  std::string t = "\x0b" "192.168.0.";
+  t.append(std::to_string(i % 256)).append("\x02S").append(std::to_string(i / 256));
+  return t;
+}
+
+std::string numbered(uint32_t i) {
+  std::string t = "k";
+  return t.append(std::to_string(i));
+}
+
 }  // namespace
 
 TEST(key_cache, finds_what_it_stored_through_growth) {
   key_cache c(1 << 20);
   for (uint32_t i = 0; i < 50000; ++i) {
-    auto k = make_key("\x0b" "192.168.0." + std::to_string(i % 256) + "\x02S" + std::to_string(i / 256));
+    auto k = make_key(seed_like(i));
     uint64_t h = key_cache::hash(k);
     ASSERT_EQ(c.find(k, h), key_cache::MISS);
     c.insert(k, h, i);
   }
   EXPECT_EQ(c.size(), 50000u);
   for (uint32_t i = 0; i < 50000; ++i) {
-    auto k = make_key("\x0b" "192.168.0." + std::to_string(i % 256) + "\x02S" + std::to_string(i / 256));
+    auto k = make_key(seed_like(i));
     EXPECT_EQ(c.find(k, key_cache::hash(k)), i);
   }
 }
@@ -52,7 +64,7 @@ TEST(key_cache, tells_keys_apart_by_their_bytes_and_length) {
 TEST(key_cache, stops_taking_keys_at_its_capacity) {
   key_cache c(100);
   for (uint32_t i = 0; i < 300; ++i) {
-    auto k = make_key("k" + std::to_string(i));
+    auto k = make_key(numbered(i));
     c.insert(k, key_cache::hash(k), i);
   }
   EXPECT_EQ(c.size(), 100u);
