@@ -89,7 +89,7 @@ TEST(nunique, numbers_compare_by_value) {
 TEST(nunique, spilling_and_merge_keep_counts_exact) {
   nunique_store x(1 << 16), y(1 << 10);  // tiny budgets: most pairs go to disk
   for (uint32_t i = 0; i < 3'000'000; ++i) x.add_number(i % 7, number{static_cast<double>(i % 1000), static_cast<int64_t>(i % 1000), true});
-  for (uint32_t i = 0; i < 1000; ++i) y.add_text(0, "v" + std::to_string(i % 10));
+  for (uint32_t i = 0; i < 1000; ++i) y.add_text(0, std::string("v").append(std::to_string(i % 10)));
   x.merge_from(std::move(y), {6});
   EXPECT_GT(x.spilled_bytes(), 0u);
   auto c = x.count(7, 3);

@@ -94,7 +94,7 @@ TEST(partial_aggregate, merge_equals_one_pass) {
   partial_aggregate one(plan), left(plan), right(plan);
   std::vector<std::string> keys, vals;
   for (int i = 0; i < 1000; ++i) {
-    keys.push_back("k" + std::to_string(i % 13));
+    keys.push_back(std::string("k").append(std::to_string(i % 13)));
     vals.push_back(std::to_string(i % 17));
   }
   for (int i = 0; i < 1000; ++i) {

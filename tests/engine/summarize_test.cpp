@@ -63,9 +63,11 @@ TEST(summarize, chunks_on_threads_agree_with_one_thread) {
     EXPECT_EQ(x.ints, y.ints) << x.name;
     EXPECT_EQ(x.strings, y.strings) << x.name;
     ASSERT_EQ(x.floats.size(), y.floats.size());
-    for (size_t r = 0; r < x.floats.size(); ++r)
-      if (!(std::isnan(x.floats[r]) && std::isnan(y.floats[r])))
+    for (size_t r = 0; r < x.floats.size(); ++r) {
+      if (!(std::isnan(x.floats[r]) && std::isnan(y.floats[r]))) {
         EXPECT_NEAR(x.floats[r], y.floats[r], 1e-9 * std::fabs(x.floats[r])) << x.name;
+      }
+    }
   }
   ASSERT_EQ(b->files.size(), 1u);
   EXPECT_EQ(b->files[0].lines_read, 60000u);
