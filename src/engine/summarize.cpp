@@ -69,8 +69,13 @@ class runner {
 
  private:
   void run_item(work_item& item, agg::partial_aggregate& sink);
-  void read_mapped(io::input_source& src, std::string_view data, uint64_t begin, uint64_t end,
-                   zeek::log_reader& reader);
+  // Reads [begin, end) of a plain file; returns where it stopped, `end`
+  // unless the file ended early (it shrank while being read).
+  uint64_t read_mapped(io::input_source& src, std::string_view data, uint64_t begin, uint64_t end,
+                       zeek::log_reader& reader);
+  result<std::unique_ptr<io::input_source>> open(const std::string& path) const {
+    return opts_.open_input ? opts_.open_input(path) : io::input_source::open(path);
+  }
   void read_stream(io::input_source& src, zeek::log_reader& reader);
   void run_pipelined(work_item& item, unsigned consumers);
   // --strict stopped, or the group states passed the memory budget.
@@ -86,11 +91,12 @@ class runner {
   const std::vector<std::string>& paths_;
   std::vector<std::unique_ptr<io::input_source>> sources_;
   std::vector<std::pair<size_t, uint64_t>> chunk_headers_;  // first chunk item, header lines
+  std::unique_ptr<std::atomic<bool>[]> shrink_reported_;    // per file: a read_error was reported
   std::atomic<bool> stop_{false};
 };
 
-void runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
-                         uint64_t end, zeek::log_reader& reader) {
+uint64_t runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
+                             uint64_t end, zeek::log_reader& reader) {
   // Copies of READ_AT bytes, which stay in the cache while they are
   // scanned (see input_source::read_at). A line longer than that, or a
   // range pread cannot read, is taken from the mapping.
@@ -99,9 +105,17 @@ void runner::read_mapped(io::input_source& src, std::string_view data, uint64_t 
   while (pos < end && !reader.stopped() && !stopped()) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(READ_AT, end - pos));
     const size_t got = src.read_at(pos, buf.get(), want);
-    size_t used = 0;
-    if (got == want) used = reader.feed(std::string_view(buf.get(), got), pos + got == end);
+    if (got < want) {
+      // The file shrank under us (a log rotated with copytruncate) or a
+      // read failed: keep the whole lines read, and never touch the
+      // mapping past them.
+      const size_t used = got ? reader.feed(std::string_view(buf.get(), got), false) : 0;
+      add_progress(used);
+      return pos + used;
+    }
+    size_t used = reader.feed(std::string_view(buf.get(), got), pos + got == end);
     if (used == 0) {
+      if (src.current_size() < end) return pos;  // shrunk: the mapping is not safe to read
       uint64_t stop = std::min<uint64_t>(end, pos + BLOCK);
       if (stop < end) {
         const void* nl = std::memchr(data.data() + stop, '\n', end - stop);
@@ -114,6 +128,7 @@ void runner::read_mapped(io::input_source& src, std::string_view data, uint64_t 
     add_progress(used);
     pos += used;
   }
+  return end;
 }
 
 void runner::read_stream(io::input_source& src, zeek::log_reader& reader) {
@@ -351,10 +366,23 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
   item.report.gzip = src.gzip();
   zeek::log_reader reader(plan_.inputs, sink, item.report, opts_.reader);
   reader.start(item.start);
-  if (auto m = src.mapped())
-    read_mapped(src, *m, item.begin, item.chunk ? item.end : m->size(), reader);
-  else
+  if (auto m = src.mapped()) {
+    const uint64_t end = item.chunk ? item.end : m->size();
+    const uint64_t stop = read_mapped(src, *m, item.begin, end, reader);
+    if (stop < end && opts_.reader.strict) stop_ = true;
+    // One report a file, from the first chunk to find it shorter.
+    if (stop < end && !shrink_reported_[item.file].exchange(true)) {
+      zeek::problem p;
+      p.kind = zeek::problem_kind::read_error;
+      p.byte_offset = stop;
+      p.message = "the file ended at byte " + std::to_string(stop) + " while being read, before byte " +
+                   std::to_string(end);
+      p.hint = "it shrank (a log rotated with copytruncate?) or a read failed; the lines before were read";
+      item.report.add_problem(std::move(p));
+    }
+  } else {
     read_stream(src, reader);
+  }
   if (item.last_chunk) reader.finish();
   for (const auto& issue : src.issues()) item.report.add_problem(stream_problem(issue));
   if (opts_.reader.strict && !src.issues().empty()) stop_ = true;
@@ -365,9 +393,10 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
 status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate>& total) {
   unsigned threads = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
   sources_.clear();
+  shrink_reported_ = std::make_unique<std::atomic<bool>[]>(paths_.size());
   std::vector<work_item> items;
   for (size_t f = 0; f < paths_.size(); ++f) {
-    auto src = io::input_source::open(paths_[f]);
+    auto src = open(paths_[f]);
     if (!src) return src.err();
     sources_.push_back(std::move(*src));
     io::input_source& s = *sources_.back();
@@ -488,7 +517,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   }
   for (size_t f = 0; f < paths_.size(); ++f) {
     if (!redo[f]) continue;
-    auto src = io::input_source::open(paths_[f]);
+    auto src = open(paths_[f]);
     if (!src) return src.err();
     sources_[f] = std::move(*src);
     work_item it;

@@ -4,11 +4,14 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "agg/query_spec.h"
 #include "io/input_paths.h"
+#include "io/input_source.h"
 #include "table/summary_table.h"
 #include "util/result.h"
 #include "zeek/file_report.h"
@@ -25,6 +28,9 @@ struct summarize_options {
   uint64_t chunk_bytes = uint64_t{64} << 20;  // plain files above this split across threads
   uint64_t memory_limit = 0;  // group states may use this much; 0: half of physical memory
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
+  // Opens one input; empty means io::input_source::open. Tests put sources
+  // that fail in chosen ways here.
+  std::function<result<std::unique_ptr<io::input_source>>(const std::string&)> open_input;
 };
 
 struct summarize_result {

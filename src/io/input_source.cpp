@@ -62,6 +62,10 @@ class mapped_source final : public input_source {
     if (size_) ::munmap(const_cast<char*>(data_), size_);
     if (owned_) ::close(fd_);
   }
+  uint64_t current_size() const override {
+    struct stat st;
+    return ::fstat(fd_, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  }
   size_t read_at(uint64_t offset, char* buf, size_t cap) const override {
     if (offset >= size_) return 0;
     cap = std::min<uint64_t>(cap, size_ - offset);

@@ -44,6 +44,9 @@ class input_source {
   // ~1.6x faster than scanning the mapping, which stalls on first loads of
   // each page.
   virtual size_t read_at(uint64_t /*offset*/, char* /*buf*/, size_t /*cap*/) const { return 0; }
+  // The file's size now (it may have shrunk since it was mapped; touching
+  // the mapping past the end would end the process).
+  virtual uint64_t current_size() const { return size_on_disk_; }
   // Can the input be read again from the start (not stdin or a pipe)?
   virtual bool rereadable() const = 0;
 

@@ -18,6 +18,7 @@ const char* to_string(problem_kind k) {
     case problem_kind::gzip_trailing: return "gzip-trailing-garbage";
     case problem_kind::gzip_corrupt: return "gzip-corrupt";
     case problem_kind::header_mismatch: return "header-mismatch";
+    case problem_kind::read_error: return "read-error";
   }
   return "?";
 }
@@ -30,6 +31,7 @@ bool rejects_line(problem_kind k) {
     case problem_kind::gzip_trailing:
     case problem_kind::gzip_corrupt:
     case problem_kind::header_mismatch:
+    case problem_kind::read_error:
       return false;
     default:
       return true;

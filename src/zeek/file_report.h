@@ -24,6 +24,7 @@ enum class problem_kind {
   gzip_trailing,   // bytes after the last gzip member are not gzip
   gzip_corrupt,    // the gzip stream is damaged
   header_mismatch, // '#types' does not list one type per '#fields' name
+  read_error,      // a plain file ended early while being read (it shrank, or a read failed)
 };
 
 const char* to_string(problem_kind k);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <cmath>
 
@@ -233,6 +234,71 @@ TEST(summarize, lines_longer_than_a_read_are_read_whole) {
   EXPECT_EQ(sum[1], 20000 * 1 + 20000 * 5);
   EXPECT_EQ(sum[2], 20000 * 3);
   EXPECT_EQ(sum[3], 2);
+}
+
+// A plain file that shrinks while it is read (a log rotated with
+// copytruncate) must not be read past its new end, which through the
+// mapping would end the process: the reader keeps the whole lines it got
+// and reports a read error at the byte where it stopped.
+namespace {
+
+class shrinking_source final : public io::input_source {
+ public:
+  shrinking_source(std::unique_ptr<io::input_source> file, uint64_t shrinks_to)
+      : file_(std::move(file)), shrinks_to_(shrinks_to) {
+    path_ = file_->path();
+    size_on_disk_ = file_->size_on_disk();
+  }
+  std::optional<std::string_view> mapped() const override { return file_->mapped(); }
+  void release(uint64_t b, uint64_t e) override { file_->release(b, e); }
+  bool rereadable() const override { return true; }
+  size_t read(char* buf, size_t cap) override { return file_->read(buf, cap); }
+  uint64_t consumed() const override { return file_->consumed(); }
+  size_t read_at(uint64_t offset, char* buf, size_t cap) const override {
+    if (offset >= shrinks_to_) return 0;
+    return file_->read_at(offset, buf, std::min<uint64_t>(cap, shrinks_to_ - offset));
+  }
+  uint64_t current_size() const override { return shrinks_to_; }
+
+ private:
+  std::unique_ptr<io::input_source> file_;
+  uint64_t shrinks_to_;
+};
+
+}  // namespace
+
+TEST(summarize, a_file_that_shrinks_while_read_stops_at_its_new_end) {
+  const fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_shrinks";
+  std::string log = "#fields\tproto\torig_bytes\n";
+  for (int i = 0; i < 100000; ++i) log += "tcp\t1\n";  // 6 bytes a line
+  const uint64_t header = log.find('\n') + 1, shrinks_to = header + 6 * 50000 + 3;  // mid-line
+  for (bool strict : {false, true}) {
+    summarize_options o;
+    o.reader.strict = strict;
+    o.open_input = [&](const std::string& path) -> result<std::unique_ptr<io::input_source>> {
+      auto file = io::input_source::open(path);
+      if (!file) return file.err();
+      return std::unique_ptr<io::input_source>(new shrinking_source(std::move(*file), shrinks_to));
+    };
+    fs::create_directories(dir);
+    std::ofstream(dir / "conn.log", std::ios::binary) << log;
+    o.inputs = {(dir / "conn.log").string()};
+    o.spec = agg::parse_query_spec("proto", "orig_bytes:sum").value();
+    o.threads = 1;
+    auto r = summarize(o);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->files.size(), 1u);
+    const auto& f = r->files[0];
+    EXPECT_EQ(f.lines_read, 50000u) << strict;
+    EXPECT_EQ(f.rows_used, 50000u);
+    ASSERT_EQ(f.problems.size(), 1u);
+    EXPECT_EQ(f.problems[0].kind, zeek::problem_kind::read_error);
+    EXPECT_EQ(f.problems[0].byte_offset, header + 6 * 50000);
+    EXPECT_EQ(r->stopped, strict);
+    if (!strict) {
+      EXPECT_EQ(r->table.columns[1].ints[0], 50000);
+    }
+  }
 }
 
 // Sums of Zeek's integer fields skip Kahan's compensation, which is exact
