@@ -550,6 +550,9 @@ void add_graph_options(CLI::App* cmd, graph_args& g) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under a file size limit (ulimit -f) a write past it fails with EFBIG
+  // and is reported like a full disk, instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"zeekgraph: summarize and graph Zeek conn logs, exactly and fast"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("zeekgraph 0.1.0 (gzip: ") +
