@@ -17,7 +17,7 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
     const column_plan& cp = plan.columns[c];
     if (cp.mode != value_mode::numeric || !(cp.need_minmax || cp.need_sum || cp.need_count)) continue;
     num_layout& at = layout_[c];
-    if (cp.need_count || cp.exact_ints) at.n = static_cast<int16_t>(words++);
+    if (cp.need_count) at.n = static_cast<int16_t>(words++);
     if (cp.need_minmax) {
       at.min = static_cast<int16_t>(words);
       words += 2;
@@ -320,8 +320,7 @@ void partial_aggregate::key_ids(size_t k, std::string_view text, char* out) {
 }
 
 uint32_t partial_aggregate::find_group(const char* ids, uint64_t hash) {
-  const size_t width = 4 * plan_.key_columns.size();
-  uint32_t gid = groups_.find_or_add(std::string_view(ids, width), hash);
+  uint32_t gid = groups_.find_or_add(std::string_view(ids, key_width_), hash);
   if (gid == groups_count_) add_group();
   return gid;
 }

@@ -39,7 +39,7 @@ struct numeric_result {
 
 // Exact int64 states, only for columns marked exact_ints.
 struct int_acc {
-  // From the extremes, so the first value sets both; empty while n is 0.
+  // From the extremes, so the first value sets both without a test.
   int64_t imin = std::numeric_limits<int64_t>::max(), imax = std::numeric_limits<int64_t>::min();
   uint64_t isum = 0;  // wrapping as numpy's int64 sum does
 };
@@ -128,13 +128,13 @@ class partial_aggregate final : public zeek::row_sink {
     uint32_t at, len;
     bool null;
   };
-  // The plan compiled into homogeneous lists, so the row loop runs one
-  // tight loop per kind of column instead of testing each column's plan.
   // Where a numeric column's state sits in its group's block, in 8-byte
   // words; -1 = not kept. The max follows the min.
   struct num_layout {
     int16_t n = -1, min = -1, sum = -1, comp = -1;
   };
+  // The plan compiled into homogeneous lists, so the row loop runs one
+  // tight loop per kind of column instead of testing each column's plan.
   struct num_op {
     uint32_t col;     // plan column
     int32_t input;    // cell index, or -1 when derived

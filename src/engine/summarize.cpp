@@ -98,8 +98,8 @@ class runner {
 uint64_t runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
                              uint64_t end, zeek::log_reader& reader) {
   // Copies of READ_AT bytes, which stay in the cache while they are
-  // scanned (see input_source::read_at). A line longer than that, or a
-  // range pread cannot read, is taken from the mapping.
+  // scanned (see input_source::read_at). A line longer than that is taken
+  // from the mapping, once the file is known to still reach `end`.
   std::unique_ptr<char[]> buf(new char[READ_AT]);
   uint64_t pos = begin;
   while (pos < end && !reader.stopped() && !stopped()) {

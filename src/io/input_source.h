@@ -39,8 +39,8 @@ class input_source {
   virtual void release(uint64_t /*begin*/, uint64_t /*end*/) {}
   // A plain regular file: copies up to `cap` bytes from `offset` into
   // `buf` (pread; threads may read at once). Fewer bytes than asked, before
-  // the end, means a read error; the mapping is still there to fall back
-  // on. Scanning a copy in a small buffer that stays in the cache measured
+  // the end, means the file shrank or a read failed: the mapping must not
+  // be read past that point. Scanning a copy in a small buffer that stays in the cache measured
   // ~1.6x faster than scanning the mapping, which stalls on first loads of
   // each page.
   virtual size_t read_at(uint64_t /*offset*/, char* /*buf*/, size_t /*cap*/) const { return 0; }

@@ -1,7 +1,6 @@
 #include "table/table_writer.h"
 
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "util/float_repr.h"
@@ -28,7 +27,6 @@ void csv_field(std::string& out, std::string_view s) {
   }
   out += '"';
 }
-
 
 }  // namespace
 
