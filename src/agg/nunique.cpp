@@ -175,46 +175,80 @@ size_t part_of(const E& e) {
   return value_hash(e) >> (64 - nunique_store::PART_BITS);
 }
 
+// Partitions are counted in runs of consecutive ones, so that each spill
+// chunk is read with one pread a run instead of one a partition: at 22.7M
+// rows ~300 chunks x 1,024 partitions made 307K small reads (~2 KB each).
+// A run holds about RUN_BYTES of pairs, so memory stays bounded.
+constexpr size_t RUN_BYTES = size_t{4} << 20;
+
 template <typename E>
 void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
                   std::vector<uint64_t>& counts, unsigned threads) {
+  constexpr size_t PARTS = nunique_store::PARTS;
   threads = std::max(1u, threads);
+  size_t pairs = 0;
+  for (const auto& ch : spilled) pairs += ch.starts[PARTS];
+  for (const auto& m : mem) pairs += m.size();
+  if (pairs == 0) return;
+  const size_t per_part = std::max<size_t>(1, pairs * sizeof(E) / PARTS);
+  const size_t run = std::clamp<size_t>(RUN_BYTES / per_part, 1, 64);
   std::vector<std::vector<uint64_t>> local(threads);
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
     std::vector<uint64_t>& c = local[t];
     c.assign(counts.size(), 0);
-    std::vector<E> v;
+    std::vector<E> v;                  // the run's pairs: each chunk's range, then memory
     std::vector<uint32_t> slots;
-    for (size_t p; (p = next.fetch_add(1)) < mem.size();) {
-      v.swap(mem[p]);
-      std::vector<E>().swap(mem[p]);
-      for (const auto& ch : spilled) {
-        const size_t n = ch.starts[p + 1] - ch.starts[p];
+    std::vector<size_t> chunk_at(spilled.size());  // where each chunk's range starts in v
+    std::vector<size_t> mem_at(run + 1);
+    for (size_t r; (r = next.fetch_add(1)) * run < PARTS;) {
+      const size_t p0 = r * run, p1 = std::min(PARTS, p0 + run);
+      v.clear();
+      for (size_t k = 0; k < spilled.size(); ++k) {
+        const auto& ch = spilled[k];
+        const size_t n = ch.starts[p1] - ch.starts[p0];
+        chunk_at[k] = v.size();
         if (n == 0) continue;
-        size_t at = v.size();
+        const size_t at = v.size();
         v.resize(at + n);
-        ch.file->read(ch.offset + ch.starts[p] * sizeof(E), v.data() + at, n * sizeof(E));
+        ch.file->read(ch.offset + ch.starts[p0] * sizeof(E), v.data() + at, n * sizeof(E));
         if (ch.gid_map)
           for (size_t i = at; i < v.size(); ++i) set_gid(v[i], (*ch.gid_map)[gid_of(v[i])]);
       }
-      if (v.empty()) continue;
-      // The set holds 1 + the index of a pair in v (0 = free): 4 bytes a
-      // slot keep it in L2 where 20-byte pairs would not.
-      size_t cap = 16;
-      while (cap < v.size() * 2) cap <<= 1;
-      slots.assign(cap, 0);
-      const size_t mask = cap - 1;
-      for (uint32_t k = 0; k < v.size(); ++k) {
-        const E& e = v[k];
-        size_t i = pair_hash(e) & mask;
-        while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
-        if (!slots[i]) {
-          slots[i] = k + 1;
-          ++c[gid_of(e)];
-        }
+      for (size_t p = p0; p < p1; ++p) {
+        mem_at[p - p0] = v.size();
+        v.insert(v.end(), mem[p].begin(), mem[p].end());
+        std::vector<E>().swap(mem[p]);
       }
-      v.clear();
+      mem_at[p1 - p0] = v.size();
+      for (size_t p = p0; p < p1; ++p) {
+        size_t n = mem_at[p - p0 + 1] - mem_at[p - p0];
+        for (const auto& ch : spilled) n += ch.starts[p + 1] - ch.starts[p];
+        if (n == 0) continue;
+        // The set holds 1 + the index of a pair in v (0 = free): 4 bytes a
+        // slot keep it in L2 where 20-byte pairs would not.
+        size_t cap = 16;
+        while (cap < n * 2) cap <<= 1;
+        slots.assign(cap, 0);
+        const size_t mask = cap - 1;
+        auto add = [&](size_t from, size_t to) {
+          for (size_t k = from; k < to; ++k) {
+            const E& e = v[k];
+            size_t i = pair_hash(e) & mask;
+            while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
+            if (!slots[i]) {
+              slots[i] = static_cast<uint32_t>(k + 1);
+              ++c[gid_of(e)];
+            }
+          }
+        };
+        for (size_t k = 0; k < spilled.size(); ++k) {
+          const auto& ch = spilled[k];
+          const size_t from = chunk_at[k] + (ch.starts[p] - ch.starts[p0]);
+          add(from, from + (ch.starts[p + 1] - ch.starts[p]));
+        }
+        add(mem_at[p - p0], mem_at[p - p0 + 1]);
+      }
     }
   };
   run_on_threads(threads, work);
