@@ -329,9 +329,18 @@ void nunique_store::add_number(uint32_t gid, const number& n) {
   if (n.d >= 0 && n.d < 4294967296.0 && n.d == static_cast<double>(static_cast<uint32_t>(n.d)) &&
       (!n.is_int || n.i == static_cast<int64_t>(n.d))) {
     uint64_t key = uint64_t{gid} << 32 | static_cast<uint32_t>(n.d);
-    uint64_t& seen = recent_[(key * 0x9e3779b97f4a7c15ull) >> 50];
-    if (seen == key) return;  // an exact repeat: counting it again changes nothing
-    seen = key;
+    if (recent_on_) {
+      uint64_t& seen = recent_[(key * 0x9e3779b97f4a7c15ull) >> 50];
+      if (seen == key) {
+        ++recent_hits_;
+        return;  // an exact repeat: counting it again changes nothing
+      }
+      seen = key;
+      // Repeats far apart miss it (2% of the generated ports) and it costs
+      // a random load a pair: judge it on the first pairs, keep it only when
+      // it catches one in eight.
+      if (++recent_tries_ == RECENT_TRIAL) recent_on_ = recent_hits_ * 8 >= RECENT_TRIAL;
+    }
     small_.buf.push_back(key);
     bytes_ += 8;
     maybe_spill();

@@ -99,6 +99,9 @@ class nunique_store {
   layout<wide_entry> wide_;
   std::vector<std::pair<uint32_t, std::string>> long_;
   std::vector<uint64_t> recent_;  // direct-mapped cache of small pairs just added
+  static constexpr uint64_t RECENT_TRIAL = uint64_t{1} << 16;
+  bool recent_on_ = true;
+  uint64_t recent_hits_ = 0, recent_tries_ = 0;
   std::shared_ptr<spill_file> file_;
   std::vector<uint16_t> part_ids_;   // spill scratch: partition per pair
   std::vector<unsigned char> sorted_;  // spill scratch: pairs by partition

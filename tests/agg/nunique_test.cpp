@@ -98,4 +98,24 @@ TEST(nunique, spilling_and_merge_keep_counts_exact) {
   EXPECT_EQ(c[6], 1000u + 10u);
 }
 
+TEST(nunique, counts_stay_exact_whether_the_repeat_cache_stays_on_or_not) {
+  // The first store's early pairs never repeat, so it stops using its cache
+  // of recent pairs; the second's repeat at once, so it keeps it. Both then
+  // see the same mix of repeats and new values.
+  nunique_store off, on;
+  for (uint32_t i = 0; i < 100000; ++i) {
+    off.add_number(i % 3, number{static_cast<double>(i), static_cast<int64_t>(i), true});
+    on.add_number(i % 3, number{5, 5, true});
+  }
+  for (uint32_t i = 0; i < 300000; ++i) {
+    const double v = (i / 4) % 5000 + 200000;  // each value four times in a row
+    for (nunique_store* s : {&off, &on}) s->add_number(i % 3, number{v, static_cast<int64_t>(v), true});
+  }
+  auto a = off.count(3), b = on.count(3);
+  for (uint32_t g = 0; g < 3; ++g) {
+    EXPECT_EQ(a[g], 33334u - (g > 0) + 5000u) << g;
+    EXPECT_EQ(b[g], 1u + 5000u) << g;
+  }
+}
+
 }  // namespace zeekgraph::agg
