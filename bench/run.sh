@@ -4,7 +4,7 @@
 # Installs what it needs (Debian packages only if missing; npm ci in bench/),
 # then runs bench.py, which generates/caches data in bench/data/ and writes
 # bench/results/<date>-<sizes>[-<label>].md (--label NAME). ZEEKGRAPH=/path/to/zeekgraph overrides the
-# binary (default: build/tools/zeekgraph/zeekgraph; build it first).
+# binary (default: build/tools/zeekgraph/zeekgraph; build it first: scripts/build.sh).
 set -euo pipefail
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")
@@ -26,6 +26,6 @@ command -v node >/dev/null || { echo "run.sh: node >= 20 is required for the Duc
 (cd "$bench" && npm ci --no-audit --no-fund --loglevel=error >&2)
 
 zeekgraph=${ZEEKGRAPH:-$root/build/tools/zeekgraph/zeekgraph}
-[ -x "$zeekgraph" ] || { echo "run.sh: no zeekgraph at $zeekgraph (build it, or set ZEEKGRAPH)" >&2; exit 1; }
+[ -x "$zeekgraph" ] || { echo "run.sh: no zeekgraph at $zeekgraph (build it with scripts/build.sh, or set ZEEKGRAPH)" >&2; exit 1; }
 
 exec /usr/bin/python3 "$bench/bench.py" --zeekgraph "$zeekgraph" "$@"

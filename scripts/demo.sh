@@ -7,8 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rows=${1:-1000000}
 bash "$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$root/build"
+bash "$root/scripts/build.sh" release
 zg=$root/build/tools/zeekgraph/zeekgraph
 out=$root/out
 mkdir -p "$out"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: install what is needed, build with tests, run CTest (unit,
+# Every test: install what is needed, build with tests (scripts/build.sh:
+# profile-guided, the binary users run), run CTest (unit,
 # golden CLI and pandas-oracle tests), then build again with AddressSanitizer
 # and UBSan and run the unit and CLI tests under them. Tests that need
 # ../shared skip with a message when it is absent.
@@ -13,9 +14,8 @@ if [[ ${1:-} == --no-sanitizers ]]; then
 fi
 bash "$root/scripts/install-deps.sh"
 cd "$root"
-echo "== release build with tests"
-cmake --preset dev >/dev/null
-cmake --build build-test
+echo "== release build with tests (profile-guided, as the demo and the benchmarks build it)"
+bash "$root/scripts/build.sh" dev
 (cd build-test && ctest --output-on-failure -j2 "$@")
 if ((sanitizers)); then
   echo "== ASan + UBSan build: unit and CLI tests"

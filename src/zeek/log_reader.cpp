@@ -411,7 +411,7 @@ bool take_value(simdjson::ondemand::value v, std::string& out, cell_kind& kind,
     case json_type::boolean: {
       bool b;
       if (v.get_bool().get(b)) return false;
-      out = b ? "T" : "F";
+      out.assign(1, b ? 'T' : 'F');
       kind = cell_kind::text;
       return true;
     }
