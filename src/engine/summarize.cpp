@@ -167,7 +167,8 @@ void runner::read_stream(io::input_source& src, zeek::log_reader& reader) {
 }
 
 // A big gzip stream: this thread decompresses and cuts line-aligned blocks,
-// `consumers` threads parse them, each into its own state. Block problems
+// `consumers` - 1 threads parse them, and so does this one whenever the
+// queue is full and at the end, each into its own state. Block problems
 // carry block-relative line numbers, fixed up in block order afterwards.
 void runner::run_pipelined(work_item& item, unsigned consumers) {
   io::input_source& src = *sources_[item.file];
@@ -197,7 +198,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   };
   std::vector<buffer> spare;
   std::mutex mu;
-  std::condition_variable cv_items, cv_space;
+  std::condition_variable cv_items;
   std::deque<block> queue;
   bool closed = false;
   const size_t capacity = consumers + 2;
@@ -206,63 +207,80 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   zeek::reader_state start;
   zeek::file_report header;
 
-  auto consume = [&](agg::partial_aggregate& sink) {
-    while (true) {
-      block b;
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        cv_items.wait(lock, [&] { return !queue.empty() || closed; });
-        if (queue.empty()) return;
-        b = std::move(queue.front());
-        queue.pop_front();
-      }
-      cv_space.notify_one();
-      zeek::file_report rep;
-      rep.path = src.path();
-      zeek::log_reader reader(plan_.inputs, sink, rep, opts_.reader);
-      zeek::reader_state st = start;
-      st.line = 0;
-      st.offset = b.offset;
-      reader.start(st);
-      if (!stopped()) {
-        reader.feed(std::string_view(b.buf.data.get(), b.size), b.last);
-        if (b.last) reader.finish();
-      }
-      if (reader.stopped()) stop_ = true;
-      std::lock_guard<std::mutex> lock(mu);
-      spare.push_back(std::move(b.buf));
-      if (reports.size() <= b.index) {
-        reports.resize(b.index + 1);
-        lines.resize(b.index + 1);
-      }
-      reports[b.index] = std::move(rep);
-      lines[b.index] = reader.state().line;
+  auto parse_block = [&](block& b, agg::partial_aggregate& sink) {
+    zeek::file_report rep;
+    rep.path = src.path();
+    zeek::log_reader reader(plan_.inputs, sink, rep, opts_.reader);
+    zeek::reader_state st = start;
+    st.line = 0;
+    st.offset = b.offset;
+    reader.start(st);
+    if (!stopped()) {
+      reader.feed(std::string_view(b.buf.data.get(), b.size), b.last);
+      if (b.last) reader.finish();
     }
+    if (reader.stopped()) stop_ = true;
+    std::lock_guard<std::mutex> lock(mu);
+    spare.push_back(std::move(b.buf));
+    if (reports.size() <= b.index) {
+      reports.resize(b.index + 1);
+      lines.resize(b.index + 1);
+    }
+    reports[b.index] = std::move(rep);
+    lines[b.index] = reader.state().line;
   };
-  // A consumer that throws (a spill file that cannot be written) stops the
+  // A parser that throws (a spill file that cannot be written) stops the
   // stream; its exception is rethrown once every thread has finished.
   std::exception_ptr consumer_error;
   bool failed = false;
-  auto consume_guarded = [&](agg::partial_aggregate& sink) {
+  auto guarded = [&](auto&& fn) {
     try {
-      consume(sink);
+      fn();
     } catch (...) {
       std::lock_guard<std::mutex> lock(mu);
       if (!consumer_error) consumer_error = std::current_exception();
       failed = true;
       stop_ = true;
-      cv_space.notify_all();
+      cv_items.notify_all();
     }
   };
+  auto consume = [&](agg::partial_aggregate& sink) {
+    while (true) {
+      block b;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv_items.wait(lock, [&] { return !queue.empty() || closed || failed; });
+        if (queue.empty() || failed) return;
+        b = std::move(queue.front());
+        queue.pop_front();
+      }
+      parse_block(b, sink);
+    }
+  };
+  auto consume_guarded = [&](agg::partial_aggregate& sink) { guarded([&] { consume(sink); }); };
+  // This thread parses too, into a state of its own: when the queue is
+  // full it takes the oldest block instead of waiting, and at the end it
+  // drains the queue with the others. With one parser a core fewer than
+  // threads, no core is shared three ways: sharing left the inflating
+  // thread two thirds of a core, and inflating became the longest path.
+  const unsigned parsers = std::max(1u, consumers - 1);
+  for (unsigned t = 0; t <= parsers; ++t) item.parts.push_back(std::make_unique<agg::partial_aggregate>(plan_));
+  agg::partial_aggregate& own = *item.parts[parsers];
   auto push = [&](block b) {
     std::unique_lock<std::mutex> lock(mu);
-    cv_space.wait(lock, [&] { return queue.size() < capacity || failed; });
+    while (queue.size() >= capacity && !failed) {
+      block oldest = std::move(queue.front());
+      queue.pop_front();
+      lock.unlock();
+      guarded([&] { parse_block(oldest, own); });
+      lock.lock();
+    }
     if (failed) return;
     queue.push_back(std::move(b));
     cv_items.notify_one();
   };
 
-  for (unsigned t = 0; t < consumers; ++t) item.parts.push_back(std::make_unique<agg::partial_aggregate>(plan_));
+
   std::vector<std::thread> pool;
 
   buffer buf;
@@ -282,7 +300,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
         spare.pop_back();
       }
     }
-    next.reserve(std::max(have - cut, BLOCK) + STREAM_READ, 0);
+    next.reserve(std::max<size_t>(have - cut, opts_.stream_block_bytes) + STREAM_READ, 0);
     std::memcpy(next.data.get(), buf.data.get() + cut, have - cut);
     block b;
     b.buf = std::move(buf);
@@ -319,14 +337,22 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
       if (have > 0 && data[0] == '#' && !eof) continue;  // a header line continues in the next read
       header_done = true;
       start = hr.state();
-      for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
+      for (unsigned t = 0; t < parsers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
     }
-    if (have < BLOCK && !eof) continue;
+    if (have < opts_.stream_block_bytes && !eof) continue;
     size_t cut = have;
     if (!eof) {
       const char* d = buf.data.get();
       size_t i = have;
       while (i > 0 && d[i - 1] != '\n') --i;
+      // Keep the last line back even when it is whole, so the block handed
+      // on last always holds the stream's last line ('#close' included).
+      // Ending on a block boundary made an empty last block, read without
+      // the '#close' an earlier block had seen: a false "no #close" warning.
+      if (i == have) {
+        --i;
+        while (i > 0 && d[i - 1] != '\n') --i;
+      }
       if (i > 0) cut = i;
       else if (have < (size_t{64} << 20)) continue;  // a very long line: keep reading
     }
@@ -334,7 +360,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   }
   if (!header_done) {  // the stream ended inside the header, or was empty
     start = hr.state();
-    for (unsigned t = 0; t < consumers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
+    for (unsigned t = 0; t < parsers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
   }
   if (index == 0 || have > 0) hand_on(have, true);
   {
@@ -342,6 +368,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
     closed = true;
   }
   cv_items.notify_all();
+  consume_guarded(own);  // the last blocks, beside the other parsers
   for (auto& th : pool) th.join();
   if (consumer_error) std::rethrow_exception(consumer_error);
 

@@ -26,6 +26,7 @@ struct summarize_options {
   zeek::reader_options reader;
   io::expand_options expand;
   uint64_t chunk_bytes = uint64_t{64} << 20;  // plain files above this split across threads
+  uint64_t stream_block_bytes = uint64_t{8} << 20;  // a pipelined gzip stream's blocks
   uint64_t memory_limit = 0;  // group states may use this much; 0: half of physical memory
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
   // Opens one input; empty means io::input_source::open. Tests put sources
