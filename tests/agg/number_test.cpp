@@ -114,4 +114,40 @@ TEST(number, digit_runs_of_every_shape_agree_with_from_chars) {
   }
 }
 
+// Zeek's shapes, and the bytes at the edges of the eight-digit steps: a
+// ninth digit, a point within the first eight, bytes that only look like
+// digits once their top bit goes.
+TEST(number, zeek_shapes_and_the_edges_of_eight_digit_steps) {
+  struct want {
+    const char* text;
+    bool ok, is_int;
+    double d;
+  };
+  const want cases[] = {
+      {"1331901000.680000", true, false, 1331901000.68},
+      {"1331901000.000000", true, false, 1331901000.0},
+      {"0.010000", true, false, 0.01},
+      {"12345678", true, true, 12345678},
+      {"123456789", true, true, 123456789},
+      {"123456789012345", true, true, 123456789012345.0},
+      {"12345678.", true, false, 12345678.0},
+      {"1234567.12345678", true, false, 1234567.12345678},
+      {"99999999.9999999", true, false, 99999999.9999999},
+      {"1234567\xb0", false, false, 0},
+      {"1234567\xb9", false, false, 0},
+      {"12345678\xb9", false, false, 0},
+      {"1234.56.78", false, false, 0},
+      {"1234567e1", true, false, 12345670.0},  // the general path reads exponents
+  };
+  for (const want& w : cases) {
+    for (float_parser fp : {float_parser::exact, float_parser::pandas}) {
+      number n;
+      ASSERT_EQ(parse_number(w.text, n, fp), w.ok) << w.text;
+      if (!w.ok) continue;
+      EXPECT_EQ(n.is_int, w.is_int) << w.text;
+      EXPECT_EQ(n.d, w.d) << w.text;
+    }
+  }
+}
+
 }  // namespace zeekgraph::agg
