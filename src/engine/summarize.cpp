@@ -279,8 +279,6 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
     queue.push_back(std::move(b));
     cv_items.notify_one();
   };
-
-
   std::vector<std::thread> pool;
 
   buffer buf;
