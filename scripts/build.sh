@@ -29,7 +29,11 @@ zg=$gen/tools/zeekgraph/zeekgraph
 "$zg" summarize "$work/conn.log" -j 2 -q -o /dev/null
 head -n 300000 "$work/conn.log" | "$zg" summarize - -j 1 -q -o /dev/null
 "$zg" summarize "$work/conn-header.log.gz" -j 2 -q -o /dev/null
-ls "$profile"/*.gcda >/dev/null  # the training wrote a profile
+pgo=use
+if ! compgen -G "$profile/*.gcda" >/dev/null; then
+  echo "build.sh: the training wrote no profile (not GCC?); building without PGO" >&2
+  pgo=
+fi
 echo "== PGO 3/3: optimised build ($tree)"
-cmake --preset "$preset" -DZEEKGRAPH_PGO=use -DZEEKGRAPH_PGO_DIR="$profile" >/dev/null
+cmake --preset "$preset" -DZEEKGRAPH_PGO="$pgo" -DZEEKGRAPH_PGO_DIR="$profile" >/dev/null
 cmake --build "$tree"
