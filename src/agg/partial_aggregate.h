@@ -181,7 +181,7 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<uint64_t> batch_hash_;
   std::vector<uint32_t> batch_gid_;
   std::vector<key_cache::key> batch_raw_;  // per row: its key texts, when cached
-  std::vector<bool> batch_cached_;         // per row: batch_raw_ holds its key
+  std::vector<uint8_t> batch_cached_;      // per row: batch_raw_ holds its key (bytes, not bits)
   size_t batched_ = 0;
 
   const aggregate_plan& plan_;
