@@ -152,11 +152,11 @@ void print_report(const zg::zeek::file_report& r) {
               << " more problem(s); --rejects FILE keeps every rejected line\n";
 }
 
-// The text of a JSON string literal, without its quotes.
-std::string json_escape(std::string_view s) {
+// A JSON string literal, quotes included.
+std::string json_string(std::string_view s) {
   std::string out;
   zg::append_json_string(out, s);
-  return out.substr(1, out.size() - 2);
+  return out;
 }
 
 // The line accounting as JSON, for scripts and tests.
@@ -164,7 +164,7 @@ void write_report_json(const zg::engine::summarize_result& res, std::ostream& ou
   out << "{\"rows\":" << res.table.rows() << ",\"passes\":" << res.passes << ",\"files\":[";
   for (size_t i = 0; i < res.files.size(); ++i) {
     const auto& r = res.files[i];
-    out << (i ? "," : "") << "{\"path\":\"" << json_escape(r.path) << "\",\"format\":\"" << r.format
+    out << (i ? "," : "") << "{\"path\":" << json_string(r.path) << ",\"format\":\"" << r.format
         << "\",\"gzip\":" << (r.gzip ? "true" : "false") << ",\"bytes\":" << r.bytes
         << ",\"lines_read\":" << r.lines_read << ",\"header_lines\":" << r.header_lines
         << ",\"rows_used\":" << r.rows_used << ",\"rows_rejected\":" << r.rows_rejected
@@ -173,8 +173,8 @@ void write_report_json(const zg::engine::summarize_result& res, std::ostream& ou
     for (size_t j = 0; j < r.problems.size(); ++j) {
       const auto& p = r.problems[j];
       out << (j ? "," : "") << "{\"kind\":\"" << zg::zeek::to_string(p.kind) << "\",\"line\":" << p.line
-          << ",\"byte_offset\":" << p.byte_offset << ",\"column\":\"" << json_escape(p.column)
-          << "\",\"message\":\"" << json_escape(p.message) << "\"}";
+          << ",\"byte_offset\":" << p.byte_offset << ",\"column\":" << json_string(p.column)
+          << ",\"message\":" << json_string(p.message) << "}";
     }
     out << "]}";
   }
