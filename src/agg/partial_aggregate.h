@@ -196,8 +196,8 @@ class partial_aggregate final : public zeek::row_sink {
   // sum, Kahan compensation, only what the plan needs), so a row touches a
   // few adjacent cache lines, not one per column (measured: the
   // per-column layout spent ~60% of add_row waiting on those loads at 80K
-  // groups). Blocks are 64-byte aligned and a multiple of 32 bytes, so the
-  // seed's 160-byte block spans 3 lines wherever it starts.
+  // groups). The array is 64-byte aligned and each block a multiple of 32
+  // bytes, so the seed's 160-byte block spans 3 lines wherever it starts.
   std::vector<uint64_t, aligned_allocator<uint64_t, 64>> blocks_;
   std::vector<uint64_t> empty_block_;  // a new group's block
   size_t stride_ = 1;

@@ -280,6 +280,10 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
     cv_items.notify_one();
   };
   std::vector<std::thread> pool;
+  // Once the header is read (every block starts from its state).
+  auto start_parsers = [&] {
+    for (unsigned t = 0; t < parsers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
+  };
 
   buffer buf;
   size_t have = 0, index = 0;
@@ -335,22 +339,23 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
       if (have > 0 && data[0] == '#' && !eof) continue;  // a header line continues in the next read
       header_done = true;
       start = hr.state();
-      for (unsigned t = 0; t < parsers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
+      start_parsers();
     }
     if (have < opts_.stream_block_bytes && !eof) continue;
     size_t cut = have;
     if (!eof) {
       const char* d = buf.data.get();
-      size_t i = have;
-      while (i > 0 && d[i - 1] != '\n') --i;
+      // Where the line holding byte `at - 1` starts.
+      auto line_start = [&](size_t at) {
+        while (at > 0 && d[at - 1] != '\n') --at;
+        return at;
+      };
       // Keep the last line back even when it is whole, so the block handed
       // on last always holds the stream's last line ('#close' included).
       // Ending on a block boundary made an empty last block, read without
       // the '#close' an earlier block had seen: a false "no #close" warning.
-      if (i == have) {
-        --i;
-        while (i > 0 && d[i - 1] != '\n') --i;
-      }
+      size_t i = line_start(have);
+      if (i == have) i = line_start(have - 1);
       if (i > 0) cut = i;
       else if (have < (size_t{64} << 20)) continue;  // a very long line: keep reading
     }
@@ -358,7 +363,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   }
   if (!header_done) {  // the stream ended inside the header, or was empty
     start = hr.state();
-    for (unsigned t = 0; t < parsers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
+    start_parsers();
   }
   if (index == 0 || have > 0) hand_on(have, true);
   {
