@@ -285,6 +285,9 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
     for (unsigned t = 0; t < parsers; ++t) pool.emplace_back(consume_guarded, std::ref(*item.parts[t]));
   };
 
+  // Reads no larger than a block, so a block is handed on as soon as it is
+  // full and is parsed while much of it is still in a cache.
+  const size_t read_size = static_cast<size_t>(std::clamp<uint64_t>(opts_.stream_block_bytes, 4096, STREAM_READ));
   buffer buf;
   size_t have = 0, index = 0;
   uint64_t offset = 0, consumed_seen = 0;
@@ -302,7 +305,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
         spare.pop_back();
       }
     }
-    next.reserve(std::max<size_t>(have - cut, opts_.stream_block_bytes) + STREAM_READ, 0);
+    next.reserve(std::max<size_t>(have - cut, opts_.stream_block_bytes) + read_size, 0);
     std::memcpy(next.data.get(), buf.data.get() + cut, have - cut);
     block b;
     b.buf = std::move(buf);
@@ -316,8 +319,8 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
     have -= cut;
   };
   while (!eof && !stopped()) {
-    buf.reserve(have + STREAM_READ, have);
-    size_t n = src.read(buf.data.get() + have, STREAM_READ);
+    buf.reserve(have + read_size, have);
+    size_t n = src.read(buf.data.get() + have, read_size);
     add_progress(src.consumed() - consumed_seen);
     consumed_seen = src.consumed();
     if (n == 0) eof = true;
