@@ -1,4 +1,5 @@
 #include "engine/summarize.h"
+#include "engine/stream_split.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -486,9 +487,17 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     } else {
       work_item it;
       it.file = f;
-      it.pipelined = threads > 1 && s.gzip() && s.rereadable() && s.size_on_disk() >= opts_.chunk_bytes / 8;
+      it.pipelined = s.gzip() && s.rereadable();  // a candidate, decided below
       items.push_back(std::move(it));
     }
+  }
+  uint64_t total_work = 0;
+  for (const auto& s : sources_) total_work += input_work(s->size_on_disk(), s->gzip());
+  for (auto& it : items) {
+    if (!it.pipelined) continue;
+    const io::input_source& s = *sources_[it.file];
+    it.pipelined = pipeline_stream(input_work(s.size_on_disk(), true), total_work, threads,
+                                   input_work(opts_.chunk_bytes / 8, true));
   }
 
   // Whole files share one state per thread, so a single thread reads every

@@ -181,6 +181,56 @@ TEST(summarize, pipelined_gzip_agrees_with_one_thread) {
   }
 }
 
+// Several .gz files on two threads: whether each runs whole on a thread of
+// its own (four equal files) or one is pipelined beside a small one, the
+// table and the line accounting are one thread's.
+TEST(summarize, gzip_files_on_threads_agree_with_one_thread) {
+  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_gzip_files";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "equal");
+  fs::create_directories(dir / "mixed");
+  std::string data = write_generated(dir / "all.log", 120000, false);
+  auto gzip_to = [&](const std::string& text, const fs::path& p) {
+    std::ofstream(dir / "part.log", std::ios::binary) << text;
+    ASSERT_EQ(std::system(("gzip -c " + (dir / "part.log").string() + " > " + p.string()).c_str()), 0);
+  };
+  size_t at = 0;
+  for (int i = 0; i < 4; ++i) {
+    size_t end = at;
+    for (int k = 0; k < 30000; ++k) end = data.find('\n', end) + 1;
+    gzip_to(data.substr(at, end - at), dir / "equal" / ("conn." + std::to_string(i) + ".log.gz"));
+    at = end;
+  }
+  size_t small = 0;
+  for (int k = 0; k < 2000; ++k) small = data.find('\n', small) + 1;
+  gzip_to(data.substr(small), dir / "mixed" / "conn.big.log.gz");
+  gzip_to(data.substr(0, small), dir / "mixed" / "conn.small.log.gz");
+  for (const char* sub : {"equal", "mixed"}) {
+    summarize_options one;
+    one.inputs = {(dir / sub).string()};
+    one.threads = 1;
+    summarize_options two = one;
+    two.threads = 2;
+    two.chunk_bytes = 1 << 16;         // every file is big enough to pipeline
+    two.stream_block_bytes = 1 << 16;
+    auto a = summarize(one), b = summarize(two);
+    ASSERT_TRUE(a.ok() && b.ok()) << sub;
+    EXPECT_EQ(a->table.rows(), b->table.rows()) << sub;
+    expect_same_table(a->table, b->table);
+    ASSERT_EQ(a->files.size(), b->files.size()) << sub;
+    uint64_t rows = 0;
+    for (size_t f = 0; f < a->files.size(); ++f) {
+      EXPECT_EQ(a->files[f].path, b->files[f].path) << sub;
+      EXPECT_EQ(a->files[f].lines_read, b->files[f].lines_read) << sub << " " << a->files[f].path;
+      EXPECT_EQ(a->files[f].rows_used, b->files[f].rows_used) << sub << " " << a->files[f].path;
+      EXPECT_TRUE(a->files[f].problems.empty()) << sub;
+      EXPECT_TRUE(b->files[f].problems.empty()) << sub;
+      rows += b->files[f].rows_used;
+    }
+    EXPECT_EQ(rows, 120000u) << sub;
+  }
+}
+
 }  // namespace zeekgraph::engine
 
 namespace zeekgraph::engine {
