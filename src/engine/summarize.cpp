@@ -184,6 +184,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
     size_t cap = 0;
     void reserve(size_t want, size_t keep) {
       if (want <= cap) return;
+      want = std::max(want, cap + cap / 2);  // a long line grows it in O(log) steps, not a read at a time
       std::unique_ptr<char[]> bigger(new char[want]);
       if (keep) std::memcpy(bigger.get(), data.get(), keep);
       data = std::move(bigger);

@@ -310,6 +310,27 @@ TEST(summarize, lines_longer_than_a_read_are_read_whole) {
   EXPECT_EQ(sum[1], 20000 * 1 + 20000 * 5);
   EXPECT_EQ(sum[2], 20000 * 3);
   EXPECT_EQ(sum[3], 2);
+
+  // The same log gzipped and pipelined in 64 KiB blocks: a line longer than
+  // many blocks (and than the limit) is cut into none of them.
+  fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_long_lines";
+  ASSERT_EQ(std::system(("gzip -c " + (dir / "conn.log").string() + " > " + (dir / "conn.log.gz").string()).c_str()), 0);
+  summarize_options one;
+  one.inputs = {(dir / "conn.log.gz").string()};
+  one.spec = agg::parse_query_spec("proto", "orig_bytes:sum").value();
+  one.threads = 1;
+  summarize_options two = one;
+  two.threads = 2;
+  two.chunk_bytes = 1 << 10;
+  two.stream_block_bytes = 1 << 16;
+  for (const auto* o : {&one, &two}) {
+    auto z = summarize(*o);
+    ASSERT_TRUE(z.ok());
+    EXPECT_EQ(z->files[0].lines_read, 60003u) << o->threads;
+    EXPECT_EQ(z->files[0].rows_used, 60002u) << o->threads;
+    EXPECT_EQ(z->files[0].rows_rejected, 1u) << o->threads;
+    EXPECT_EQ(z->table.columns[1].ints, sum) << o->threads;
+  }
 }
 
 // A plain file that shrinks while it is read (a log rotated with
