@@ -36,6 +36,7 @@ struct work_item {
   bool last_chunk = true;
   // Filled by the worker.
   zeek::file_report report;
+  bool splittable = false;                      // a rereadable gzip stream: could be pipelined
   bool pipelined = false;                       // a big stream parsed on all threads
   std::vector<std::unique_ptr<agg::partial_aggregate>> parts;  // its per-thread states
   uint64_t lines = 0;                           // lines the reader saw
@@ -488,18 +489,18 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     } else {
       work_item it;
       it.file = f;
-      it.pipelined = s.gzip() && s.rereadable();  // a candidate, decided below
+      it.splittable = s.gzip() && s.rereadable();
       items.push_back(std::move(it));
     }
   }
+  // Pipelined: a gzip file that is more than one thread's share of all the
+  // input (known once every file is open).
   uint64_t total_work = 0;
   for (const auto& s : sources_) total_work += input_work(s->size_on_disk(), s->gzip());
-  for (auto& it : items) {
-    if (!it.pipelined) continue;
-    const io::input_source& s = *sources_[it.file];
-    it.pipelined = pipeline_stream(input_work(s.size_on_disk(), true), total_work, threads,
-                                   input_work(opts_.chunk_bytes / 8, true));
-  }
+  for (auto& it : items)
+    if (it.splittable)
+      it.pipelined = pipeline_stream(input_work(sources_[it.file]->size_on_disk(), true), total_work, threads,
+                                     input_work(opts_.chunk_bytes / 8, true));
 
   // Whole files share one state per thread, so a single thread reads every
   // row in input order, exactly as pandas does. Chunks keep their own.
