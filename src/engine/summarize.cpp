@@ -1,5 +1,6 @@
 #include "engine/summarize.h"
 #include "engine/stream_split.h"
+#include "engine/work_order.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -515,12 +516,21 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     if (!slot) slot = std::make_unique<agg::partial_aggregate>(plan_);
     return *slot;
   };
+  // Pieces start biggest first; a pipelined stream, more than a thread's
+  // share, goes before the rest.
+  std::vector<uint64_t> piece_work(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    const work_item& it = items[i];
+    const io::input_source& s = *sources_[it.file];
+    piece_work[i] = it.chunk ? it.end - it.begin : input_work(s.size_on_disk(), s.gzip());
+  }
+  const std::vector<size_t> order = largest_first(piece_work, threads);
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
     while (!stopped()) {
-      size_t i = next.fetch_add(1);
-      if (i >= items.size()) break;
-      work_item& it = items[i];
+      size_t k = next.fetch_add(1);
+      if (k >= items.size()) break;
+      work_item& it = items[order[k]];
       if (it.pipelined)
         run_pipelined(it, threads);
       else
