@@ -496,12 +496,13 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   }
   // Pipelined: a gzip file that is more than one thread's share of all the
   // input (known once every file is open).
+  std::vector<uint64_t> file_work(sources_.size());
   uint64_t total_work = 0;
-  for (const auto& s : sources_) total_work += input_work(s->size_on_disk(), s->gzip());
+  for (size_t f = 0; f < sources_.size(); ++f)
+    total_work += file_work[f] = input_work(sources_[f]->size_on_disk(), sources_[f]->gzip());
   for (auto& it : items)
     if (it.splittable)
-      it.pipelined = pipeline_stream(input_work(sources_[it.file]->size_on_disk(), true), total_work, threads,
-                                     input_work(opts_.chunk_bytes / 8, true));
+      it.pipelined = pipeline_stream(file_work[it.file], total_work, threads, input_work(opts_.chunk_bytes / 8, true));
 
   // Whole files share one state per thread, so a single thread reads every
   // row in input order, exactly as pandas does. Chunks keep their own.
@@ -516,14 +517,10 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     if (!slot) slot = std::make_unique<agg::partial_aggregate>(plan_);
     return *slot;
   };
-  // Pieces start biggest first; a pipelined stream, more than a thread's
-  // share, goes before the rest.
+  // Pieces start biggest first.
   std::vector<uint64_t> piece_work(items.size());
-  for (size_t i = 0; i < items.size(); ++i) {
-    const work_item& it = items[i];
-    const io::input_source& s = *sources_[it.file];
-    piece_work[i] = it.chunk ? it.end - it.begin : input_work(s.size_on_disk(), s.gzip());
-  }
+  for (size_t i = 0; i < items.size(); ++i)
+    piece_work[i] = items[i].chunk ? items[i].end - items[i].begin : file_work[items[i].file];
   const std::vector<size_t> order = largest_first(piece_work, threads);
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
