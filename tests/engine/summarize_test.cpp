@@ -55,6 +55,11 @@ void expect_same_table(const table::summary_table& a, const table::summary_table
   }
 }
 
+// gzip -c from > to; the command's exit status.
+int gzip_file(const fs::path& from, const fs::path& to) {
+  return std::system(("gzip -c " + from.string() + " > " + to.string()).c_str());
+}
+
 std::string write_generated(const fs::path& p, uint64_t rows, bool header) {
   string_sink s;
   EXPECT_TRUE(gen::generate_conn_log({rows, 3, header}, s).ok());
@@ -147,7 +152,7 @@ TEST(summarize, pipelined_gzip_agrees_with_one_thread) {
   for (int i = 0; i < 150000; ++i) pos = data.find('\n', pos) + 1;
   data.insert(pos, "broken line\n");
   std::ofstream(dir / "conn.log", std::ios::binary) << data;
-  ASSERT_EQ(std::system(("gzip -c " + (dir / "conn.log").string() + " > " + (dir / "conn.log.gz").string()).c_str()), 0);
+  ASSERT_EQ(gzip_file(dir / "conn.log", dir / "conn.log.gz"), 0);
   auto half = std::to_string(fs::file_size(dir / "conn.log.gz") / 2);
   ASSERT_EQ(std::system(("head -c " + half + " " + (dir / "conn.log.gz").string() + " > " + (dir / "cut.log.gz").string()).c_str()), 0);
   for (const char* name : {"conn.log.gz", "cut.log.gz"}) {
@@ -192,7 +197,7 @@ TEST(summarize, gzip_files_on_threads_agree_with_one_thread) {
   std::string data = write_generated(dir / "all.log", 120000, false);
   auto gzip_to = [&](const std::string& text, const fs::path& p) {
     std::ofstream(dir / "part.log", std::ios::binary) << text;
-    ASSERT_EQ(std::system(("gzip -c " + (dir / "part.log").string() + " > " + p.string()).c_str()), 0);
+    ASSERT_EQ(gzip_file(dir / "part.log", p), 0);
   };
   size_t at = 0;
   for (int i = 0; i < 4; ++i) {
@@ -314,7 +319,7 @@ TEST(summarize, lines_longer_than_a_read_are_read_whole) {
   // The same log gzipped and pipelined in 64 KiB blocks: a line longer than
   // many blocks (and than the limit) is cut into none of them.
   fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_long_lines";
-  ASSERT_EQ(std::system(("gzip -c " + (dir / "conn.log").string() + " > " + (dir / "conn.log.gz").string()).c_str()), 0);
+  ASSERT_EQ(gzip_file(dir / "conn.log", dir / "conn.log.gz"), 0);
   summarize_options one;
   one.inputs = {(dir / "conn.log.gz").string()};
   one.spec = agg::parse_query_spec("proto", "orig_bytes:sum").value();
