@@ -56,6 +56,11 @@ class nunique_store {
 
   size_t memory_bytes() const;
   uint64_t spilled_bytes() const;
+  // No pair was ever added or merged in.
+  bool empty() const {
+    return small_.buf.empty() && small_.spilled.empty() && wide_.buf.empty() && wide_.spilled.empty() &&
+           long_.empty();
+  }
 
 #pragma pack(push, 4)
   struct wide_entry {

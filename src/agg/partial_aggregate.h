@@ -90,6 +90,9 @@ class partial_aggregate final : public zeek::row_sink {
   // Folds `other` into this one, taking its distinct-value pairs. Group
   // ids of `other` map to new ones here.
   void merge_from(partial_aggregate& other);
+  // No row and no merge has touched this state: folding another into it
+  // gives that other state, bit for bit, so a caller may take it instead.
+  bool empty() const;
 
   // The value of key column `k` (index into plan().key_columns) of group
   // `gid`: text bytes, or 8 bytes of a double for numeric keys.
@@ -99,6 +102,11 @@ class partial_aggregate final : public zeek::row_sink {
   const aggregate_plan& plan() const { return plan_; }
   const group_table& groups() const { return groups_; }
   size_t group_count() const { return groups_count_; }
+  // Starts loading the numeric states of group `gid`.
+  void prefetch_group(uint32_t gid) const {
+    const char* b = reinterpret_cast<const char*>(block(gid));
+    for (size_t off = 0; off < stride_ * 8; off += 64) __builtin_prefetch(b + off);
+  }
   // Rows of group `gid` (nulls included).
   uint64_t size(uint32_t gid) const { return block(gid)[0]; }
   numeric_result numeric(size_t col, uint32_t gid) const;

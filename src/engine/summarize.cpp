@@ -578,20 +578,32 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     out.files[f] = std::move(it.report);
   }
 
+  // Each state is freed as soon as it is folded in. While the total is
+  // still empty it takes the next state whole: the same result as folding
+  // it in (a chunked file leaves every per-thread state empty, and copying
+  // the first chunk state's 80K groups cost 0.1 s at 22.7M rows).
   total = std::move(per_thread[0]);
-  for (unsigned t = 1; t < threads; ++t) {
-    total->merge_from(*per_thread[t]);
-    per_thread[t].reset();  // free each state as soon as it is folded in
-  }
+  auto fold = [&](std::unique_ptr<agg::partial_aggregate>& state) {
+    if (total->empty())
+      std::swap(total, state);
+    else
+      total->merge_from(*state);
+    state.reset();
+  };
+  for (unsigned t = 1; t < threads; ++t) fold(per_thread[t]);
   for (auto& states : chunk_states)
     for (auto& [file, state] : states) {
-      if (!redo[file]) total->merge_from(*state);
-      state.reset();
+      if (redo[file])
+        state.reset();
+      else
+        fold(state);
     }
   for (auto& it : items) {
     for (auto& p : it.parts) {
-      if (!redo[it.file]) total->merge_from(*p);
-      p.reset();
+      if (redo[it.file])
+        p.reset();
+      else
+        fold(p);
     }
   }
   out.stopped = stop_.load();

@@ -111,4 +111,97 @@ TEST(partial_aggregate, merge_equals_one_pass) {
   }
 }
 
+namespace {
+
+// Rows of many groups (more than merge_from and finalize prefetch ahead),
+// with decimals that sum exactly, a text min/max and two nunique columns.
+struct wide_rows {
+  std::vector<std::string> keys, nums, texts;
+  explicit wide_rows(int n) {
+    for (int i = 0; i < n; ++i) {
+      keys.push_back("k" + std::to_string(i * 7919 % 211));
+      nums.push_back(i % 23 == 0 ? "-" : std::to_string(i % 37) + "." + std::to_string(i % 4 * 25));
+      texts.push_back("C" + std::to_string(i % 101));
+    }
+  }
+  void add(partial_aggregate& p, int i) const {
+    cell r[] = {T(keys[static_cast<size_t>(i)]),
+                nums[static_cast<size_t>(i)] == "-" ? N() : T(nums[static_cast<size_t>(i)]),
+                T(texts[static_cast<size_t>(i)])};
+    p.add_row(r);
+  }
+};
+
+void expect_same_table(const table::summary_table& a, const table::summary_table& b) {
+  ASSERT_EQ(a.columns.size(), b.columns.size());
+  for (size_t c = 0; c < a.columns.size(); ++c) {
+    EXPECT_EQ(a.columns[c].name, b.columns[c].name);
+    EXPECT_EQ(a.columns[c].type, b.columns[c].type) << c;
+    EXPECT_EQ(a.columns[c].ints, b.columns[c].ints) << c;
+    EXPECT_EQ(a.columns[c].strings, b.columns[c].strings) << c;
+    EXPECT_EQ(a.columns[c].string_null, b.columns[c].string_null) << c;
+    ASSERT_EQ(a.columns[c].floats.size(), b.columns[c].floats.size()) << c;
+    for (size_t r = 0; r < a.columns[c].floats.size(); ++r) {
+      const double x = a.columns[c].floats[r], y = b.columns[c].floats[r];
+      EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << c << " row " << r << ": " << x << " " << y;
+    }
+  }
+}
+
+aggregate_plan wide_plan() {
+  auto q = parse_query_spec("k", "v:min,max,count,nunique,sum,mean;t:min,max,nunique");
+  EXPECT_TRUE(q.ok());
+  return aggregate_plan::make(*q, {}, {"v"});
+}
+
+}  // namespace
+
+TEST(partial_aggregate, merge_of_many_groups_equals_one_pass) {
+  auto plan = wide_plan();
+  const wide_rows rows(5000);
+  partial_aggregate one(plan), left(plan), right(plan);
+  for (int i = 0; i < 5000; ++i) {
+    rows.add(one, i);
+    rows.add(i % 3 == 0 ? left : right, i);
+  }
+  left.merge_from(right);
+  auto a = finalize(one);
+  ASSERT_EQ(a.rows(), 211u);
+  expect_same_table(a, finalize(left));
+}
+
+// The engine lets an empty total take the first state whole; that is only
+// right while folding a state into an empty one gives that state.
+TEST(partial_aggregate, an_empty_state_folds_into_the_other) {
+  auto plan = wide_plan();
+  const wide_rows rows(3000);
+  partial_aggregate empty(plan), full(plan), copy(plan);
+  EXPECT_TRUE(empty.empty());
+  for (int i = 0; i < 3000; ++i) {
+    rows.add(full, i);
+    rows.add(copy, i);
+  }
+  EXPECT_FALSE(full.empty());
+  empty.merge_from(full);
+  EXPECT_FALSE(empty.empty());
+  expect_same_table(finalize(copy), finalize(empty));
+
+  // A row without a key makes no group but counts in the column facts.
+  partial_aggregate null_key(plan);
+  cell r[] = {N(), T("1.5"), T("x")};
+  EXPECT_EQ(null_key.add_row(r).outcome, zeek::row_outcome::null_key);
+  EXPECT_FALSE(null_key.empty());
+}
+
+TEST(partial_aggregate, finalize_on_threads_equals_one_thread) {
+  auto plan = wide_plan();
+  const wide_rows rows(4000);
+  partial_aggregate a(plan), b(plan);
+  for (int i = 0; i < 4000; ++i) {
+    rows.add(a, i);
+    rows.add(b, i);
+  }
+  expect_same_table(finalize(a, 1), finalize(b, 3));
+}
+
 }  // namespace zeekgraph::agg
