@@ -4,6 +4,11 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <atomic>
+#include <functional>
+#include <limits>
+
+#include "util/parallel.h"
 
 namespace zeekgraph::agg {
 namespace {
@@ -55,125 +60,147 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
                                         key_rank.begin() + b * nkeys, key_rank.begin() + (b + 1) * nkeys);
   });
 
+  // Distinct counts first (each runs on every thread), then one job per
+  // output column, run on all threads: each walks the groups in output
+  // order, its loads of their blocks prefetched a few groups ahead.
+  std::vector<std::vector<uint64_t>> distinct(plan.columns.size());
+  for (const auto& a : plan.spec.aggs) {
+    size_t pc = static_cast<size_t>(plan.find(a.column));
+    for (agg_fn f : a.fns)
+      if (f == agg_fn::nunique && distinct[pc].empty()) distinct[pc] = total.distinct(pc).count(groups, threads);
+  }
+  constexpr size_t AHEAD = 8;
+  auto each_group = [&](auto&& emit) {
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (i + AHEAD < order.size()) total.prefetch_group(order[i + AHEAD]);
+      emit(order[i]);
+    }
+  };
+
   table::summary_table t;
   auto names = plan.spec.output_names();
   size_t name_at = 0;
+  std::vector<std::function<void(table::column&)>> jobs;
 
   // Key columns.
   for (size_t i = 0; i < nkeys; ++i) {
     size_t pc = static_cast<size_t>(plan.key_columns[i]);
-    table::column col;
-    col.name = names[name_at++];
-    if (plan.columns[pc].mode == value_mode::numeric) {
-      bool as_int = total.facts(pc).reads_as_int();
-      col.type = as_int ? table::column_type::int64 : table::column_type::float64;
-      for (uint32_t g : order) {
-        double v = as_double(total.key_value(g, i));
-        if (as_int) col.ints.push_back(static_cast<int64_t>(v));
-        else col.floats.push_back(v);
+    jobs.push_back([&, i, pc](table::column& col) {
+      if (plan.columns[pc].mode == value_mode::numeric) {
+        bool as_int = total.facts(pc).reads_as_int();
+        col.type = as_int ? table::column_type::int64 : table::column_type::float64;
+        for (uint32_t g : order) {
+          double v = as_double(total.key_value(g, i));
+          if (as_int) col.ints.push_back(static_cast<int64_t>(v));
+          else col.floats.push_back(v);
+        }
+      } else {
+        col.type = table::column_type::string;
+        col.strings.reserve(groups);
+        for (uint32_t g : order) col.strings.emplace_back(total.key_value(g, i));
       }
-    } else {
-      col.type = table::column_type::string;
-      for (uint32_t g : order) col.strings.emplace_back(total.key_value(g, i));
-    }
-    t.columns.push_back(std::move(col));
+    });
   }
 
   // Aggregates.
-  const double NaN = std::numeric_limits<double>::quiet_NaN();
   for (const auto& a : plan.spec.aggs) {
     size_t pc = static_cast<size_t>(plan.find(a.column));
-    const column_plan& cp = plan.columns[pc];
-    bool numeric = cp.mode == value_mode::numeric;
-    bool as_int = numeric && total.facts(pc).reads_as_int();
-    std::vector<uint64_t> distinct;
-    for (agg_fn f : a.fns) {
-      table::column col;
-      col.name = names[name_at++];
-      auto ints = [&](auto get) {
-        col.type = table::column_type::int64;
-        for (uint32_t g : order) col.ints.push_back(static_cast<int64_t>(get(g)));
-      };
-      auto floats = [&](auto get) {
-        col.type = table::column_type::float64;
-        for (uint32_t g : order) col.floats.push_back(get(g));
-      };
-      switch (f) {
-        case agg_fn::size:
-          ints([&](uint32_t g) { return total.size(g); });
-          break;
-        case agg_fn::count:
-          if (numeric)
-            ints([&](uint32_t g) { return total.numeric(pc, g).n; });
-          else
-            ints([&](uint32_t g) { return total.text(pc, g).n; });
-          break;
-        case agg_fn::nunique:
-          if (distinct.empty()) distinct = total.distinct(pc).count(groups, threads);
-          ints([&](uint32_t g) { return distinct[g]; });
-          break;
-        case agg_fn::min:
-        case agg_fn::max: {
-          bool is_min = f == agg_fn::min;
-          if (!numeric) {
-            col.type = table::column_type::string;
-            for (uint32_t g : order) {
-              const text_acc& acc = total.text(pc, g);
-              col.strings.push_back(acc.n ? (is_min ? acc.min : acc.max) : std::string());
-              col.string_null.push_back(acc.n == 0);
+    for (agg_fn f : a.fns)
+      jobs.push_back([&, pc, f](table::column& col) {
+        const column_plan& cp = plan.columns[pc];
+        const bool numeric = cp.mode == value_mode::numeric;
+        const bool as_int = numeric && total.facts(pc).reads_as_int();
+        const double NaN = std::numeric_limits<double>::quiet_NaN();
+        auto ints = [&](auto get) {
+          col.type = table::column_type::int64;
+          col.ints.reserve(groups);
+          each_group([&](uint32_t g) { col.ints.push_back(static_cast<int64_t>(get(g))); });
+        };
+        auto floats = [&](auto get) {
+          col.type = table::column_type::float64;
+          col.floats.reserve(groups);
+          each_group([&](uint32_t g) { col.floats.push_back(get(g)); });
+        };
+        switch (f) {
+          case agg_fn::size:
+            ints([&](uint32_t g) { return total.size(g); });
+            break;
+          case agg_fn::count:
+            if (numeric)
+              ints([&](uint32_t g) { return total.numeric(pc, g).n; });
+            else
+              ints([&](uint32_t g) { return total.text(pc, g).n; });
+            break;
+          case agg_fn::nunique:
+            ints([&](uint32_t g) { return distinct[pc][g]; });
+            break;
+          case agg_fn::min:
+          case agg_fn::max: {
+            bool is_min = f == agg_fn::min;
+            if (!numeric) {
+              col.type = table::column_type::string;
+              for (uint32_t g : order) {
+                const text_acc& acc = total.text(pc, g);
+                col.strings.push_back(acc.n ? (is_min ? acc.min : acc.max) : std::string());
+                col.string_null.push_back(acc.n == 0);
+              }
+              if (std::none_of(col.string_null.begin(), col.string_null.end(),
+                               [](unsigned char b) { return b; }))
+                col.string_null.clear();
+            } else if (as_int) {
+              // int64 column: every group has values (no nulls).
+              ints([&](uint32_t g) {
+                if (const int_acc* ia = total.exact_ints(pc, g)) return is_min ? ia->imin : ia->imax;
+                const numeric_result acc = total.numeric(pc, g);
+                return static_cast<int64_t>(is_min ? acc.min : acc.max);
+              });
+            } else {
+              floats([&](uint32_t g) {
+                const numeric_result acc = total.numeric(pc, g);
+                return acc.any ? (is_min ? acc.min : acc.max) : NaN;
+              });
             }
-            if (std::none_of(col.string_null.begin(), col.string_null.end(),
-                             [](unsigned char b) { return b; }))
-              col.string_null.clear();
-          } else if (as_int) {
-            // int64 column: every group has values (no nulls).
-            ints([&](uint32_t g) {
-              if (const int_acc* ia = total.exact_ints(pc, g)) return is_min ? ia->imin : ia->imax;
-              const numeric_result acc = total.numeric(pc, g);
-              return static_cast<int64_t>(is_min ? acc.min : acc.max);
-            });
-          } else {
+            break;
+          }
+          case agg_fn::sum:
+            if (as_int)
+              ints([&](uint32_t g) {
+                if (const int_acc* ia = total.exact_ints(pc, g)) return static_cast<int64_t>(ia->isum);
+                return static_cast<int64_t>(total.numeric(pc, g).sum);
+              });
+            else
+              floats([&](uint32_t g) { return total.numeric(pc, g).sum; });
+            break;
+          case agg_fn::mean:
             floats([&](uint32_t g) {
               const numeric_result acc = total.numeric(pc, g);
-              return acc.any ? (is_min ? acc.min : acc.max) : NaN;
+              return acc.any ? acc.sum / static_cast<double>(acc.n) : NaN;
             });
-          }
-          break;
+            break;
         }
-        case agg_fn::sum:
-          if (as_int)
-            ints([&](uint32_t g) {
-              if (const int_acc* ia = total.exact_ints(pc, g)) return static_cast<int64_t>(ia->isum);
-              return static_cast<int64_t>(total.numeric(pc, g).sum);
-            });
-          else
-            floats([&](uint32_t g) { return total.numeric(pc, g).sum; });
-          break;
-        case agg_fn::mean:
-          floats([&](uint32_t g) {
-            const numeric_result acc = total.numeric(pc, g);
-            return acc.any ? acc.sum / static_cast<double>(acc.n) : NaN;
-          });
-          break;
-      }
-      t.columns.push_back(std::move(col));
-    }
+      });
   }
 
-  if (plan.spec.seed_extras) {
-    table::column col;
-    col.name = names[name_at++];
-    col.type = table::column_type::string;
-    for (uint32_t g : order) {
-      std::string s;
-      for (size_t i = 0; i < nkeys; ++i) {
-        if (i) s += '_';
-        s += total.key_value(g, i);
+  if (plan.spec.seed_extras)
+    jobs.push_back([&](table::column& col) {
+      col.type = table::column_type::string;
+      col.strings.reserve(groups);
+      for (uint32_t g : order) {
+        std::string s;
+        for (size_t i = 0; i < nkeys; ++i) {
+          if (i) s += '_';
+          s += total.key_value(g, i);
+        }
+        col.strings.push_back(std::move(s));
       }
-      col.strings.push_back(std::move(s));
-    }
-    t.columns.push_back(std::move(col));
-  }
+    });
+
+  t.columns.resize(jobs.size());
+  for (auto& col : t.columns) col.name = names[name_at++];
+  std::atomic<size_t> next{0};
+  run_on_threads(std::min<unsigned>(std::max(1u, threads), static_cast<unsigned>(jobs.size())), [&](unsigned) {
+    for (size_t j; (j = next.fetch_add(1)) < jobs.size();) jobs[j](t.columns[j]);
+  });
   return t;
 }
 

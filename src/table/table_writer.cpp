@@ -1,10 +1,15 @@
 #include "table/table_writer.h"
 
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "util/float_repr.h"
 #include "util/json_string.h"
+#include "util/parallel.h"
 
 namespace zeekgraph::table {
 namespace {
@@ -56,22 +61,11 @@ void append_cell(std::string& buf, const column& col, size_t r, table_format f) 
   }
 }
 
-void write_table(const summary_table& t, table_format f, std::ostream& out) {
-  std::string buf;
-  buf.reserve(1 << 16);
-  auto flush = [&] {
-    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-    buf.clear();
-  };
-  if (f == table_format::csv) {
-    for (size_t c = 0; c < t.columns.size(); ++c) {
-      if (c) buf += ',';
-      csv_field(buf, t.columns[c].name);
-    }
-    buf += '\n';
-  }
-  size_t rows = t.rows();
-  for (size_t r = 0; r < rows; ++r) {
+namespace {
+
+// Rows [from, to) as write_table writes them.
+void append_rows(std::string& buf, const summary_table& t, table_format f, size_t from, size_t to) {
+  for (size_t r = from; r < to; ++r) {
     if (f == table_format::ndjson) buf += '{';
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const column& col = t.columns[c];
@@ -83,9 +77,44 @@ void write_table(const summary_table& t, table_format f, std::ostream& out) {
       append_cell(buf, col, r, f);
     }
     buf += f == table_format::ndjson ? "}\n" : "\n";
-    if (buf.size() > (1 << 16) - 4096) flush();
   }
-  flush();
+}
+
+}  // namespace
+
+void write_table(const summary_table& t, table_format f, std::ostream& out, unsigned threads) {
+  std::string head;
+  if (f == table_format::csv) {
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      if (c) head += ',';
+      csv_field(head, t.columns[c].name);
+    }
+    head += '\n';
+  }
+  out.write(head.data(), static_cast<std::streamsize>(head.size()));
+  // Blocks of rows are formatted on all threads (floats in shortest repr
+  // are most of the work: 0.1 s for the seed's 80K rows) and written in
+  // order; each thread holds one formatted block at a time.
+  constexpr size_t BLOCK = 512;
+  const size_t rows = t.rows();
+  const size_t blocks = (rows + BLOCK - 1) / BLOCK;
+  std::mutex mu;
+  std::condition_variable turn;
+  size_t next_write = 0;
+  std::atomic<size_t> next_block{0};
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  run_on_threads(std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(blocks))), [&](unsigned) {
+    std::string buf;
+    for (size_t b; (b = next_block.fetch_add(1)) < blocks;) {
+      buf.clear();
+      append_rows(buf, t, f, b * BLOCK, std::min(rows, (b + 1) * BLOCK));
+      std::unique_lock<std::mutex> lock(mu);
+      turn.wait(lock, [&] { return next_write == b; });
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      ++next_write;
+      turn.notify_all();
+    }
+  });
 }
 
 }  // namespace zeekgraph::table

@@ -13,7 +13,9 @@ namespace zeekgraph::table {
 
 enum class table_format { csv, ndjson };
 
-void write_table(const summary_table& t, table_format f, std::ostream& out);
+// Rows are formatted on up to `threads` threads (0: every core) and written
+// in order.
+void write_table(const summary_table& t, table_format f, std::ostream& out, unsigned threads = 1);
 
 // One cell of a table as write_table writes it (CSV: empty for null).
 void append_cell(std::string& out, const column& c, size_t row, table_format f);

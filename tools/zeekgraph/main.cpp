@@ -333,7 +333,7 @@ int run_summarize(const summarize_args& a) {
   auto fmt = a.format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv;
   size_t rows = res->table.rows();
   if (a.output.empty() || a.output == "-") {
-    zg::table::write_table(res->table, fmt, std::cout);
+    zg::table::write_table(res->table, fmt, std::cout, a.threads);
     std::cout.flush();
     if (!std::cout) return EXIT_OUTPUT;
     if (!a.quiet) std::cerr << "# rows " << rows << "\n";
@@ -343,7 +343,7 @@ int run_summarize(const summarize_args& a) {
       std::cerr << "zeekgraph: error: cannot write " << a.output << "\n";
       return EXIT_OUTPUT;
     }
-    zg::table::write_table(res->table, fmt, out);
+    zg::table::write_table(res->table, fmt, out, a.threads);
     out.close();
     if (!out) {
       std::cerr << "zeekgraph: error: writing " << a.output << " failed\n";
