@@ -30,6 +30,10 @@ struct column_plan {
   // (column_facts checks it). Set for Zeek's integer fields; the
   // summarizer reads the input again with Kahan sums when data breaks it.
   bool plain_sum = false;
+  // nunique of a text column may keep fingerprints (see nunique_store):
+  // set by a summarizer that checks values_distinct() and reads the input
+  // again without them when it is false.
+  bool fingerprint_nunique = false;
 };
 
 struct aggregate_plan {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <stdexcept>
 #include <atomic>
 #include <functional>
 #include <limits>
@@ -67,7 +68,20 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
   for (const auto& a : plan.spec.aggs) {
     size_t pc = static_cast<size_t>(plan.find(a.column));
     for (agg_fn f : a.fns)
-      if (f == agg_fn::nunique && distinct[pc].empty()) distinct[pc] = total.distinct(pc).count(groups, threads);
+      if (f == agg_fn::nunique && distinct[pc].empty()) {
+        nunique_store& store = total.distinct(pc);
+        if (!store.fingerprinted()) {
+          distinct[pc] = store.count(groups, threads);
+          continue;
+        }
+        // No value repeats in the column: a group's distinct values are its
+        // non-null ones.
+        if (!store.values_distinct(threads))
+          throw std::logic_error("finalize: fingerprinted nunique of '" + plan.columns[pc].name +
+                                 "' has repeated values; the input must be read again with exact pairs");
+        distinct[pc].resize(groups);
+        for (uint32_t g = 0; g < groups; ++g) distinct[pc][g] = total.size(g) - store.nulls(g);
+      }
   }
   constexpr size_t AHEAD = 8;
   auto each_group = [&](auto&& emit) {

@@ -11,16 +11,6 @@ constexpr uint32_t EMPTY = UINT32_MAX;
 
 // The key's bytes, zero padded to 16, without a call to memcpy: loads
 // that overlap inside the key, then shifts.
-inline uint64_t load8(const char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-inline uint32_t load4(const char* p) {
-  uint32_t w;
-  std::memcpy(&w, p, 4);
-  return w;
-}
 inline void load16(std::string_view key, uint64_t& w0, uint64_t& w1) {
   const char* p = key.data();
   const size_t n = key.size();

@@ -1,5 +1,7 @@
 #include "agg/number.h"
 
+#include "util/bits.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -27,11 +29,6 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Eight digits at a time (SWAR): byte 0 of a little-endian load is the
 // first, most significant digit.
-inline uint64_t load8(const char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
 constexpr uint64_t ONES = 0x0101010101010101ull;
 inline bool all_digits(uint64_t w) {
   // High nibble 3, and low nibble at most 9 (adding 6 must not carry).

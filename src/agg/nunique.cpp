@@ -12,6 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -156,6 +157,29 @@ bool pack_alnum(std::string_view s, uint64_t& lo, uint64_t& hi) {
 
 inline uint64_t mix(uint64_t a, uint64_t b) { return mul_fold(a ^ 0x9e3779b97f4a7c15ull, b | 1); }
 
+// A 64-bit hash of a text (wyhash-style multiply-fold rounds over 16 bytes,
+// the length folded in), never 0.
+uint64_t fingerprint(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = 0x2d358dccaa6c78a5ull ^ (n * 0x8bb84b93962eacc9ull);
+  for (; n > 16; p += 16, n -= 16) h = mul_fold(load8(p) ^ h ^ 0xa0761d6478bd642full, load8(p + 8) ^ 0xe7037ed1a0b428dbull);
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    a = load8(p);
+    b = load8(p + n - 8);
+  } else if (n >= 4) {
+    a = load4(p);
+    b = load4(p + n - 4);
+  } else if (n > 0) {
+    a = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) << 16 |
+        static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 | static_cast<unsigned char>(p[n - 1]);
+  }
+  h = mul_fold(a ^ h ^ 0xa0761d6478bd642full, b ^ 0xe7037ed1a0b428dbull ^ n);
+  h = mul_fold(h ^ 0x8ebc6af09c88c6e3ull, 0x589965cc75374cc3ull);
+  return h ? h : 1;
+}
+
 // A hash of the value alone picks the partition; a hash of the whole pair
 // places it in the counting set.
 inline uint64_t value_hash(uint64_t e) { return mix(e & 0xffffffffu, 0xe7037ed1a0b428dbull); }
@@ -174,6 +198,10 @@ template <typename E>
 size_t part_of(const E& e) {
   return value_hash(e) >> (64 - nunique_store::PART_BITS);
 }
+template <>
+size_t part_of(const nunique_store::fp_entry& e) {
+  return e.h >> (64 - nunique_store::PART_BITS);
+}
 
 // Partitions are counted in runs of consecutive ones, so that each spill
 // chunk is read with one pread a run instead of one a partition: at 22.7M
@@ -181,9 +209,13 @@ size_t part_of(const E& e) {
 // A run holds about RUN_BYTES of pairs, so memory stays bounded.
 constexpr size_t RUN_BYTES = size_t{4} << 20;
 
-template <typename E>
-void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
-                  std::vector<uint64_t>& counts, unsigned threads) {
+// Reads the partitions in runs and calls visit(thread, v, ranges) once per
+// partition with data: its pairs are v[ranges[i].first, ranges[i].second)
+// (one range per spill chunk, then memory), group ids already mapped.
+// visit returns false to stop every thread.
+template <typename E, typename Visit>
+void visit_partitions(std::vector<std::vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
+                      unsigned threads, Visit&& visit) {
   constexpr size_t PARTS = nunique_store::PARTS;
   threads = std::max(1u, threads);
   size_t pairs = 0;
@@ -192,16 +224,14 @@ void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_st
   if (pairs == 0) return;
   const size_t per_part = std::max<size_t>(1, pairs * sizeof(E) / PARTS);
   const size_t run = std::clamp<size_t>(RUN_BYTES / per_part, 1, 64);
-  std::vector<std::vector<uint64_t>> local(threads);
   std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
   auto work = [&](unsigned t) {
-    std::vector<uint64_t>& c = local[t];
-    c.assign(counts.size(), 0);
     std::vector<E> v;                  // the run's pairs: each chunk's range, then memory
-    std::vector<uint32_t> slots;
     std::vector<size_t> chunk_at(spilled.size());  // where each chunk's range starts in v
     std::vector<size_t> mem_at(run + 1);
-    for (size_t r; (r = next.fetch_add(1)) * run < PARTS;) {
+    std::vector<std::pair<size_t, size_t>> ranges;
+    for (size_t r; !stop.load(std::memory_order_relaxed) && (r = next.fetch_add(1)) * run < PARTS;) {
       const size_t p0 = r * run, p1 = std::min(PARTS, p0 + run);
       v.clear();
       for (size_t k = 0; k < spilled.size(); ++k) {
@@ -212,8 +242,9 @@ void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_st
         const size_t at = v.size();
         v.resize(at + n);
         ch.file->read(ch.offset + ch.starts[p0] * sizeof(E), v.data() + at, n * sizeof(E));
-        if (ch.gid_map)
-          for (size_t i = at; i < v.size(); ++i) set_gid(v[i], (*ch.gid_map)[gid_of(v[i])]);
+        if constexpr (!std::is_same_v<E, nunique_store::fp_entry>)
+          if (ch.gid_map)
+            for (size_t i = at; i < v.size(); ++i) set_gid(v[i], (*ch.gid_map)[gid_of(v[i])]);
       }
       for (size_t p = p0; p < p1; ++p) {
         mem_at[p - p0] = v.size();
@@ -222,43 +253,96 @@ void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_st
       }
       mem_at[p1 - p0] = v.size();
       for (size_t p = p0; p < p1; ++p) {
-        size_t n = mem_at[p - p0 + 1] - mem_at[p - p0];
-        for (const auto& ch : spilled) n += ch.starts[p + 1] - ch.starts[p];
-        if (n == 0) continue;
-        // The set holds 1 + the index of a pair in v (0 = free): 4 bytes a
-        // slot keep it in L2 where 20-byte pairs would not.
-        size_t cap = 16;
-        while (cap < n * 2) cap <<= 1;
-        slots.assign(cap, 0);
-        const size_t mask = cap - 1;
-        auto add = [&](size_t from, size_t to) {
-          for (size_t k = from; k < to; ++k) {
-            const E& e = v[k];
-            size_t i = pair_hash(e) & mask;
-            while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
-            if (!slots[i]) {
-              slots[i] = static_cast<uint32_t>(k + 1);
-              ++c[gid_of(e)];
-            }
-          }
-        };
+        ranges.clear();
         for (size_t k = 0; k < spilled.size(); ++k) {
           const auto& ch = spilled[k];
           const size_t from = chunk_at[k] + (ch.starts[p] - ch.starts[p0]);
-          add(from, from + (ch.starts[p + 1] - ch.starts[p]));
+          if (ch.starts[p + 1] > ch.starts[p]) ranges.emplace_back(from, from + (ch.starts[p + 1] - ch.starts[p]));
         }
-        add(mem_at[p - p0], mem_at[p - p0 + 1]);
+        if (mem_at[p - p0 + 1] > mem_at[p - p0]) ranges.emplace_back(mem_at[p - p0], mem_at[p - p0 + 1]);
+        if (ranges.empty()) continue;
+        if (!visit(t, v, ranges)) {
+          stop = true;
+          return;
+        }
       }
     }
   };
   run_on_threads(threads, work);
+}
+
+// Empties `slots` for a partition's pairs (a power of two, at least twice
+// as many) and returns the index mask.
+template <typename S>
+size_t reset_set(std::vector<S>& slots, const std::vector<std::pair<size_t, size_t>>& ranges) {
+  size_t n = 0;
+  for (auto [from, to] : ranges) n += to - from;
+  size_t cap = 16;
+  while (cap < n * 2) cap <<= 1;
+  slots.assign(cap, 0);
+  return cap - 1;
+}
+
+template <typename E>
+void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
+                  std::vector<uint64_t>& counts, unsigned threads) {
+  threads = std::max(1u, threads);
+  std::vector<std::vector<uint64_t>> local(threads);
+  std::vector<std::vector<uint32_t>> sets(threads);
+  visit_partitions(mem, spilled, threads, [&](unsigned t, const std::vector<E>& v, const auto& ranges) {
+    std::vector<uint64_t>& c = local[t];
+    if (c.empty()) c.assign(counts.size(), 0);
+    // The set holds 1 + the index of a pair in v (0 = free): 4 bytes a
+    // slot keep it in L2 where 20-byte pairs would not.
+    std::vector<uint32_t>& slots = sets[t];
+    const size_t mask = reset_set(slots, ranges);
+    for (auto [from, to] : ranges)
+      for (size_t k = from; k < to; ++k) {
+        const E& e = v[k];
+        size_t i = pair_hash(e) & mask;
+        while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
+        if (!slots[i]) {
+          slots[i] = static_cast<uint32_t>(k + 1);
+          ++c[gid_of(e)];
+        }
+      }
+    return true;
+  });
   for (const auto& c : local)
-    for (size_t g = 0; g < counts.size(); ++g) counts[g] += c[g];
+    for (size_t g = 0; g < c.size(); ++g) counts[g] += c[g];
+}
+
+// Whether any two fingerprints are equal: each partition's go into a set
+// of 8-byte slots indexed by their low bits (the top bits chose the
+// partition; fingerprints are never 0, which marks a free slot).
+bool any_equal(std::vector<std::vector<nunique_store::fp_entry>>& mem,
+               const std::vector<nunique_store::spill_chunk>& spilled, unsigned threads) {
+  using E = nunique_store::fp_entry;
+  std::atomic<bool> found{false};
+  std::vector<std::vector<uint64_t>> sets(std::max(1u, threads));
+  visit_partitions(mem, spilled, threads, [&](unsigned t, const std::vector<E>& v, const auto& ranges) {
+    std::vector<uint64_t>& slots = sets[t];
+    const size_t mask = reset_set(slots, ranges);
+    for (auto [from, to] : ranges)
+      for (size_t k = from; k < to; ++k) {
+        const uint64_t h = v[k].h;
+        size_t i = h & mask;
+        while (slots[i] && slots[i] != h) i = (i + 1) & mask;
+        if (slots[i]) {
+          found = true;
+          return false;
+        }
+        slots[i] = h;
+      }
+    return true;
+  });
+  return found.load();
 }
 
 }  // namespace
 
-nunique_store::nunique_store(size_t memory_budget) : budget_(memory_budget) {}
+nunique_store::nunique_store(size_t memory_budget, bool fingerprints)
+    : budget_(memory_budget), mode_(fingerprints ? mode::trial : mode::exact) {}
 
 // Partitions are made on first use: most columns of a query never count
 // distinct values.
@@ -297,11 +381,25 @@ void nunique_store::spill() {
   if (!file_) file_ = std::make_shared<spill_file>();
   spill_layout(small_);
   spill_layout(wide_);
+  spill_layout(fps_);
   bytes_ = 0;
 }
 
 void nunique_store::add_text(uint32_t gid, std::string_view s) {
   init();
+  if (mode_ == mode::fingerprint) {
+    fps_.buf.push_back({fingerprint(s)});
+    bytes_ += sizeof(fp_entry);
+    maybe_spill();
+    return;
+  }
+  if (mode_ == mode::trial) {
+    trial_.push_back(fingerprint(s));
+    if (trial_.size() == TRIAL) {
+      settle();
+      if (mode_ == mode::fingerprint) return;  // this value's fingerprint is kept
+    }
+  }
   uint64_t lo, hi;
   wide_entry e;
   if (pack_alnum(s, lo, hi)) {
@@ -324,6 +422,14 @@ void nunique_store::add_text(uint32_t gid, std::string_view s) {
 
 void nunique_store::add_number(uint32_t gid, const number& n) {
   init();
+  if (mode_ != mode::exact) {
+    // Fingerprints are for text columns; numbers make the store exact (a
+    // fingerprinted one can then no longer count).
+    if (mode_ == mode::fingerprint) mixed_ = true;
+    mode_ = mode::exact;
+    std::vector<uint64_t>().swap(trial_);
+    std::vector<uint32_t>().swap(nulls_);
+  }
   // Equal as float64 is equal to pandas, except int64 beyond 2^53, which
   // pandas compares exactly.
   if (n.d >= 0 && n.d < 4294967296.0 && n.d == static_cast<double>(static_cast<uint32_t>(n.d)) &&
@@ -360,12 +466,89 @@ void nunique_store::add_number(uint32_t gid, const number& n) {
   maybe_spill();
 }
 
+void nunique_store::add_null_slow(uint32_t gid) {
+  init();
+  if (gid >= nulls_.size()) nulls_.resize(std::max<size_t>(gid + 1, nulls_.size() * 2), 0);
+  ++nulls_[gid];
+}
+
+void nunique_store::settle() {
+  if (mode_ != mode::trial) return;
+  std::vector<uint64_t> sorted = trial_;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    mode_ = mode::exact;  // values repeat: exact pairs
+    std::vector<uint64_t>().swap(trial_);
+    std::vector<uint32_t>().swap(nulls_);
+    return;
+  }
+  // No repeats: the trial's exact pairs give way to its fingerprints. (Pairs
+  // already spilled stay in the file, unread.)
+  mode_ = mode::fingerprint;
+  for (uint64_t h : trial_) fps_.buf.push_back({h});
+  std::vector<uint64_t>().swap(trial_);
+  decltype(wide_.buf)().swap(wide_.buf);
+  wide_.spilled.clear();
+  decltype(long_)().swap(long_);
+  bytes_ = fps_.buf.size() * sizeof(fp_entry) + small_.buf.size() * 8;
+  maybe_spill();
+}
+
+bool nunique_store::fingerprinted() {
+  settle();
+  return mode_ == mode::fingerprint;
+}
+
+bool nunique_store::values_distinct(unsigned threads) {
+  settle();
+  if (distinct_ < 0) {
+    if (mixed_) {
+      distinct_ = 0;
+    } else if (mode_ == mode::exact) {
+      distinct_ = 1;
+    } else {
+      std::vector<std::vector<fp_entry>> mem(PARTS);
+      for (const fp_entry& e : fps_.buf) mem[part_of(e)].push_back(e);
+      distinct_ = any_equal(mem, fps_.spilled, threads) ? 0 : 1;
+    }
+  }
+  return distinct_ == 1;
+}
+
 void nunique_store::merge_from(nunique_store&& o, const std::vector<uint32_t>& gid_map) {
   if (o.recent_.empty()) {  // never used
     for (auto& e : o.long_) long_.emplace_back(gid_map[e.first], std::move(e.second));
     return;
   }
+  distinct_ = -1;
+  mixed_ = mixed_ || o.mixed_;
+  o.settle();
+  if (recent_.empty())
+    mode_ = o.mode_;  // nothing here yet: take the other's kind
+  else
+    settle();
   init();
+  if (mode_ != o.mode_) {
+    // One side kept fingerprints, the other exact pairs: neither can count
+    // the union. values_distinct() says so; the caller reads again exactly.
+    mixed_ = true;
+    return;
+  }
+  if (mode_ == mode::fingerprint) {
+    for (uint32_t g = 0; g < o.nulls_.size(); ++g) {
+      if (!o.nulls_[g]) continue;
+      const uint32_t to = gid_map[g];
+      if (to >= nulls_.size()) nulls_.resize(std::max<size_t>(to + 1, nulls_.size() * 2), 0);
+      nulls_[to] += o.nulls_[g];
+    }
+    bytes_ += o.fps_.buf.size() * sizeof(fp_entry);
+    fps_.buf.insert(fps_.buf.end(), o.fps_.buf.begin(), o.fps_.buf.end());
+    decltype(o.fps_.buf)().swap(o.fps_.buf);
+    for (auto& ch : o.fps_.spilled) fps_.spilled.push_back(std::move(ch));
+    o.fps_.spilled.clear();
+    maybe_spill();
+    return;
+  }
   auto shared_map = std::make_shared<const std::vector<uint32_t>>(gid_map);
   auto take = [&](auto& dst, auto& src) {
     for (auto& e : src.buf) set_gid(e, gid_map[gid_of(e)]);
@@ -395,6 +578,8 @@ void nunique_store::merge_from(nunique_store&& o, const std::vector<uint32_t>& g
 }
 
 std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
+  if (fingerprinted())
+    throw std::logic_error("nunique: a fingerprinted store counts a group as its rows less its nulls");
   std::vector<uint64_t> out(groups, 0);
   init();
   auto counted = [&](auto& l) {
@@ -417,8 +602,9 @@ std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
 
 size_t nunique_store::memory_bytes() const {
   size_t b = long_.capacity() * sizeof(long_[0]) + recent_.capacity() * 8 + small_.buf.capacity() * 8 +
-             wide_.buf.capacity() * sizeof(wide_entry) + part_ids_.capacity() * 2 + sorted_.capacity();
-  for (const auto* l : {&small_.spilled, &wide_.spilled})
+             wide_.buf.capacity() * sizeof(wide_entry) + part_ids_.capacity() * 2 + sorted_.capacity() +
+             fps_.buf.capacity() * sizeof(fp_entry) + trial_.capacity() * 8 + nulls_.capacity() * 4;
+  for (const auto* l : {&small_.spilled, &wide_.spilled, &fps_.spilled})
     for (const auto& ch : *l) b += sizeof(ch) + ch.starts.capacity() * 4;
   return b;
 }

@@ -16,6 +16,19 @@
 // (Partitioning each pair as it arrived scattered stores over 2,048 cache
 // lines between the parser's loads, and cost one write call per partition
 // per spill: measured 8.7% of a seed run for the ports alone.)
+//
+// Fingerprints. A column whose values are (nearly) all different, such as
+// conn.log's uid, has as many distinct values per group as non-null values
+// when no value repeats anywhere. A store built with `fingerprints` starts
+// with a trial: its first TRIAL texts are kept both ways, as exact pairs
+// and as 8-byte fingerprints (a 64-bit hash, no group id). If no two trial
+// fingerprints are equal it keeps only fingerprints from then on, and the
+// count of a group is its non-null values; otherwise it stays exact. A
+// fingerprinted store is only right once values_distinct() has found no
+// two equal fingerprints in the whole column (then no two values are
+// equal); when it finds some (a repeated value, or a 1-in-2^64 collision)
+// the caller must read the input again with an exact store. Only a caller
+// that can read its input twice may ask for fingerprints.
 #pragma once
 
 #include <cstdint>
@@ -40,27 +53,38 @@ class spill_error : public std::runtime_error {
 
 class nunique_store {
  public:
-  explicit nunique_store(size_t memory_budget = size_t{64} << 20);
+  explicit nunique_store(size_t memory_budget = size_t{64} << 20, bool fingerprints = false);
   ~nunique_store();
   nunique_store(nunique_store&&) noexcept;
   nunique_store& operator=(nunique_store&&) noexcept;
 
   void add_text(uint32_t gid, std::string_view s);
   void add_number(uint32_t gid, const number& n);
+  // A null cell of group `gid`: a fingerprinted store counts them, since a
+  // group's count is then its rows less its nulls.
+  void add_null(uint32_t gid) {
+    if (mode_ != mode::exact) add_null_slow(gid);
+  }
+  // Whether the store keeps fingerprints (decides a trial still running).
+  bool fingerprinted();
+  // Null cells of `gid` seen by a fingerprinted store.
+  uint64_t nulls(uint32_t gid) const { return gid < nulls_.size() ? nulls_[gid] : 0; }
+  // False when the store cannot count exactly: a fingerprinted store with
+  // two equal fingerprints, or one that merged stores of both kinds. An
+  // exact store is always true. Computed once, on `threads` threads.
+  bool values_distinct(unsigned threads = 1);
 
   // Takes the pairs of `other`, its group ids mapped through `gid_map`.
   void merge_from(nunique_store&& other, const std::vector<uint32_t>& gid_map);
 
   // Distinct values per group, for groups 0..groups-1. Consumes the pairs.
+  // Exact stores only (a fingerprinted one throws std::logic_error).
   std::vector<uint64_t> count(size_t groups, unsigned threads = 1);
 
   size_t memory_bytes() const;
   uint64_t spilled_bytes() const;
-  // No pair was ever added or merged in.
-  bool empty() const {
-    return small_.buf.empty() && small_.spilled.empty() && wide_.buf.empty() && wide_.spilled.empty() &&
-           long_.empty();
-  }
+  // Nothing, not even a null, was ever added or merged in.
+  bool empty() const { return recent_.empty(); }
 
 #pragma pack(push, 4)
   struct wide_entry {
@@ -68,6 +92,12 @@ class nunique_store {
     uint32_t gid;
   };
 #pragma pack(pop)
+
+  // A fingerprint: its top PART_BITS pick the partition.
+  struct fp_entry {
+    uint64_t h;
+  };
+  static constexpr size_t TRIAL = 32768;
 
   static constexpr int PART_BITS = 10;
   static constexpr size_t PARTS = size_t{1} << PART_BITS;
@@ -98,8 +128,18 @@ class nunique_store {
   }
   void spill();
 
+  enum class mode : unsigned char { exact, trial, fingerprint };
+  void add_null_slow(uint32_t gid);
+  void settle();  // ends a trial: fingerprints if no two were equal
+
   size_t budget_;
   size_t bytes_ = 0;  // bytes of pairs held in memory
+  mode mode_ = mode::exact;
+  bool mixed_ = false;    // merged a fingerprinted store with an exact one
+  int distinct_ = -1;     // values_distinct(), once computed
+  layout<fp_entry> fps_;
+  std::vector<uint64_t> trial_;   // the trial's fingerprints
+  std::vector<uint32_t> nulls_;   // per group, while not exact
   layout<uint64_t> small_;   // gid << 32 | value
   layout<wide_entry> wide_;
   std::vector<std::pair<uint32_t, std::string>> long_;

@@ -37,7 +37,9 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
       empty_block_[static_cast<size_t>(at.min)] = std::bit_cast<uint64_t>(HUGE_VAL);
       empty_block_[static_cast<size_t>(at.min) + 1] = std::bit_cast<uint64_t>(-HUGE_VAL);
     }
-  for (auto& c : cols_) c.uniq = nunique_store(plan.nunique_memory);
+  for (size_t c = 0; c < cols_.size(); ++c)
+    cols_[c].uniq = nunique_store(plan.nunique_memory, plan.columns[c].fingerprint_nunique &&
+                                                           plan.columns[c].mode == value_mode::text);
   // Compile the plan into one list per kind of column. Derived columns are
   // numeric (their operands are numeric_required) and come after their
   // operands, so evaluating num_ops_ in order is enough.
@@ -428,7 +430,10 @@ void partial_aggregate::update_batch() {
     column_state& st = cols_[op.col];
     for (size_t r = 0; r < rows; ++r) {
       const text_value& tv = batch_texts_[r * kept_texts_ + static_cast<size_t>(op.kept)];
-      if (tv.null) continue;
+      if (tv.null) {
+        if (op.nunique) st.uniq.add_null(gids[r]);
+        continue;
+      }
       const std::string_view text(text_buf_.get() + tv.at, tv.len);
       if (op.state) {
         text_acc& a = st.txt[gids[r]];

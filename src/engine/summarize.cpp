@@ -641,7 +641,8 @@ result<summarize_result> summarize(const summarize_options& opts) {
   if (!paths) return paths.err();
   bool rereadable = std::find(paths->begin(), paths->end(), "-") == paths->end();
 
-  std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums;
+  std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums, exact_nunique;
+  const unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   summarize_result out;
   uint64_t limit = opts.memory_limit;
   if (limit == 0) {
@@ -660,6 +661,10 @@ result<summarize_result> summarize(const summarize_options& opts) {
     for (auto& cp : plan.columns) {
       if (!rereadable || listed(exact_ints, cp.name)) cp.exact_ints = true;
       if (!rereadable || listed(kahan_sums, cp.name)) cp.plain_sum = false;
+      // Distinct texts as fingerprints while the input can be read again
+      // with exact pairs, should a value repeat (not on the last pass).
+      cp.fingerprint_nunique = rereadable && pass < 4 && cp.need_nunique && cp.mode == agg::value_mode::text &&
+                               !listed(exact_nunique, cp.name);
     }
     agg::memory_budget budget(limit);
     plan.budget = &budget;
@@ -679,6 +684,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
     // (a non-number in a column taken as numeric, or numbers only in one
     // taken as text) read again with the data's type.
     bool again = false;
+    total->flush();  // the last batch's rows, before distinct values are checked
     for (size_t c = 0; c < plan.columns.size(); ++c) {
       const auto& cp = plan.columns[c];
       const auto& facts = total->facts(c);
@@ -691,6 +697,18 @@ result<summarize_result> summarize(const summarize_options& opts) {
           (facts.float_text > 0 || !facts.ints_exact_in_double())) {
         kahan_sums.push_back(cp.name);  // not all small integers: read again with Kahan sums
         again = true;
+      }
+      if (cp.fingerprint_nunique && !attempt.stopped) {
+        bool distinct;
+        try {
+          distinct = total->distinct(c).values_distinct(threads);
+        } catch (const agg::spill_error& e) {
+          return spill_failed(e);
+        }
+        if (!distinct) {
+          exact_nunique.push_back(cp.name);  // a value repeats: read again with exact pairs
+          again = true;
+        }
       }
       if (cp.numeric_required) continue;
       if (cp.mode == agg::value_mode::numeric && facts.not_numeric > 0) {
@@ -711,14 +729,14 @@ result<summarize_result> summarize(const summarize_options& opts) {
       out.retyped.insert(out.retyped.end(), as_numeric.begin(), as_numeric.end());
       continue;
     }
-    unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+    attempt.passes = pass;
+    attempt.retyped = out.retyped;
+    if (attempt.stopped) return attempt;  // --strict stopped: the table is not written, so not made
     try {
       attempt.table = agg::finalize(*total, threads);
     } catch (const agg::spill_error& e) {
       return spill_failed(e);
     }
-    attempt.passes = pass;
-    attempt.retyped = out.retyped;
     return attempt;
   }
 }

@@ -41,7 +41,7 @@ struct summarize_result {
   std::vector<zeek::file_report> files;  // one per input file, in input order
   std::vector<std::string> retyped;      // columns the data showed to be typed otherwise
   unsigned passes = 1;
-  bool stopped = false;                  // --strict stopped at a problem
+  bool stopped = false;                  // --strict stopped at a problem (then `table` is empty)
 };
 
 // Errors: error_kind::io (inputs missing or unreadable), error_kind::usage

@@ -4,6 +4,7 @@
 
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 namespace zeekgraph::agg {
@@ -116,6 +117,91 @@ TEST(nunique, counts_stay_exact_whether_the_repeat_cache_stays_on_or_not) {
     EXPECT_EQ(a[g], 33334u - (g > 0) + 5000u) << g;
     EXPECT_EQ(b[g], 1u + 5000u) << g;
   }
+}
+
+namespace {
+
+std::string uid(uint32_t i) { return "C" + std::to_string(i * 2654435761u) + "x"; }
+
+}  // namespace
+
+// Values that do not repeat in the trial leave only fingerprints; a group
+// then counts its non-null values, once values_distinct() has found no
+// repeat in the whole column.
+TEST(nunique, distinct_values_keep_fingerprints) {
+  const uint32_t n = nunique_store::TRIAL + 5000;
+  nunique_store s(4096, true);  // a small budget: fingerprints spill too
+  for (uint32_t i = 0; i < n; ++i) {
+    s.add_text(i % 7, uid(i));
+    if (i % 1000 == 0) s.add_null(i % 7);
+  }
+  EXPECT_TRUE(s.fingerprinted());
+  EXPECT_EQ(s.nulls(0), 6u);  // i = 0, 7000, ..., 35000
+  EXPECT_EQ(s.nulls(6), 6u);  // i = 1000, 8000, ..., 36000
+  EXPECT_EQ(s.nulls(7), 0u);
+  EXPECT_TRUE(s.values_distinct(2));
+  EXPECT_THROW(s.count(7), std::logic_error);
+}
+
+// A value repeated after the trial: the store stays fingerprinted but says
+// it cannot count; the caller reads again with an exact store.
+TEST(nunique, a_late_repeat_is_found) {
+  for (unsigned threads : {1u, 3u}) {
+    nunique_store s(4096, true);
+    for (uint32_t i = 0; i < nunique_store::TRIAL + 100; ++i) s.add_text(i % 5, uid(i));
+    s.add_text(4, uid(17));  // another group: still a repeat of the column's values
+    EXPECT_TRUE(s.fingerprinted());
+    EXPECT_FALSE(s.values_distinct(threads)) << threads;
+  }
+}
+
+// Repeats within the trial keep exact pairs, and exact counts.
+TEST(nunique, early_repeats_stay_exact) {
+  nunique_store s(4096, true);
+  for (uint32_t i = 0; i < nunique_store::TRIAL + 100; ++i) s.add_text(i % 3, uid(i % 1000));
+  s.add_null(0);
+  EXPECT_FALSE(s.fingerprinted());
+  EXPECT_TRUE(s.values_distinct());
+  auto c = s.count(3);
+  // Value v comes at i = v + 1000k, in group (v + k) % 3: every group has all.
+  EXPECT_EQ(c, (std::vector<uint64_t>{1000, 1000, 1000}));
+}
+
+// A trial that never filled decides when the store is merged or counted.
+TEST(nunique, short_trials_decide_at_merge) {
+  nunique_store a(1 << 20, true), b(1 << 20, true), fresh(1 << 20, true);
+  for (uint32_t i = 0; i < 100; ++i) {
+    a.add_text(0, uid(i));
+    b.add_text(0, uid(1000 + i));
+  }
+  b.add_null(1);
+  fresh.merge_from(std::move(a), {1});  // a's group 0 is fresh's group 1
+  fresh.merge_from(std::move(b), {0, 2});
+  EXPECT_TRUE(fresh.fingerprinted());
+  EXPECT_EQ(fresh.nulls(2), 1u);
+  EXPECT_TRUE(fresh.values_distinct());
+
+  nunique_store c(1 << 20, true), d(1 << 20, true);
+  for (uint32_t i = 0; i < 100; ++i) {
+    c.add_text(0, uid(i));
+    d.add_text(0, uid(i));  // the same values in another slice
+  }
+  c.merge_from(std::move(d), {0});
+  EXPECT_FALSE(c.values_distinct());
+}
+
+// A fingerprinted slice and an exact one cannot be counted together.
+TEST(nunique, fingerprints_and_exact_pairs_do_not_mix) {
+  nunique_store fp(1 << 20, true), exact(1 << 20, true), num(1 << 20, true);
+  for (uint32_t i = 0; i < 50; ++i) {
+    fp.add_text(0, uid(i));
+    exact.add_text(0, uid(i % 2));  // repeats: the trial keeps exact pairs
+  }
+  exact.merge_from(std::move(fp), {0});
+  EXPECT_FALSE(exact.values_distinct());
+  num.add_text(0, "a");
+  num.add_number(0, number{1, 1, true});  // numbers leave fingerprints
+  EXPECT_FALSE(num.fingerprinted());
 }
 
 }  // namespace zeekgraph::agg

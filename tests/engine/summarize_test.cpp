@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
+#include <set>
 
 #include <cmath>
 
@@ -121,6 +123,46 @@ TEST(summarize, chunk_problem_lines_are_global) {
   EXPECT_EQ(r->files[0].problems[0].line, 25001u);
   EXPECT_EQ(r->files[0].problems[0].byte_offset, pos);
   EXPECT_EQ(r->files[0].rows_rejected, 1u);
+}
+
+// nunique of a text column keeps fingerprints while no value repeats; a
+// repeat anywhere (here past the trial, in another chunk) makes a second
+// pass with exact pairs. Either way the counts are exact, nulls excluded.
+TEST(summarize, distinct_texts_are_exact_with_or_without_fingerprints) {
+  const char* protos[] = {"tcp", "udp", "icmp"};
+  for (bool repeat : {false, true})
+    for (unsigned threads : {1u, 2u}) {
+      std::string log = "#fields\tproto\tuid\n";
+      std::map<std::string, std::set<std::string>> expected;
+      const int rows = 60000;
+      for (int i = 0; i < rows; ++i) {
+        const std::string proto = protos[i % 3];
+        std::string uid = i % 97 == 0 ? "-" : "C" + std::to_string(i) + "q";
+        if (repeat && i == rows - 3) uid = "C3q";  // row 3's uid, in row 3's group (i % 3 == 0)
+        log += proto + "\t" + uid + "\n";
+        expected[proto];
+        if (uid != "-") expected[proto].insert(uid);
+      }
+      fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_fingerprints";
+      fs::create_directories(dir);
+      std::ofstream(dir / "conn.log", std::ios::binary) << log;
+      summarize_options o;
+      o.inputs = {(dir / "conn.log").string()};
+      o.spec = agg::parse_query_spec("proto", "uid:nunique,count").value();
+      o.threads = threads;
+      o.chunk_bytes = 64 << 10;  // chunks on both threads
+      auto r = summarize(o);
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(r->passes, repeat ? 2u : 1u) << repeat << threads;
+      const auto& t = r->table;
+      ASSERT_EQ(t.rows(), 3u);
+      for (size_t g = 0; g < 3; ++g) {
+        const auto& want = expected[t.columns[0].strings[g]];
+        EXPECT_EQ(t.columns[1].ints[g], static_cast<int64_t>(want.size())) << repeat << threads << g;
+        EXPECT_EQ(t.columns[2].ints[g], static_cast<int64_t>(want.size() + (repeat && g == 1)))
+            << repeat << threads << g;  // count keeps the repeat (tcp sorts second)
+      }
+    }
 }
 
 TEST(summarize, text_column_guessed_numeric_is_reread_as_text) {
