@@ -180,8 +180,10 @@ uint64_t fingerprint(std::string_view s) {
   return h ? h : 1;
 }
 
-// A hash of the value alone picks the partition; a hash of the whole pair
-// places it in the counting set.
+// A hash of the value and of the group's key values picks the partition
+// (not the group id, which differs between slices; a value alone put every
+// pair of port 443 in one partition, whose counting set then grew with the
+// input); a hash of the whole pair places it in the counting set.
 inline uint64_t value_hash(uint64_t e) { return mix(e & 0xffffffffu, 0xe7037ed1a0b428dbull); }
 inline uint64_t value_hash(const wide_entry& e) { return mix(e.lo, e.hi ^ 0xe7037ed1a0b428dbull); }
 inline uint64_t pair_hash(uint64_t e) { return mix(e, 0x94d049bb133111ebull); }
@@ -195,11 +197,13 @@ inline bool same(const wide_entry& a, const wide_entry& b) {
   return a.gid == b.gid && a.hi == b.hi && a.lo == b.lo;
 }
 template <typename E>
-size_t part_of(const E& e) {
-  return value_hash(e) >> (64 - nunique_store::PART_BITS);
+size_t part_of(const E& e, const std::vector<uint32_t>* group_hash) {
+  uint64_t h = value_hash(e);
+  if (group_hash) h = mix(h, (*group_hash)[gid_of(e)]);
+  return h >> (64 - nunique_store::PART_BITS);
 }
 template <>
-size_t part_of(const nunique_store::fp_entry& e) {
+size_t part_of(const nunique_store::fp_entry& e, const std::vector<uint32_t>*) {
   return e.h >> (64 - nunique_store::PART_BITS);
 }
 
@@ -363,7 +367,7 @@ void nunique_store::spill_layout(layout<E>& l) {
   std::vector<uint32_t> start(PARTS + 1, 0);
   part_ids_.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    size_t p = part_of(l.buf[i]);
+    size_t p = part_of(l.buf[i], group_hash_);
     part_ids_[i] = static_cast<uint16_t>(p);
     ++start[p + 1];
   }
@@ -508,7 +512,7 @@ bool nunique_store::values_distinct(unsigned threads) {
       distinct_ = 1;
     } else {
       std::vector<std::vector<fp_entry>> mem(PARTS);
-      for (const fp_entry& e : fps_.buf) mem[part_of(e)].push_back(e);
+      for (const fp_entry& e : fps_.buf) mem[part_of(e, group_hash_)].push_back(e);
       distinct_ = any_equal(mem, fps_.spilled, threads) ? 0 : 1;
     }
   }
@@ -585,7 +589,7 @@ std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
   auto counted = [&](auto& l) {
     using E = typename std::remove_reference_t<decltype(l.buf)>::value_type;
     std::vector<std::vector<E>> mem(PARTS);
-    for (const E& e : l.buf) mem[part_of(e)].push_back(e);
+    for (const E& e : l.buf) mem[part_of(e, group_hash_)].push_back(e);
     std::vector<E>().swap(l.buf);
     count_layout(mem, l.spilled, out, threads);
     std::vector<spill_chunk>().swap(l.spilled);

@@ -74,6 +74,12 @@ class nunique_store {
   // exact store is always true. Computed once, on `threads` threads.
   bool values_distinct(unsigned threads = 1);
 
+  // A hash of each group's key values, by group id, kept up to date by the
+  // owner: pairs are partitioned by it with their value, so that one common
+  // value does not fill one partition. Stores whose pairs meet (merge_from)
+  // must all have one, computed the same way, or none.
+  void set_group_hashes(const std::vector<uint32_t>* group_hash) { group_hash_ = group_hash; }
+
   // Takes the pairs of `other`, its group ids mapped through `gid_map`.
   void merge_from(nunique_store&& other, const std::vector<uint32_t>& gid_map);
 
@@ -133,6 +139,7 @@ class nunique_store {
   void settle();  // ends a trial: fingerprints if no two were equal
 
   size_t budget_;
+  const std::vector<uint32_t>* group_hash_ = nullptr;
   size_t bytes_ = 0;  // bytes of pairs held in memory
   mode mode_ = mode::exact;
   bool mixed_ = false;    // merged a fingerprinted store with an exact one

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "util/bits.h"
 #include "util/small_copy.h"
 
 namespace zeekgraph::agg {
@@ -37,9 +38,11 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
       empty_block_[static_cast<size_t>(at.min)] = std::bit_cast<uint64_t>(HUGE_VAL);
       empty_block_[static_cast<size_t>(at.min) + 1] = std::bit_cast<uint64_t>(-HUGE_VAL);
     }
-  for (size_t c = 0; c < cols_.size(); ++c)
+  for (size_t c = 0; c < cols_.size(); ++c) {
     cols_[c].uniq = nunique_store(plan.nunique_memory, plan.columns[c].fingerprint_nunique &&
                                                            plan.columns[c].mode == value_mode::text);
+    cols_[c].uniq.set_group_hashes(&group_hash_);
+  }
   // Compile the plan into one list per kind of column. Derived columns are
   // numeric (their operands are numeric_required) and come after their
   // operands, so evaluating num_ops_ in order is enough.
@@ -93,7 +96,14 @@ std::string_view partial_aggregate::key_value(uint32_t gid, size_t k) const {
   return dicts_[k].key(id);
 }
 
-void partial_aggregate::add_group() {
+void partial_aggregate::add_group(const char* ids) {
+  uint64_t h = 0x6a09e667f3bcc909ull;
+  for (size_t k = 0; k < dicts_.size(); ++k) {
+    uint32_t id;
+    std::memcpy(&id, ids + 4 * k, 4);
+    h = mul_fold(h ^ group_table::hash(dicts_[k].key(id)), 0x9e3779b97f4a7c15ull);
+  }
+  group_hash_.push_back(static_cast<uint32_t>(h));
   // Every 16K groups, charge the budget with what the state really holds
   // (capacities, hash tables, dictionaries). An estimate per group missed
   // vector and table growth: 4.1 GB charged for a 9.1 GB peak at 22.7M
@@ -323,7 +333,7 @@ void partial_aggregate::key_ids(size_t k, std::string_view text, char* out) {
 
 uint32_t partial_aggregate::find_group(const char* ids, uint64_t hash) {
   uint32_t gid = groups_.find_or_add(std::string_view(ids, key_width_), hash);
-  if (gid == groups_count_) add_group();
+  if (gid == groups_count_) add_group(ids);
   return gid;
 }
 
@@ -487,7 +497,7 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
   for (uint32_t g = 0; g < groups; ++g) {
     if (g + AHEAD < groups) groups_.prefetch(hashes[g + AHEAD]);
     const uint32_t gid = groups_.find_or_add(std::string_view(keys.data() + g * width, width), hashes[g]);
-    if (gid == groups_count_) add_group();
+    if (gid == groups_count_) add_group(keys.data() + g * width);
     map[g] = gid;
   }
   // The numeric states, a group at a time (its block is a few adjacent
@@ -566,7 +576,7 @@ bool partial_aggregate::empty() const {
 }
 
 size_t partial_aggregate::memory_bytes() const {
-  size_t b = groups_.memory_bytes() + cache_.memory_bytes() + blocks_.capacity() * 8 +
+  size_t b = groups_.memory_bytes() + cache_.memory_bytes() + blocks_.capacity() * 8 + group_hash_.capacity() * 4 +
              ints_.capacity() * sizeof(int_acc);
   for (const auto& d : dicts_) b += d.memory_bytes();
   for (const auto& c : cols_)

@@ -160,7 +160,8 @@ class partial_aggregate final : public zeek::row_sink {
     bool minmax;
     bool nunique;
   };
-  void add_group();
+  // A new group of key `ids` (key_width_ bytes of dictionary ids).
+  void add_group(const char* ids);
   void probe_texts(const zeek::cell* cells);
   // Applies the batched rows to their groups' states, a column at a time.
   void update_batch();
@@ -194,6 +195,9 @@ class partial_aggregate final : public zeek::row_sink {
 
   const aggregate_plan& plan_;
   std::vector<group_table> dicts_;  // per key column: value -> id
+  // Per group, a hash of its key values (not ids: the same in every slice),
+  // by which nunique partitions its pairs.
+  std::vector<uint32_t> group_hash_;
   group_table groups_;              // tuple of key ids -> group id
   // Raw key texts -> group id, in front of the dictionaries; only when every
   // key column is text (numeric keys normalise "1.0" and "1" to one group).

@@ -119,6 +119,35 @@ TEST(nunique, counts_stay_exact_whether_the_repeat_cache_stays_on_or_not) {
   }
 }
 
+// Pairs are partitioned by their value and a hash of their group's key
+// values, which slices share though their group ids differ: a common value
+// spreads over partitions, and equal pairs from two slices still meet.
+TEST(nunique, group_hashes_keep_slices_meeting) {
+  // Slice a numbers groups k0..k9 as 0..9, slice b as 9..0; the hash is of
+  // the group's key, so it follows the group, not the id.
+  std::vector<uint32_t> hash_a(10), hash_b(10);
+  for (uint32_t k = 0; k < 10; ++k) {
+    hash_a[k] = k * 2654435761u + 17;
+    hash_b[9 - k] = hash_a[k];
+  }
+  nunique_store a(512), b(512);  // small budgets: both spill
+  a.set_group_hashes(&hash_a);
+  b.set_group_hashes(&hash_b);
+  for (uint32_t i = 0; i < 20000; ++i) {
+    const uint32_t key = i % 10;
+    const double port = i % 3 == 0 ? 443 : static_cast<double>(i % 700);  // one common value
+    a.add_number(key, number{port, static_cast<int64_t>(port), true});
+    b.add_number(9 - key, number{port, static_cast<int64_t>(port), true});  // the same pairs
+  }
+  std::vector<uint32_t> b_to_a(10);
+  for (uint32_t g = 0; g < 10; ++g) b_to_a[g] = 9 - g;
+  a.merge_from(std::move(b), b_to_a);
+  std::vector<std::set<int>> want(10);
+  for (uint32_t i = 0; i < 20000; ++i) want[i % 10].insert(i % 3 == 0 ? 443 : static_cast<int>(i % 700));
+  auto c = a.count(10, 2);
+  for (uint32_t g = 0; g < 10; ++g) EXPECT_EQ(c[g], want[g].size()) << g;
+}
+
 namespace {
 
 std::string uid(uint32_t i) { return "C" + std::to_string(i * 2654435761u) + "x"; }
