@@ -163,7 +163,8 @@ uint64_t fingerprint(std::string_view s) {
   const char* p = s.data();
   size_t n = s.size();
   uint64_t h = 0x2d358dccaa6c78a5ull ^ (n * 0x8bb84b93962eacc9ull);
-  for (; n > 16; p += 16, n -= 16) h = mul_fold(load8(p) ^ h ^ 0xa0761d6478bd642full, load8(p + 8) ^ 0xe7037ed1a0b428dbull);
+  for (; n > 16; p += 16, n -= 16)
+    h = mul_fold(load8(p) ^ h ^ 0xa0761d6478bd642full, load8(p + 8) ^ 0xe7037ed1a0b428dbull);
   uint64_t a = 0, b = 0;
   if (n >= 8) {
     a = load8(p);

@@ -71,7 +71,8 @@ class nunique_store {
   uint64_t nulls(uint32_t gid) const { return gid < nulls_.size() ? nulls_[gid] : 0; }
   // False when the store cannot count exactly: a fingerprinted store with
   // two equal fingerprints, or one that merged stores of both kinds. An
-  // exact store is always true. Computed once, on `threads` threads.
+  // exact store is always true. Computed once, on `threads` threads, so
+  // call it after the last value is added (a merge starts it afresh).
   bool values_distinct(unsigned threads = 1);
 
   // A hash of each group's key values, by group id, kept up to date by the
