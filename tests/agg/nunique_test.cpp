@@ -219,6 +219,60 @@ TEST(nunique, short_trials_decide_at_merge) {
   EXPECT_FALSE(c.values_distinct());
 }
 
+// Random slices, merged in random order: a fingerprinted store says its
+// values are distinct exactly when no value repeats in the whole column,
+// and counts each group's nulls; an exact one counts like a set.
+TEST(nunique, random_slices_with_and_without_repeats) {
+  std::mt19937_64 rng(7);
+  int fingerprinted = 0, counted = 0;
+  for (int round = 0; round < 12; ++round) {
+    const uint32_t groups = 1 + static_cast<uint32_t>(rng() % 50);
+    const uint32_t slices = 1 + static_cast<uint32_t>(rng() % 4);
+    const bool repeat = round % 3 == 0;
+    std::vector<nunique_store> stores;
+    for (uint32_t k = 0; k < slices; ++k) stores.emplace_back(1024 << (rng() % 6), true);
+    std::vector<std::set<std::string>> want(groups);
+    std::vector<uint64_t> nulls(groups, 0);
+    std::set<std::string> seen;
+    bool repeated = false;
+    const uint32_t rows = static_cast<uint32_t>(rng() % 3) * 30000 + static_cast<uint32_t>(rng() % 1000);
+    for (uint32_t i = 0; i < rows; ++i) {
+      const uint32_t g = static_cast<uint32_t>(rng() % groups);
+      nunique_store& s = stores[rng() % slices];  // every slice uses the same group ids here
+      if (rng() % 50 == 0) {
+        s.add_null(g);
+        ++nulls[g];
+        continue;
+      }
+      std::string v = uid(static_cast<uint32_t>(round % 3 == 1 ? rng() % 500 : rng() >> 20));
+      if (repeat && i > rows / 2 && rng() % 5000 == 0 && !seen.empty()) v = *seen.begin();
+      repeated = repeated || !seen.insert(v).second;
+      want[g].insert(v);
+      s.add_text(g, v);
+    }
+    std::vector<uint32_t> same_ids(groups);
+    for (uint32_t g = 0; g < groups; ++g) same_ids[g] = g;
+    for (uint32_t k = 1; k < slices; ++k) stores[0].merge_from(std::move(stores[k]), same_ids);
+    nunique_store& all = stores[0];
+    if (all.fingerprinted()) {
+      ++fingerprinted;
+      EXPECT_EQ(all.values_distinct(2), !repeated) << round;
+      for (uint32_t g = 0; g < groups; ++g) EXPECT_EQ(all.nulls(g), nulls[g]) << round;
+    } else {
+      // Some slice saw a repeat in its trial (or slices disagreed).
+      if (all.values_distinct(2)) {
+        ++counted;
+        auto c = all.count(groups, 2);
+        for (uint32_t g = 0; g < groups; ++g) EXPECT_EQ(c[g], want[g].size()) << round;
+      } else {
+        EXPECT_TRUE(repeated) << round;
+      }
+    }
+  }
+  EXPECT_GT(fingerprinted, 0);
+  EXPECT_GT(counted, 0);
+}
+
 // A fingerprinted slice and an exact one cannot be counted together.
 TEST(nunique, fingerprints_and_exact_pairs_do_not_mix) {
   nunique_store fp(1 << 20, true), exact(1 << 20, true), num(1 << 20, true);
