@@ -9,7 +9,8 @@
 // Pairs are appended in arrival order to a buffer (a sequential write per
 // row). When the buffers pass half the memory budget they are spilled: one
 // counting-sort pass groups them into 1,024 partitions by a hash of the
-// value, and one write appends them to an unlinked temporary file. Memory
+// value and of the group's key values (see set_group_hashes), and one write
+// appends them to an unlinked temporary file. Memory
 // stays flat however long the input (the file lives in the page cache,
 // not in our resident set). Counting reads one partition at a time, in
 // memory and from the file, and dedupes it in a hash set that fits in L2.
