@@ -731,6 +731,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
     }
     attempt.passes = pass;
     attempt.retyped = out.retyped;
+    attempt.recounted = exact_nunique;
     if (attempt.stopped) return attempt;  // --strict stopped: the table is not written, so not made
     try {
       attempt.table = agg::finalize(*total, threads);

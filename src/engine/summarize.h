@@ -40,6 +40,9 @@ struct summarize_result {
   table::summary_table table;
   std::vector<zeek::file_report> files;  // one per input file, in input order
   std::vector<std::string> retyped;      // columns the data showed to be typed otherwise
+  // Text columns whose distinct values were counted from fingerprints until
+  // a value repeated, then read again with exact pairs.
+  std::vector<std::string> recounted;
   unsigned passes = 1;
   bool stopped = false;                  // --strict stopped at a problem (then `table` is empty)
 };

@@ -310,6 +310,9 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   for (const auto& c : res->retyped)
     std::cerr << "zeekgraph: note: column '" << c
               << "' was re-read with the type its values have (as pandas types it)\n";
+  for (const auto& c : res->recounted)
+    std::cerr << "zeekgraph: note: column '" << c
+              << "' repeats a value, so the input was read again to count its distinct values exactly\n";
   if (!a.report.empty()) {
     std::ofstream rep(a.report, std::ios::binary);
     write_report_json(*res, rep);
