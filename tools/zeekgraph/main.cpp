@@ -162,7 +162,16 @@ std::string json_string(std::string_view s) {
 
 // The line accounting as JSON, for scripts and tests.
 void write_report_json(const zg::engine::summarize_result& res, std::ostream& out) {
-  out << "{\"rows\":" << res.table.rows() << ",\"passes\":" << res.passes << ",\"files\":[";
+  auto names = [&](const std::vector<std::string>& v) {
+    out << '[';
+    for (size_t i = 0; i < v.size(); ++i) out << (i ? "," : "") << json_string(v[i]);
+    out << ']';
+  };
+  out << "{\"rows\":" << res.table.rows() << ",\"passes\":" << res.passes << ",\"retyped\":";
+  names(res.retyped);
+  out << ",\"recounted\":";
+  names(res.recounted);
+  out << ",\"files\":[";
   for (size_t i = 0; i < res.files.size(); ++i) {
     const auto& r = res.files[i];
     out << (i ? "," : "") << "{\"path\":" << json_string(r.path) << ",\"format\":\"" << r.format
