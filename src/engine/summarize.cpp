@@ -428,7 +428,7 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
 }
 
 status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate>& total) {
-  unsigned threads = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = thread_count(opts_.threads);
   sources_.clear();
   shrink_reported_ = std::make_unique<std::atomic<bool>[]>(paths_.size());
   std::vector<work_item> items;
@@ -642,7 +642,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
   bool rereadable = std::find(paths->begin(), paths->end(), "-") == paths->end();
 
   std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums, exact_nunique;
-  const unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = thread_count(opts.threads);
   summarize_result out;
   uint64_t limit = opts.memory_limit;
   if (limit == 0) {

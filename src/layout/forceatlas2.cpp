@@ -186,7 +186,7 @@ fa2_result forceatlas2(uint32_t n, const std::vector<uint32_t>& src, const std::
     x[i] = (rnd() - 0.5) * spread;
     y[i] = (rnd() - 0.5) * spread;
   }
-  unsigned threads = s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = thread_count(s.threads);
   threads = std::min<unsigned>(threads, std::max<uint32_t>(1, n / 256));
   quadtree tree;
   double speed = 1.0, speed_efficiency = 1.0;

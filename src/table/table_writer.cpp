@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "util/float_repr.h"
 #include "util/json_string.h"
@@ -102,8 +101,7 @@ void write_table(const summary_table& t, table_format f, std::ostream& out, unsi
   std::condition_variable turn;
   size_t next_write = 0;
   std::atomic<size_t> next_block{0};
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  run_on_threads(std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(blocks))), [&](unsigned) {
+  run_on_threads(std::max(1u, std::min<unsigned>(thread_count(threads), static_cast<unsigned>(blocks))), [&](unsigned) {
     std::string buf;
     for (size_t b; (b = next_block.fetch_add(1)) < blocks;) {
       buf.clear();

@@ -4,12 +4,18 @@
 // left to escape a std::thread it would abort the process.
 #pragma once
 
+#include <algorithm>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace zeekgraph {
+
+// Threads to use for a `-j` value: 0 means one per core.
+inline unsigned thread_count(unsigned requested) {
+  return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
+}
 
 template <typename F>
 void run_on_threads(unsigned threads, F&& work) {
