@@ -315,10 +315,7 @@ void partial_aggregate::flush() {
       gid = find_group(ids, batch_hash_[r]);
     }
     batch_gid_[r] = gid;
-    const uintptr_t first = reinterpret_cast<uintptr_t>(block(gid));
-    const uintptr_t end = first + stride_ * 8;
-    for (uintptr_t line = first & ~uintptr_t{63}; line < end; line += 64)
-      __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
+    prefetch_group(gid);
   }
   // Stage 3: update, a column at a time.
   update_batch();
@@ -509,10 +506,7 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
     if (at.n >= 0 || at.min >= 0 || at.sum >= 0 || int_slot_[c] >= 0) numeric_cols.push_back(c);
   }
   for (uint32_t g = 0; g < groups; ++g) {
-    if (g + AHEAD < groups) {
-      const char* next = reinterpret_cast<const char*>(block(map[g + AHEAD]));
-      for (size_t off = 0; off < stride_ * 8; off += 64) __builtin_prefetch(next + off, 1);
-    }
+    if (g + AHEAD < groups) prefetch_group(map[g + AHEAD]);
     const uint64_t* sb = other.block(g);
     uint64_t* db = block(map[g]);
     db[0] += sb[0];

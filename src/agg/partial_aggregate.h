@@ -102,10 +102,13 @@ class partial_aggregate final : public zeek::row_sink {
   const aggregate_plan& plan() const { return plan_; }
   const group_table& groups() const { return groups_; }
   size_t group_count() const { return groups_count_; }
-  // Starts loading the numeric states of group `gid`.
+  // Starts loading every cache line of group `gid`'s block (for writing:
+  // it is most often about to be updated).
   void prefetch_group(uint32_t gid) const {
-    const char* b = reinterpret_cast<const char*>(block(gid));
-    for (size_t off = 0; off < stride_ * 8; off += 64) __builtin_prefetch(b + off);
+    const uintptr_t first = reinterpret_cast<uintptr_t>(block(gid));
+    const uintptr_t end = first + stride_ * 8;
+    for (uintptr_t line = first & ~uintptr_t{63}; line < end; line += 64)
+      __builtin_prefetch(reinterpret_cast<const void*>(line), 1);
   }
   // Rows of group `gid` (nulls included).
   uint64_t size(uint32_t gid) const { return block(gid)[0]; }
