@@ -431,9 +431,7 @@ void nunique_store::add_number(uint32_t gid, const number& n) {
     // Fingerprints are for text columns; numbers make the store exact (a
     // fingerprinted one can then no longer count).
     if (mode_ == mode::fingerprint) mixed_ = true;
-    mode_ = mode::exact;
-    std::vector<uint64_t>().swap(trial_);
-    std::vector<uint32_t>().swap(nulls_);
+    become_exact();
   }
   // Equal as float64 is equal to pandas, except int64 beyond 2^53, which
   // pandas compares exactly.
@@ -477,14 +475,18 @@ void nunique_store::add_null_slow(uint32_t gid) {
   ++nulls_[gid];
 }
 
+void nunique_store::become_exact() {
+  mode_ = mode::exact;
+  std::vector<uint64_t>().swap(trial_);
+  std::vector<uint32_t>().swap(nulls_);
+}
+
 void nunique_store::settle() {
   if (mode_ != mode::trial) return;
-  std::vector<uint64_t> sorted = trial_;
-  std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-    mode_ = mode::exact;  // values repeat: exact pairs
-    std::vector<uint64_t>().swap(trial_);
-    std::vector<uint32_t>().swap(nulls_);
+  // Sorted in place: the order of fingerprints does not matter.
+  std::sort(trial_.begin(), trial_.end());
+  if (std::adjacent_find(trial_.begin(), trial_.end()) != trial_.end()) {
+    become_exact();  // values repeat: exact pairs
     return;
   }
   // No repeats: the trial's exact pairs give way to its fingerprints. (Pairs

@@ -139,6 +139,7 @@ class nunique_store {
   enum class mode : unsigned char { exact, trial, fingerprint };
   void add_null_slow(uint32_t gid);
   void settle();  // ends a trial: fingerprints if no two were equal
+  void become_exact();  // exact pairs only, from now on
 
   size_t budget_;
   const std::vector<uint32_t>* group_hash_ = nullptr;
