@@ -84,7 +84,7 @@ uint32_t group_table::find_or_add(std::string_view key, uint64_t h) {
 }
 
 void group_table::grow() {
-  std::vector<slot> old(slots_.size() * 2, slot{0, EMPTY, 0, 0, 0});
+  slot_vector old(slots_.size() * 2, slot{0, EMPTY, 0, 0, 0});
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (const slot& s : old) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/huge_page_allocator.h"
+
 namespace zeekgraph::agg {
 
 class group_table {
@@ -37,7 +39,8 @@ class group_table {
     uint32_t len;
     uint64_t w0, w1;  // the key when len <= 16, zero padded
   };
-  std::vector<slot> slots_;
+  using slot_vector = std::vector<slot, huge_page_allocator<slot>>;
+  slot_vector slots_;
   size_t mask_;
   std::vector<char> arena_;
   std::vector<uint64_t> offsets_;

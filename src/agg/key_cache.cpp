@@ -51,7 +51,7 @@ void key_cache::insert(const key& k, uint64_t h, uint32_t gid) {
 }
 
 void key_cache::grow() {
-  std::vector<slot> old(slots_.size() * 2, slot{0, MISS, 0, {}});
+  slot_vector old(slots_.size() * 2, slot{0, MISS, 0, {}});
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (const slot& s : old) {

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <vector>
 
+#include "util/huge_page_allocator.h"
+
 namespace zeekgraph::agg {
 
 class key_cache {
@@ -48,7 +50,8 @@ class key_cache {
   static_assert(sizeof(slot) == 64);
   void grow();
 
-  std::vector<slot> slots_;
+  using slot_vector = std::vector<slot, huge_page_allocator<slot>>;
+  slot_vector slots_;
   size_t mask_;
   size_t size_ = 0;
   size_t capacity_;

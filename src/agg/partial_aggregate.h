@@ -13,7 +13,7 @@
 #include "agg/group_table.h"
 #include "agg/key_cache.h"
 #include "agg/nunique.h"
-#include "util/aligned_allocator.h"
+#include "util/huge_page_allocator.h"
 #include "zeek/row_sink.h"
 
 namespace zeekgraph::agg {
@@ -213,7 +213,7 @@ class partial_aggregate final : public zeek::row_sink {
   // per-column layout spent ~60% of add_row waiting on those loads at 80K
   // groups). The array is 64-byte aligned and each block a multiple of 32
   // bytes, so the seed's 160-byte block spans 3 lines wherever it starts.
-  std::vector<uint64_t, aligned_allocator<uint64_t, 64>> blocks_;
+  std::vector<uint64_t, huge_page_allocator<uint64_t, 64>> blocks_;
   std::vector<uint64_t> empty_block_;  // a new group's block
   size_t stride_ = 1;
   size_t groups_count_ = 0;
