@@ -1,4 +1,5 @@
 #include "agg/nunique.h"
+#include "agg/spill_file.h"
 #include "util/bits.h"
 #include "util/parallel.h"
 
@@ -19,56 +20,6 @@
 #endif
 
 namespace zeekgraph::agg {
-
-// An unlinked temporary file, read and written with pread/pwrite so that
-// counting threads can read it at once.
-class spill_file {
- public:
-  spill_file() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string path = std::string(dir && *dir ? dir : "/tmp") + "/zeekgraph-nunique-XXXXXX";
-    fd_ = ::mkstemp(path.data());
-    if (fd_ < 0)
-      throw spill_error("cannot create a temporary file for nunique in " +
-                        std::string(dir && *dir ? dir : "/tmp") + ": " + std::strerror(errno));
-    ::unlink(path.c_str());
-  }
-  ~spill_file() { ::close(fd_); }
-  spill_file(const spill_file&) = delete;
-  spill_file& operator=(const spill_file&) = delete;
-
-  uint64_t append(const void* data, size_t bytes) {
-    uint64_t at = size_;
-    const char* p = static_cast<const char*>(data);
-    while (bytes) {
-      ssize_t n = ::pwrite(fd_, p, bytes, static_cast<off_t>(size_));
-      if (n <= 0)
-        throw spill_error(std::string("writing nunique's temporary file failed: ") +
-                          (n < 0 ? std::strerror(errno) : "no space written"));
-      p += n;
-      bytes -= static_cast<size_t>(n);
-      size_ += static_cast<uint64_t>(n);
-    }
-    return at;
-  }
-  void read(uint64_t offset, void* data, size_t bytes) const {
-    char* p = static_cast<char*>(data);
-    while (bytes) {
-      ssize_t n = ::pread(fd_, p, bytes, static_cast<off_t>(offset));
-      if (n <= 0)
-        throw spill_error(std::string("reading nunique's temporary file failed: ") +
-                          (n < 0 ? std::strerror(errno) : "it ended early"));
-      p += n;
-      bytes -= static_cast<size_t>(n);
-      offset += static_cast<uint64_t>(n);
-    }
-  }
-  uint64_t size() const { return size_; }
-
- private:
-  int fd_ = -1;
-  uint64_t size_ = 0;
-};
 
 namespace {
 
@@ -383,7 +334,7 @@ void nunique_store::spill_layout(layout<E>& l) {
 }
 
 void nunique_store::spill() {
-  if (!file_) file_ = std::make_shared<spill_file>();
+  if (!file_) file_ = std::make_shared<spill_file>("nunique");
   spill_layout(small_);
   spill_layout(wide_);
   spill_layout(fps_);

@@ -40,17 +40,10 @@
 #include <vector>
 
 #include "agg/number.h"
+#include "agg/spill_file.h"
 
 namespace zeekgraph::agg {
 
-class spill_file;
-
-// Creating, writing or reading a spill file failed (no writable TMPDIR, a
-// full disk). summarize() turns it into an I/O error.
-class spill_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 class nunique_store {
  public:
