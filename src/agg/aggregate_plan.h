@@ -2,6 +2,8 @@
 // the states it needs and how its values are typed. Immutable during a pass.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,13 @@ struct column_plan {
   bool fingerprint_nunique = false;
 };
 
+// A value of a Kahan-summed column, logged in row order for sum_replay.
+struct sum_entry {
+  double value;
+  uint32_t gid;     // the group, in the logging state's numbering (sum_replay: its own)
+  uint32_t column;  // plan column
+};
+
 struct aggregate_plan {
   query_spec spec;
   std::vector<std::string> inputs;   // what the reader binds, in cell order
@@ -49,6 +58,11 @@ struct aggregate_plan {
   // run, not a partition), more spills cost little: 2 MiB took 5.45 -> 5.01 s
   // user against 4 MiB (3 pairs) and 16 MB less memory; 1 MiB 5.09 s.
   size_t nunique_memory = size_t{2} << 20;
+  // Log every value of a Kahan-summed column (a float sum or mean) in row
+  // order, so that sum_replay can sum them in input order across slices:
+  // Kahan sums merged from slices differ from pandas' in the last bit. A
+  // state then keeps no such sum itself; sum_replay::apply() writes them.
+  bool ordered_sums = false;
   // Charged for every group a partial state adds; may be null.
   memory_budget* budget = nullptr;
 

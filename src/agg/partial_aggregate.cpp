@@ -405,7 +405,9 @@ void partial_aggregate::update_batch() {
         ia.isum += static_cast<uint64_t>(v.i);
       }
     }
-    const int shape = (at.n >= 0) << 3 | (at.min >= 0) << 2 | (at.sum >= 0) << 1 | (at.comp >= 0);
+    // A Kahan sum that sum_replay makes from the log is not kept here.
+    const bool logged = at.comp >= 0 && plan_.ordered_sums;
+    const int shape = (at.n >= 0) << 3 | (at.min >= 0) << 2 | (at.sum >= 0 && !logged) << 1 | (at.comp >= 0 && !logged);
     auto run = [&]<bool C, bool M, bool S, bool K>() {
       update_column<C, M, S, K>(blocks, stride_, gids, rows, values, nops, at.n, at.min, at.sum, at.comp);
     };
@@ -424,6 +426,11 @@ void partial_aggregate::update_batch() {
       case 0b1111: run.operator()<true, true, true, true>(); break;
       default: break;  // Kahan compensation comes only with a sum
     }
+    if (logged)
+      for (size_t r = 0; r < rows; ++r) {
+        const num_value& v = values[r * nops];
+        if (v.state != NUM_NULL) sum_log_.push_back({v.d, gids[r], op.col});
+      }
     if (op.nunique) {
       nunique_store& uniq = cols_[op.col].uniq;
       for (size_t r = 0; r < rows; ++r) {
@@ -569,9 +576,16 @@ bool partial_aggregate::empty() const {
   return true;
 }
 
+void partial_aggregate::set_kahan_sum(size_t col, uint32_t gid, const kahan& k) {
+  const num_layout& at = layout_[col];
+  uint64_t* b = block(gid);
+  b[at.sum] = as_word(k.sum);
+  b[at.comp] = as_word(k.comp);
+}
+
 size_t partial_aggregate::memory_bytes() const {
   size_t b = groups_.memory_bytes() + cache_.memory_bytes() + blocks_.capacity() * 8 + group_hash_.capacity() * 4 +
-             ints_.capacity() * sizeof(int_acc);
+             ints_.capacity() * sizeof(int_acc) + sum_log_.capacity() * sizeof(sum_entry);
   for (const auto& d : dicts_) b += d.memory_bytes();
   for (const auto& c : cols_)
     b += c.txt.capacity() * sizeof(text_acc) +

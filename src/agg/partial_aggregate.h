@@ -120,6 +120,17 @@ class partial_aggregate final : public zeek::row_sink {
   const text_acc& text(size_t col, uint32_t gid) const { return cols_[col].txt[gid]; }
   nunique_store& distinct(size_t col) { return cols_[col].uniq; }
   const column_facts& facts(size_t col) const { return facts_[col]; }
+  // With plan().ordered_sums: the values of Kahan-summed columns applied
+  // since the log was last emptied, in row order per column. Flushes
+  // first; the caller empties the log (keeping its capacity).
+  std::vector<sum_entry>& sum_log() {
+    flush();
+    return sum_log_;
+  }
+  // Values logged and not taken yet (rows still batched are not counted).
+  size_t sum_log_size() const { return sum_log_.size(); }
+  // Replaces group `gid`'s Kahan sum of column `col` (sum_replay's result).
+  void set_kahan_sum(size_t col, uint32_t gid, const kahan& k);
   size_t memory_bytes() const;
 
  private:
@@ -226,6 +237,7 @@ class partial_aggregate final : public zeek::row_sink {
   uint64_t charged_ = 0;  // bytes charged to the plan's memory budget so far
   std::vector<column_state> cols_;
   std::vector<column_facts> facts_;
+  std::vector<sum_entry> sum_log_;  // plan_.ordered_sums only
 
 };
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "agg/aggregate_plan.h"
 #include "agg/finalize.h"
 #include "agg/partial_aggregate.h"
+#include "agg/sum_replay.h"
 #include "io/input_source.h"
 #include "util/parallel.h"
 
@@ -27,9 +29,12 @@ namespace {
 constexpr size_t BLOCK = size_t{8} << 20;       // bytes a reader takes at a time
 constexpr size_t STREAM_READ = size_t{4} << 20;  // bytes a stream reads at a time
 constexpr size_t READ_AT = size_t{256} << 10;    // bytes a plain file is read at a time
+constexpr size_t TAKE_SUMS_AT = size_t{1} << 16;  // logged values a slice hands on at a time
+constexpr size_t NO_ITEM = SIZE_MAX;
 
 // A piece of work: a whole file, or a line-aligned chunk of a mapped one.
 struct work_item {
+  size_t index = NO_ITEM;  // in input order; NO_ITEM: read again alone, outside the ordered sums
   size_t file = 0;
   bool chunk = false;
   uint64_t begin = 0, end = 0;
@@ -69,17 +74,25 @@ class runner {
 
   // One pass over every input. Returns false with an error on I/O failure.
   status run(summarize_result& out, std::unique_ptr<agg::partial_aggregate>& total);
+  // The Kahan sums in `total` are pandas' (in input order): false only
+  // when a chunked file had to be read again alone, after its chunks'
+  // values were summed.
+  bool sums_in_order() const { return sums_in_order_; }
 
  private:
   void run_item(work_item& item, agg::partial_aggregate& sink);
   // Reads [begin, end) of a plain file; returns where it stopped, `end`
   // unless the file ended early (it shrank while being read).
   uint64_t read_mapped(io::input_source& src, std::string_view data, uint64_t begin, uint64_t end,
-                       zeek::log_reader& reader);
+                       zeek::log_reader& reader, const std::function<void()>& after_feed);
   result<std::unique_ptr<io::input_source>> open(const std::string& path) const {
     return opts_.open_input ? opts_.open_input(path) : io::input_source::open(path);
   }
-  void read_stream(io::input_source& src, zeek::log_reader& reader);
+  void read_stream(io::input_source& src, zeek::log_reader& reader, const std::function<void()>& after_feed);
+  // Hands what `sink` logged for the ordered sums on, as slice `at`'s.
+  void take_sums(agg::slice_id at, agg::partial_aggregate& sink, bool last) {
+    if (replay_ && at.item != NO_ITEM && (last || sink.sum_log_size() >= TAKE_SUMS_AT)) replay_->take(at, sink, last);
+  }
   void run_pipelined(work_item& item, unsigned consumers);
   // --strict stopped, or the group states passed the memory budget.
   bool stopped() const {
@@ -96,10 +109,12 @@ class runner {
   std::vector<std::pair<size_t, uint64_t>> chunk_headers_;  // first chunk item, header lines
   std::unique_ptr<std::atomic<bool>[]> shrink_reported_;    // per file: a read_error was reported
   std::atomic<bool> stop_{false};
+  std::unique_ptr<agg::sum_replay> replay_;  // plan_.ordered_sums with Kahan-summed columns
+  bool sums_in_order_ = true;
 };
 
 uint64_t runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
-                             uint64_t end, zeek::log_reader& reader) {
+                             uint64_t end, zeek::log_reader& reader, const std::function<void()>& after_feed) {
   // Copies of READ_AT bytes, which stay in the cache while they are
   // scanned (see input_source::read_at). A line longer than that is taken
   // from the mapping, once the file is known to still reach `end`.
@@ -130,11 +145,12 @@ uint64_t runner::read_mapped(io::input_source& src, std::string_view data, uint6
     }
     add_progress(used);
     pos += used;
+    after_feed();
   }
   return end;
 }
 
-void runner::read_stream(io::input_source& src, zeek::log_reader& reader) {
+void runner::read_stream(io::input_source& src, zeek::log_reader& reader, const std::function<void()>& after_feed) {
   std::string buf;
   size_t have = 0;
   bool eof = false, skipping = false;
@@ -159,6 +175,7 @@ void runner::read_stream(io::input_source& src, zeek::log_reader& reader) {
     }
     have += n;
     size_t used = reader.feed(std::string_view(buf.data(), have), eof);
+    after_feed();
     std::memmove(buf.data(), buf.data() + used, have - used);
     have -= used;
     if (have > limit) {
@@ -224,6 +241,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
       if (b.last) reader.finish();
     }
     if (reader.stopped()) stop_ = true;
+    take_sums({item.index, b.index}, sink, true);
     std::lock_guard<std::mutex> lock(mu);
     spare.push_back(std::move(b.buf));
     if (reports.size() <= b.index) {
@@ -381,6 +399,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   consume_guarded(own);  // the last blocks, beside the other parsers
   for (auto& th : pool) th.join();
   if (consumer_error) std::rethrow_exception(consumer_error);
+  if (replay_) replay_->close_item(item.index, index);
 
   item.report.header_lines = header.header_lines;
   item.report.bytes = header.bytes;
@@ -403,9 +422,11 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
   item.report.gzip = src.gzip();
   zeek::log_reader reader(plan_.inputs, sink, item.report, opts_.reader);
   reader.start(item.start);
+  const agg::slice_id slice{item.index, 0};
+  auto after_feed = [&] { take_sums(slice, sink, false); };
   if (auto m = src.mapped()) {
     const uint64_t end = item.chunk ? item.end : m->size();
-    const uint64_t stop = read_mapped(src, *m, item.begin, end, reader);
+    const uint64_t stop = read_mapped(src, *m, item.begin, end, reader, after_feed);
     if (stop < end && opts_.reader.strict) stop_ = true;
     // One report a file, from the first chunk to find it shorter.
     if (stop < end && !shrink_reported_[item.file].exchange(true)) {
@@ -418,9 +439,11 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
       item.report.add_problem(std::move(p));
     }
   } else {
-    read_stream(src, reader);
+    read_stream(src, reader, after_feed);
   }
   if (item.last_chunk) reader.finish();
+  take_sums(slice, sink, true);
+  if (replay_ && item.index != NO_ITEM) replay_->close_item(item.index, 1);
   for (const auto& issue : src.issues()) item.report.add_problem(stream_problem(issue));
   if (opts_.reader.strict && !src.issues().empty()) stop_ = true;
   item.lines = reader.state().line;
@@ -496,6 +519,11 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   }
   // Pipelined: a gzip file that is more than one thread's share of all the
   // input (known once every file is open).
+  for (size_t i = 0; i < items.size(); ++i) items[i].index = i;
+  replay_.reset();
+  sums_in_order_ = true;
+  if (plan_.ordered_sums && agg::sum_replay::needed(plan_))
+    replay_ = std::make_unique<agg::sum_replay>(plan_, items.size());
   std::vector<uint64_t> file_work(sources_.size());
   uint64_t total_work = 0;
   for (size_t f = 0; f < sources_.size(); ++f)
@@ -568,6 +596,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   }
   for (size_t f = 0; f < paths_.size(); ++f) {
     if (!redo[f]) continue;
+    if (replay_) sums_in_order_ = false;  // its chunks' values were summed already
     auto src = open(paths_[f]);
     if (!src) return src.err();
     sources_[f] = std::move(*src);
@@ -607,6 +636,12 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     }
   }
   out.stopped = stop_.load();
+  if (replay_ && !out.stopped) {
+    if (sums_in_order_ && replay_->complete())
+      replay_->apply(*total);
+    else
+      sums_in_order_ = false;
+  }
   return ok_status();
 }
 
@@ -651,8 +686,15 @@ result<summarize_result> summarize(const summarize_options& opts) {
     // limit may briefly need half as much again.
     limit = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 : uint64_t{8} << 30;
   }
+  // One thread reads every row in input order: the fallback when the
+  // ordered sums lost the order (a chunked file read again alone).
+  bool sequential = false;
+  summarize_options one_thread = opts;
+  one_thread.threads = 1;
   for (unsigned pass = 1;; ++pass) {
     auto plan = agg::aggregate_plan::make(opts.spec, as_text, as_numeric);
+    // Slices read apart sum float columns in input order (sum_replay).
+    plan.ordered_sums = !sequential && (threads > 1 || paths->size() > 1);
     // stdin cannot be read again: keep exact int states and Kahan sums
     // from the start.
     auto listed = [](const std::vector<std::string>& v, const std::string& n) {
@@ -670,7 +712,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
     plan.budget = &budget;
     std::unique_ptr<agg::partial_aggregate> total;
     summarize_result attempt;
-    runner r(opts, plan, *paths);
+    runner r(sequential ? one_thread : opts, plan, *paths);
     try {
       if (auto s = r.run(attempt, total); !s) return s.err();
     } catch (const agg::spill_error& e) {
@@ -719,6 +761,10 @@ result<summarize_result> summarize(const summarize_options& opts) {
         again = true;
       }
     }
+    if (!again && !attempt.stopped && !r.sums_in_order() && !sequential) {
+      sequential = true;
+      continue;
+    }
     if (again && pass < 4 && !attempt.stopped) {
       if (!rereadable)
         return error{error_kind::usage,
@@ -732,6 +778,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
     attempt.passes = pass;
     attempt.retyped = out.retyped;
     attempt.recounted = exact_nunique;
+    attempt.resummed = sequential;
     if (attempt.stopped) return attempt;  // --strict stopped: the table is not written, so not made
     try {
       attempt.table = agg::finalize(*total, threads);

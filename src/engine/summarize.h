@@ -43,6 +43,9 @@ struct summarize_result {
   // Text columns whose distinct values were counted from fingerprints until
   // a value repeated, then read again with exact pairs.
   std::vector<std::string> recounted;
+  // The input was read again on one thread, because a chunked file had to be
+  // read again alone after its chunks' float values were summed in order.
+  bool resummed = false;
   unsigned passes = 1;
   bool stopped = false;                  // --strict stopped at a problem (then `table` is empty)
 };

@@ -171,6 +171,7 @@ void write_report_json(const zg::engine::summarize_result& res, std::ostream& ou
   names(res.retyped);
   out << ",\"recounted\":";
   names(res.recounted);
+  out << ",\"resummed\":" << (res.resummed ? "true" : "false");
   out << ",\"files\":[";
   for (size_t i = 0; i < res.files.size(); ++i) {
     const auto& r = res.files[i];
@@ -322,6 +323,9 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   for (const auto& c : res->recounted)
     std::cerr << "zeekgraph: note: column '" << c
               << "' repeats a value, so the input was read again to count its distinct values exactly\n";
+  if (res->resummed)
+    std::cerr << "zeekgraph: note: a file's schema changed mid-way, so the input was read again on one "
+                 "thread to sum float columns in input order, as pandas does\n";
   if (!a.report.empty()) {
     std::ofstream rep(a.report, std::ios::binary);
     write_report_json(*res, rep);
