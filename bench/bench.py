@@ -181,7 +181,8 @@ def report(args, info, results, sizes):
                "`/usr/bin/time` over the runs. `vs zeekgraph` = engine time / zeekgraph time on the "
                "same file (below 1 is faster). Data: `zeekgraph gen --rows N`, and `gzip -6` of it. "
                "zeekgraph, DuckDB and Polars use every core; pandas uses one. "
-               "`check`: the CSV compared with zeekgraph's (bench/compare.py).")
+               "`check`: the CSV compared with zeekgraph's (bench/compare.py): `identical` byte for "
+               "byte, `ok` equal with floats within 1e-9 relative.")
     for rows in sizes:
         out += ["", f"## {rows:,} rows", ""]
         out.append("| input | engine | median s | peak RSS MiB | rows/s | vs zeekgraph | check |")
@@ -260,13 +261,16 @@ def main():
                             plain_ref = str(outdir / "zeekgraph-plain.csv")
                             c = compare.compare(plain_ref, out_csv)
                             r["examples"] = c["examples"]
-                            check = "reference" if c["ok"] else f"WRONG vs plain ({c['mismatches']} rows)"
+                            check = ("reference, identical to plain" if c["identical"] else
+                                     "reference, equal to plain" if c["ok"] else
+                                     f"WRONG vs plain ({c['mismatches']} rows)")
                     elif ref_csv is None:
                         check = "no reference"
                     else:
                         c = compare.compare(ref_csv, out_csv)
                         r["examples"] = c["examples"]
-                        check = "ok" if c["ok"] else f"WRONG ({c['mismatches']} of {c['ref_rows']} rows)"
+                        check = ("identical" if c["identical"] else "ok" if c["ok"] else
+                                 f"WRONG ({c['mismatches']} of {c['ref_rows']} rows)")
                     log(f"  median {r['median']:.3f}s (runs {' '.join(f'{w:.3f}' for w in r['walls'])})  {check}")
                 else:
                     log(f"  FAILED: {r['failed']}: {r['stderr'][-500:]}")
@@ -280,7 +284,12 @@ def main():
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
     label = f"-{args.label}" if args.label else ""
-    name = f"{datetime.date.today().isoformat()}-{'-'.join(human(s) for s in sizes)}{label}.md"
+    stem = f"{datetime.date.today().isoformat()}-{'-'.join(human(s) for s in sizes)}{label}"
+    name = f"{stem}.md"
+    n = 1
+    while (results_dir / name).exists():  # a second run on one day keeps the first's table
+        n += 1
+        name = f"{stem}-{n}.md"
     tmp = results_dir / (name + ".tmp")
     tmp.write_text(text)
     tmp.rename(results_dir / name)

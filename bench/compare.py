@@ -10,7 +10,9 @@ Rules:
   * strings compare exactly, integers exactly as numbers (288 == 288.0),
     floats within 1e-9 relative; an empty cell (null/NaN) only equals an empty cell.
 The mismatch count is the number of reference rows that are not matched, in
-place, by an equal peer row, plus any extra peer rows.
+place, by an equal peer row, plus any extra peer rows. `identical` says whether
+the two files are byte for byte the same (pandas' to_csv and zeekgraph's CSV
+are, when every value is).
 """
 import csv
 import math
@@ -70,7 +72,10 @@ def compare(ref_path, peer_path, max_examples=5):
     """Returns a dict: ok, mismatches, ref_rows, peer_rows, examples (strings)."""
     ref_header, ref = read(ref_path)
     peer_header, peer = read(peer_path)
-    result = {"ok": False, "mismatches": 0, "ref_rows": len(ref), "peer_rows": len(peer), "examples": []}
+    with open(ref_path, "rb") as a, open(peer_path, "rb") as b:
+        identical = a.read() == b.read()
+    result = {"ok": False, "identical": identical, "mismatches": 0, "ref_rows": len(ref),
+              "peer_rows": len(peer), "examples": []}
     if ref_header != peer_header:
         result["mismatches"] = max(len(ref), len(peer)) or 1
         result["examples"].append(f"header differs: {peer_header} != {ref_header}")
@@ -98,7 +103,8 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     res = compare(sys.argv[1], sys.argv[2])
-    print(f"{res['mismatches']} mismatched rows ({res['peer_rows']} rows, reference {res['ref_rows']})")
+    print(f"{res['mismatches']} mismatched rows ({res['peer_rows']} rows, reference {res['ref_rows']})"
+          + (", byte-identical" if res["identical"] else ""))
     for e in res["examples"]:
         print("  " + e)
     sys.exit(0 if res["ok"] else 1)
