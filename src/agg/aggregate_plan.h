@@ -36,6 +36,9 @@ struct column_plan {
   // set by a summarizer that checks values_distinct() and reads the input
   // again without them when it is false.
   bool fingerprint_nunique = false;
+
+  // Summed with Kahan's compensation (for sum or mean): a float column.
+  bool kahan_sum() const { return mode == value_mode::numeric && need_sum && !plain_sum; }
 };
 
 // A value of a Kahan-summed column, logged in row order for sum_replay.
@@ -61,7 +64,8 @@ struct aggregate_plan {
   // Log every value of a Kahan-summed column (a float sum or mean) in row
   // order, so that sum_replay can sum them in input order across slices:
   // Kahan sums merged from slices differ from pandas' in the last bit. A
-  // state then keeps no such sum itself; sum_replay::apply() writes them.
+  // state then keeps none of such a column's states (count, min, max, sum)
+  // in its groups' blocks; sum_replay builds them all and apply() sets them.
   bool ordered_sums = false;
   // Charged for every group a partial state adds; may be null.
   memory_budget* budget = nullptr;

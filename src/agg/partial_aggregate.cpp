@@ -11,12 +11,18 @@ namespace zeekgraph::agg {
 
 partial_aggregate::partial_aggregate(const aggregate_plan& plan)
     : plan_(plan), dicts_(plan.key_columns.size()), layout_(plan.columns.size()),
-      int_slot_(plan.columns.size(), -1), cols_(plan.columns.size()), facts_(plan.columns.size()) {
+      int_slot_(plan.columns.size(), -1), cols_(plan.columns.size()), facts_(plan.columns.size()),
+      ordered_slot_(plan.columns.size(), -1) {
   // A group's block: its row count, then each numeric column's states.
   size_t words = 1;
   for (size_t c = 0; c < plan.columns.size(); ++c) {
     const column_plan& cp = plan.columns[c];
     if (cp.mode != value_mode::numeric || !(cp.need_minmax || cp.need_sum || cp.need_count)) continue;
+    if (cp.exact_ints) int_slot_[c] = static_cast<int>(int_stride_++);
+    if (plan.ordered_sums && cp.kahan_sum()) {
+      ordered_slot_[c] = static_cast<int>(ordered_width_++);  // logged, not kept in the block
+      continue;
+    }
     num_layout& at = layout_[c];
     if (cp.need_count) at.n = static_cast<int16_t>(words++);
     if (cp.need_minmax) {
@@ -27,7 +33,6 @@ partial_aggregate::partial_aggregate(const aggregate_plan& plan)
       at.sum = static_cast<int16_t>(words++);
       if (!cp.plain_sum) at.comp = static_cast<int16_t>(words++);
     }
-    if (cp.exact_ints) int_slot_[c] = static_cast<int>(int_stride_++);
   }
   stride_ = words <= 2 ? words : (words + 3) / 4 * 4;
   empty_block_.assign(stride_, 0);
@@ -342,6 +347,12 @@ inline uint64_t as_word(double d) { return std::bit_cast<uint64_t>(d); }
 }  // namespace
 
 numeric_result partial_aggregate::numeric(size_t col, uint32_t gid) const {
+  if (const int slot = ordered_slot_[col]; slot >= 0) {
+    const size_t at = gid * ordered_width_ + static_cast<size_t>(slot);
+    if (at >= ordered_.size()) return {};  // no value in any group, or none set
+    const ordered_state& s = ordered_[at];
+    return {s.n > 0, s.n, s.min, s.max, s.sum.sum};
+  }
   const num_layout& at = layout_[col];
   const uint64_t* b = block(gid);
   numeric_result r;
@@ -405,9 +416,7 @@ void partial_aggregate::update_batch() {
         ia.isum += static_cast<uint64_t>(v.i);
       }
     }
-    // A Kahan sum that sum_replay makes from the log is not kept here.
-    const bool logged = at.comp >= 0 && plan_.ordered_sums;
-    const int shape = (at.n >= 0) << 3 | (at.min >= 0) << 2 | (at.sum >= 0 && !logged) << 1 | (at.comp >= 0 && !logged);
+    const int shape = (at.n >= 0) << 3 | (at.min >= 0) << 2 | (at.sum >= 0) << 1 | (at.comp >= 0);
     auto run = [&]<bool C, bool M, bool S, bool K>() {
       update_column<C, M, S, K>(blocks, stride_, gids, rows, values, nops, at.n, at.min, at.sum, at.comp);
     };
@@ -426,7 +435,7 @@ void partial_aggregate::update_batch() {
       case 0b1111: run.operator()<true, true, true, true>(); break;
       default: break;  // Kahan compensation comes only with a sum
     }
-    if (logged)
+    if (ordered_slot_[op.col] >= 0)  // sum_replay keeps this column's states
       for (size_t r = 0; r < rows; ++r) {
         const num_value& v = values[r * nops];
         if (v.state != NUM_NULL) sum_log_.push_back({v.d, gids[r], op.col});
@@ -576,16 +585,15 @@ bool partial_aggregate::empty() const {
   return true;
 }
 
-void partial_aggregate::set_kahan_sum(size_t col, uint32_t gid, const kahan& k) {
-  const num_layout& at = layout_[col];
-  uint64_t* b = block(gid);
-  b[at.sum] = as_word(k.sum);
-  b[at.comp] = as_word(k.comp);
+void partial_aggregate::set_ordered(size_t col, uint32_t gid, const ordered_state& s) {
+  if (ordered_.size() < groups_count_ * ordered_width_) ordered_.resize(groups_count_ * ordered_width_);
+  ordered_[gid * ordered_width_ + static_cast<size_t>(ordered_slot_[col])] = s;
 }
 
 size_t partial_aggregate::memory_bytes() const {
   size_t b = groups_.memory_bytes() + cache_.memory_bytes() + blocks_.capacity() * 8 + group_hash_.capacity() * 4 +
-             ints_.capacity() * sizeof(int_acc) + sum_log_.capacity() * sizeof(sum_entry);
+             ints_.capacity() * sizeof(int_acc) + sum_log_.capacity() * sizeof(sum_entry) +
+             ordered_.capacity() * sizeof(ordered_state);
   for (const auto& d : dicts_) b += d.memory_bytes();
   for (const auto& c : cols_)
     b += c.txt.capacity() * sizeof(text_acc) +

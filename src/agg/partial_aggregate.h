@@ -30,6 +30,21 @@ struct kahan {
   void merge(const kahan& o) { add(o.sum - o.comp); }
 };
 
+// A Kahan-summed column's states in one group, built in input order by
+// sum_replay (plan.ordered_sums).
+struct ordered_state {
+  kahan sum;
+  uint64_t n = 0;
+  // From the extremes; '<' and '>' keep the first of equal values, as pandas.
+  double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+  void add(double v) {
+    ++n;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum.add(v);
+  }
+};
+
 // What a group holds of one numeric column, as finalize() reads it.
 struct numeric_result {
   bool any = false;  // the group has a value in the column
@@ -129,8 +144,9 @@ class partial_aggregate final : public zeek::row_sink {
   }
   // Values logged and not taken yet (rows still batched are not counted).
   size_t sum_log_size() const { return sum_log_.size(); }
-  // Replaces group `gid`'s Kahan sum of column `col` (sum_replay's result).
-  void set_kahan_sum(size_t col, uint32_t gid, const kahan& k);
+  // Sets group `gid`'s states of Kahan-summed column `col`, which a plan
+  // with ordered_sums keeps out of the blocks (sum_replay's result).
+  void set_ordered(size_t col, uint32_t gid, const ordered_state& s);
   size_t memory_bytes() const;
 
  private:
@@ -238,6 +254,11 @@ class partial_aggregate final : public zeek::row_sink {
   std::vector<column_state> cols_;
   std::vector<column_facts> facts_;
   std::vector<sum_entry> sum_log_;  // plan_.ordered_sums only
+  // plan_.ordered_sums: per plan column, its index among the Kahan-summed
+  // columns (-1 = kept in the blocks), and their states set by set_ordered().
+  std::vector<int> ordered_slot_;
+  size_t ordered_width_ = 0;
+  std::vector<ordered_state> ordered_;
 
 };
 

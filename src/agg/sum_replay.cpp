@@ -9,20 +9,16 @@ namespace {
 constexpr uint32_t NONE = UINT32_MAX;
 constexpr size_t READ_BACK = size_t{1} << 16;  // values read back from the file at a time
 
-bool kahan_summed(const column_plan& cp) {
-  return cp.mode == value_mode::numeric && cp.need_sum && !cp.plain_sum;
-}
-
 }  // namespace
 
 bool sum_replay::needed(const aggregate_plan& plan) {
-  return std::any_of(plan.columns.begin(), plan.columns.end(), kahan_summed);
+  return std::any_of(plan.columns.begin(), plan.columns.end(), [](const column_plan& cp) { return cp.kahan_sum(); });
 }
 
 sum_replay::sum_replay(const aggregate_plan& plan, size_t items, size_t memory)
     : plan_(plan), items_(items), memory_(memory), slot_(plan.columns.size(), -1), slices_(items, 0) {
   for (size_t c = 0; c < plan.columns.size(); ++c)
-    if (kahan_summed(plan.columns[c])) slot_[c] = static_cast<int>(width_++);
+    if (plan.columns[c].kahan_sum()) slot_[c] = static_cast<int>(width_++);
 }
 
 void sum_replay::key_of(const partial_aggregate& state, uint32_t gid) {
@@ -142,9 +138,9 @@ void sum_replay::apply(partial_aggregate& total) {
   for (uint32_t gid = 0; gid < total.group_count(); ++gid) {
     key_of(total, gid);
     const uint32_t id = keys_.find_or_add(key_);
-    if (id >= known) continue;  // no value in any Kahan column: its sums stay 0
+    if (id >= known) continue;  // no value in any Kahan column: nothing to set
     for (size_t c = 0; c < slot_.size(); ++c)
-      if (slot_[c] >= 0) total.set_kahan_sum(c, gid, sums_[id * width_ + static_cast<size_t>(slot_[c])]);
+      if (slot_[c] >= 0) total.set_ordered(c, gid, sums_[id * width_ + static_cast<size_t>(slot_[c])]);
   }
 }
 

@@ -54,7 +54,8 @@ class sum_replay {
   // Values that waited in the temporary file (bytes).
   uint64_t spilled_bytes() const { return file_ ? file_->size() : 0; }
 
-  // Writes the sums into `total`'s groups (after every slice is folded in).
+  // Sets the states of the Kahan-summed columns (count, min, max, sum) in
+  // `total`'s groups (after every slice is folded in).
   void apply(partial_aggregate& total);
 
  private:
@@ -77,7 +78,7 @@ class sum_replay {
   mutable std::mutex mu_;
   group_table keys_;          // a group's key values -> our group id
   std::string key_;           // scratch
-  std::vector<kahan> sums_;   // our group id x Kahan column
+  std::vector<ordered_state> sums_;  // our group id x Kahan column
   std::unordered_map<const partial_aggregate*, std::vector<uint32_t>> ids_;  // a state's ids -> ours
   slice_id next_;             // the slice whose values are summed now
   std::vector<size_t> slices_;  // per item: its slices, 0 until closed
