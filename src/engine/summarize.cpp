@@ -642,6 +642,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     else
       sums_in_order_ = false;
   }
+  replay_.reset();  // its key table and sums, before the output is built
   return ok_status();
 }
 
@@ -664,8 +665,8 @@ namespace {
 
 error spill_failed(const agg::spill_error& e) {
   return error{error_kind::io, e.what(),
-               "nunique keeps its (group, value) pairs in a temporary file: point TMPDIR at a "
-               "writable directory with free space"};
+               "nunique's (group, value) pairs and float values waiting to be summed in order go "
+               "to temporary files: point TMPDIR at a writable directory with free space"};
 }
 
 }  // namespace

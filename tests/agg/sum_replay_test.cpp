@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -162,6 +163,24 @@ TEST(sum_replay, a_group_without_values_keeps_zero) {
   EXPECT_EQ(t.columns[1].floats[0], 1.6);
   EXPECT_EQ(t.columns[1].floats[1], 0.0);
   EXPECT_TRUE(std::isnan(t.columns[2].floats[1]));
+}
+
+// A slice that must wait in the file, with no directory to make it in:
+// spill_error, which the summarizer reports as an I/O error with a hint.
+TEST(sum_replay, a_file_that_cannot_be_made_throws_spill_error) {
+  const auto rows = make_rows(2000, 3);
+  auto plan = make_plan(true);
+  sum_replay replay(plan, 2, 0);
+  partial_aggregate p(plan);
+  feed(p, rows, 1000, 2000);
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("TMPDIR", "/nonexistent/zeekgraph-test", 1);
+  EXPECT_THROW(replay.take({1, 0}, p, true), spill_error);
+  if (old)
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  else
+    ::unsetenv("TMPDIR");
 }
 
 TEST(sum_replay, integer_sums_need_no_replay) {
