@@ -1,9 +1,11 @@
 #include "agg/sum_replay.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -22,8 +24,9 @@ struct row {
   std::string key, value;  // value "" = null
 };
 
-// Values whose Kahan sums depend on where a run of them starts: mixed
-// magnitudes and signs, decimals that are not exact in binary.
+// Values whose Kahan sums depend on the order of the rows and on where a
+// run of them starts: mixed magnitudes and signs (a small value between
+// +1e16 and -1e16 is lost or kept by order), decimals not exact in binary.
 std::vector<row> make_rows(size_t n, unsigned seed) {
   std::mt19937_64 rng(seed);
   std::vector<row> rows;
@@ -33,6 +36,7 @@ std::vector<row> make_rows(size_t n, unsigned seed) {
     r.key = "g" + std::to_string(rng() % 7);
     if (rng() % 10 != 0) {
       double v = static_cast<double>(rng() % 1000000) / 1000.0 * scales[rng() % 5];
+      if (rng() % 4 == 0) v = rng() % 2 ? 1e16 : -1e16;
       if (rng() % 3 == 0) v = -v;
       char buf[40];
       std::snprintf(buf, sizeof buf, "%.17g", v);
@@ -52,22 +56,24 @@ void feed(partial_aggregate& p, const std::vector<row>& rows, size_t begin, size
 }
 
 aggregate_plan make_plan(bool ordered) {
-  auto q = parse_query_spec("k", "v:sum,mean");
+  auto q = parse_query_spec("k", "v:sum,mean,min,max,count");
   EXPECT_TRUE(q.ok());
   auto plan = aggregate_plan::make(*q, {}, {"v"});
   plan.ordered_sums = ordered;
   return plan;
 }
 
-// Sums and means by group, bit for bit.
+// Every number of the table (sums, means, min, max, counts), bit for bit.
 std::vector<uint64_t> bits_of(const table::summary_table& t) {
   std::vector<uint64_t> out;
-  for (const auto& c : t.columns)
+  for (const auto& c : t.columns) {
     for (double d : c.floats) {
       uint64_t b;
       std::memcpy(&b, &d, 8);
       out.push_back(b);
     }
+    for (int64_t i : c.ints) out.push_back(static_cast<uint64_t>(i));
+  }
   return out;
 }
 
@@ -147,8 +153,53 @@ TEST(sum_replay, waiting_slices_go_to_the_file_and_come_back_in_order) {
   EXPECT_EQ(bits_of(finalize(a)), expected);
 }
 
-// A group with no value in the column keeps the sum of nothing (0) and
-// a null mean, as pandas.
+// Random cuts into items and blocks, random states, random hand-over
+// points and finishing orders, and a random memory bound: always one
+// state's sums, count, min and max, bit for bit.
+TEST(sum_replay, random_pieces_in_random_order_give_one_states_result) {
+  const auto rows = make_rows(6000, 4);
+  const auto expected = bits_of(one_state(rows));
+  auto plan = make_plan(true);
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 40; ++trial) {
+    // Cut the rows into items, and each item into 1-4 blocks.
+    struct piece {
+      size_t item, block, begin, end;
+    };
+    std::vector<piece> pieces;
+    std::vector<size_t> blocks;
+    for (size_t at = 0; at < rows.size();) {
+      const size_t item = blocks.size(), n = 1 + rng() % 4;
+      for (size_t b = 0; b < n && at < rows.size(); ++b) {
+        const size_t end = std::min(rows.size(), at + 1 + rng() % 1000);
+        pieces.push_back({item, b, at, end});
+        at = end;
+      }
+      blocks.push_back(pieces.back().item == item ? pieces.back().block + 1 : 0);
+    }
+    std::shuffle(pieces.begin(), pieces.end(), rng);
+    sum_replay replay(plan, blocks.size(), rng() % 2 ? 0 : size_t{1} << (rng() % 20));
+    std::vector<std::unique_ptr<partial_aggregate>> states;
+    for (int i = 0; i < 3; ++i) states.push_back(std::make_unique<partial_aggregate>(plan));
+    std::vector<size_t> left = blocks;
+    for (const piece& p : pieces) {
+      partial_aggregate& s = *states[rng() % states.size()];
+      const size_t mid = p.begin + rng() % (p.end - p.begin + 1);
+      feed(s, rows, p.begin, mid);
+      if (rng() % 2) replay.take({p.item, p.block}, s, false);
+      feed(s, rows, mid, p.end);
+      replay.take({p.item, p.block}, s, true);
+      if (--left[p.item] == 0) replay.close_item(p.item, blocks[p.item]);
+    }
+    ASSERT_TRUE(replay.complete()) << trial;
+    for (size_t i = 1; i < states.size(); ++i) states[0]->merge_from(*states[i]);
+    replay.apply(*states[0]);
+    ASSERT_EQ(bits_of(finalize(*states[0])), expected) << "trial " << trial;
+  }
+}
+
+// A group with no value in the column keeps the sum of nothing (0), a
+// null mean, min and max, and a count of 0, as pandas.
 TEST(sum_replay, a_group_without_values_keeps_zero) {
   auto plan = make_plan(true);
   sum_replay replay(plan, 1);
@@ -163,6 +214,12 @@ TEST(sum_replay, a_group_without_values_keeps_zero) {
   EXPECT_EQ(t.columns[1].floats[0], 1.6);
   EXPECT_EQ(t.columns[1].floats[1], 0.0);
   EXPECT_TRUE(std::isnan(t.columns[2].floats[1]));
+  EXPECT_EQ(t.columns[3].floats[0], 0.1);  // min
+  EXPECT_EQ(t.columns[4].floats[0], 1.5);  // max
+  EXPECT_TRUE(std::isnan(t.columns[3].floats[1]));
+  EXPECT_TRUE(std::isnan(t.columns[4].floats[1]));
+  EXPECT_EQ(t.columns[5].ints[0], 2);  // count
+  EXPECT_EQ(t.columns[5].ints[1], 0);
 }
 
 // A slice that must wait in the file, with no directory to make it in:
