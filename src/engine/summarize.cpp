@@ -89,9 +89,15 @@ class runner {
     return opts_.open_input ? opts_.open_input(path) : io::input_source::open(path);
   }
   void read_stream(io::input_source& src, zeek::log_reader& reader, const std::function<void()>& after_feed);
-  // Hands what `sink` logged for the ordered sums on, as slice `at`'s.
+  // Hands what `sink` logged for the ordered sums on, as slice `at`'s. A
+  // file read again alone (NO_ITEM) drops its log: the pass is read once
+  // more on one thread, and the log would otherwise grow with the file.
   void take_sums(agg::slice_id at, agg::partial_aggregate& sink, bool last) {
-    if (replay_ && at.item != NO_ITEM && (last || sink.sum_log_size() >= TAKE_SUMS_AT)) replay_->take(at, sink, last);
+    if (!replay_ || (!last && sink.sum_log_size() < TAKE_SUMS_AT)) return;
+    if (at.item == NO_ITEM)
+      sink.sum_log().clear();
+    else
+      replay_->take(at, sink, last);
   }
   void run_pipelined(work_item& item, unsigned consumers);
   // --strict stopped, or the group states passed the memory budget.
