@@ -79,7 +79,7 @@ uint32_t group_table::find_or_add(std::string_view key, uint64_t h) {
   lengths_.push_back(len);
   arena_.insert(arena_.end(), key.begin(), key.end());
   slots_[i] = {h, id, len, w0, w1};
-  if (offsets_.size() * 2 > slots_.size()) grow();
+  if (offsets_.size() * 10 > slots_.size() * 7) grow();  // up to 70% full, as the key cache
   return id;
 }
 
