@@ -1,7 +1,6 @@
 #include "agg/sum_replay.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace zeekgraph::agg {
 namespace {
