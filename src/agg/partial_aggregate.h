@@ -239,7 +239,9 @@ class partial_aggregate final : public zeek::row_sink {
   // few adjacent cache lines, not one per column (measured: the
   // per-column layout spent ~60% of add_row waiting on those loads at 80K
   // groups). The array is 64-byte aligned and each block a multiple of 32
-  // bytes, so the seed's 160-byte block spans 3 lines wherever it starts.
+  // bytes: the seed's block is 128 bytes, two lines, when sum_replay keeps
+  // duration's states (ordered_sums), and 160 bytes, three lines wherever
+  // it starts, when the block keeps them (one thread, one piece).
   std::vector<uint64_t, huge_page_allocator<uint64_t, 64>> blocks_;
   std::vector<uint64_t> empty_block_;  // a new group's block
   size_t stride_ = 1;

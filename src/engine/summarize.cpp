@@ -523,13 +523,14 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
       items.push_back(std::move(it));
     }
   }
-  // Pipelined: a gzip file that is more than one thread's share of all the
-  // input (known once every file is open).
+  // Items are numbered in input order: the order sum_replay sums them in.
   for (size_t i = 0; i < items.size(); ++i) items[i].index = i;
   replay_.reset();
   sums_in_order_ = true;
   if (plan_.ordered_sums && agg::sum_replay::needed(plan_))
     replay_ = std::make_unique<agg::sum_replay>(plan_, items.size());
+  // Pipelined: a gzip file that is more than one thread's share of all the
+  // input (known once every file is open).
   std::vector<uint64_t> file_work(sources_.size());
   uint64_t total_work = 0;
   for (size_t f = 0; f < sources_.size(); ++f)

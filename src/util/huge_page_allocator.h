@@ -40,7 +40,7 @@ struct huge_page_allocator {
     const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
     const uintptr_t at = (start + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
     if (at > start) ::munmap(raw, at - start);
-    if (const size_t tail = start + len + HUGE_PAGE - (at + len); tail) ::munmap(reinterpret_cast<void*>(at + len), tail);
+    if (const size_t tail = start + HUGE_PAGE - at; tail) ::munmap(reinterpret_cast<void*>(at + len), tail);
     ::madvise(reinterpret_cast<void*>(at), len, MADV_HUGEPAGE);  // advice: fine if refused
     return reinterpret_cast<T*>(at);
   }
