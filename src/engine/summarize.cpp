@@ -61,7 +61,8 @@ zeek::problem stream_problem(const io::stream_issue& s) {
     case io::stream_issue_kind::read_error: p.kind = zeek::problem_kind::gzip_corrupt; break;
   }
   p.byte_offset = s.offset;
-  p.message = s.message + " (at compressed byte " + std::to_string(s.offset) + ")";
+  p.message = s.message;
+  p.message += " (at compressed byte " + std::to_string(s.offset) + ")";
   p.hint = "rows before the damage were read";
   return p;
 }

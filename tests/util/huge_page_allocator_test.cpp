@@ -21,8 +21,9 @@ TEST(huge_page_allocator, big_arrays_start_on_a_huge_page_and_keep_their_values_
   const size_t n = (size_t{9} << 20) / 8;  // 9 MiB: crosses the threshold, several huge pages
   for (size_t i = 0; i < n; ++i) {
     v.push_back(i * 7);
-    if (v.capacity() * 8 >= (size_t{2} << 20))
+    if (v.capacity() * 8 >= (size_t{2} << 20)) {
       ASSERT_EQ(reinterpret_cast<uintptr_t>(v.data()) % (size_t{2} << 20), 0u) << i;
+    }
   }
   for (size_t i = 0; i < n; i += 4099) ASSERT_EQ(v[i], i * 7);
   EXPECT_EQ(v.back(), (n - 1) * 7);
