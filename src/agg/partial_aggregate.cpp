@@ -195,6 +195,9 @@ zeek::row_verdict partial_aggregate::add_row(const zeek::cell* cells) {
     ++f.values;
     if (v.state == NUM_FLOAT) {
       ++f.float_text;
+      // -0.0 is a decimal ("-0.000000") or a sum of them: an integer text
+      // "-0" is 0, as pandas reads a column of integers.
+      if (v.d == 0 && std::signbit(v.d)) ++f.negative_zeros;
     } else {
       f.abs_sum += std::fabs(v.d);
       f.big_ints += static_cast<uint64_t>(v.i) + (uint64_t{1} << 53) > (uint64_t{1} << 54);  // |i| > 2^53
@@ -579,7 +582,9 @@ bool partial_aggregate::empty() const {
   if (groups_count_ != 0 || batched_ != 0) return false;
   for (size_t c = 0; c < cols_.size(); ++c) {
     const column_facts& f = facts_[c];
-    if (f.nulls || f.values || f.float_text || f.not_numeric || f.big_ints || f.abs_sum != 0) return false;
+    if (f.nulls || f.values || f.float_text || f.not_numeric || f.big_ints || f.negative_zeros ||
+        f.abs_sum != 0)
+      return false;
     if (!cols_[c].uniq.empty()) return false;
   }
   return true;

@@ -79,6 +79,9 @@ class runner {
   // when a chunked file had to be read again alone, after its chunks'
   // values were summed.
   bool sums_in_order() const { return sums_in_order_; }
+  // More than one state read the input (threads, and more than one piece),
+  // so rows met in different states were not met in input order.
+  bool read_apart() const { return read_apart_; }
 
  private:
   void run_item(work_item& item, agg::partial_aggregate& sink);
@@ -118,6 +121,7 @@ class runner {
   std::atomic<bool> stop_{false};
   std::unique_ptr<agg::sum_replay> replay_;  // plan_.ordered_sums with Kahan-summed columns
   bool sums_in_order_ = true;
+  bool read_apart_ = false;
 };
 
 uint64_t runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
@@ -539,6 +543,8 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   for (auto& it : items)
     if (it.splittable)
       it.pipelined = pipeline_stream(file_work[it.file], total_work, threads, input_work(opts_.chunk_bytes / 8, true));
+  read_apart_ = threads > 1 && (items.size() > 1 || std::any_of(items.begin(), items.end(),
+                                                                [](const work_item& it) { return it.pipelined; }));
 
   // Whole files share one state per thread, so a single thread reads every
   // row in input order, exactly as pandas does. Chunks keep their own.
@@ -697,7 +703,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
   }
   // One thread reads every row in input order: the fallback when the
   // ordered sums lost the order (a chunked file read again alone).
-  bool sequential = false;
+  bool sequential = false, unordered = false;
   summarize_options one_thread = opts;
   one_thread.threads = 1;
   for (unsigned pass = 1;; ++pass) {
@@ -735,6 +741,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
     // (a non-number in a column taken as numeric, or numbers only in one
     // taken as text) read again with the data's type.
     bool again = false;
+    bool order_lost = !r.sums_in_order();
     total->flush();  // the last batch's rows, before distinct values are checked
     for (size_t c = 0; c < plan.columns.size(); ++c) {
       const auto& cp = plan.columns[c];
@@ -761,6 +768,13 @@ result<summarize_result> summarize(const summarize_options& opts) {
           again = true;
         }
       }
+      // pandas keeps the first of equal values, so a float min or max of
+      // zero has the sign of the first zero in row order. Slices read apart
+      // (and a thread's pieces, taken largest first) cannot tell which came
+      // first, unless sum_replay kept the column in order.
+      if (r.read_apart() && cp.mode == agg::value_mode::numeric && cp.need_minmax &&
+          !(plan.ordered_sums && cp.kahan_sum()) && !facts.reads_as_int() && facts.negative_zeros > 0)
+        order_lost = true;
       if (cp.numeric_required) continue;
       if (cp.mode == agg::value_mode::numeric && facts.not_numeric > 0) {
         as_text.push_back(cp.name);
@@ -770,9 +784,16 @@ result<summarize_result> summarize(const summarize_options& opts) {
         again = true;
       }
     }
-    if (!again && !attempt.stopped && !r.sums_in_order() && !sequential) {
-      sequential = true;
-      continue;
+    // Results pandas gets from rows in input order, which states read
+    // apart could not keep: the Kahan sums of a file read again alone, and
+    // the sign of a zero min or max. One thread reads the rows in order;
+    // stdin cannot be read again, so then the result says so instead.
+    if (!again && !attempt.stopped && !sequential && order_lost) {
+      if (rereadable) {
+        sequential = true;
+        continue;
+      }
+      unordered = true;
     }
     if (again && pass < 4 && !attempt.stopped) {
       if (!rereadable)
@@ -788,6 +809,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
     attempt.retyped = out.retyped;
     attempt.recounted = exact_nunique;
     attempt.resummed = sequential;
+    attempt.unordered = unordered;
     if (attempt.stopped) return attempt;  // --strict stopped: the table is not written, so not made
     try {
       attempt.table = agg::finalize(*total, threads);

@@ -43,9 +43,15 @@ struct summarize_result {
   // Text columns whose distinct values were counted from fingerprints until
   // a value repeated, then read again with exact pairs.
   std::vector<std::string> recounted;
-  // The input was read again on one thread, because a chunked file had to be
-  // read again alone after its chunks' float values were summed in order.
+  // The input was read again on one thread, because a result depends on row
+  // order across pieces read apart: a chunked file had to be read again
+  // alone after its chunks' float values were summed in order, or a float
+  // column kept by min or max holds -0.0 (pandas keeps the first zero).
   bool resummed = false;
+  // Such a result could not be made in input order, because stdin cannot be
+  // read again: those float sums, or the sign of such a zero, follow the
+  // order the threads read (-j 1 gives pandas' digits).
+  bool unordered = false;
   unsigned passes = 1;
   bool stopped = false;                  // --strict stopped at a problem (then `table` is empty)
 };

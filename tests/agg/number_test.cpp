@@ -29,6 +29,27 @@ TEST(number, decimals_read_as_float64) {
   EXPECT_EQ(n.d, 6.2e-05);
 }
 
+// pandas reads a decimal "-0.0" as -0.0, and "-0" as the integer 0 (also
+// in a float64 column of integers and nulls, where it is 0.0).
+TEST(number, minus_zero_keeps_its_sign_only_as_a_decimal) {
+  for (const char* t : {"-0.0", "-0.000000", "-0e5", "-.0"}) {
+    for (float_parser p : {float_parser::exact, float_parser::pandas}) {
+      number n;
+      ASSERT_TRUE(parse_number_fast(t, n, p)) << t;
+      EXPECT_FALSE(n.is_int) << t;
+      EXPECT_EQ(n.d, 0.0) << t;
+      EXPECT_TRUE(std::signbit(n.d)) << t;
+    }
+  }
+  for (const char* t : {"-0", "-00", "-0000000000000000000000", "0", "+0"}) {
+    number n;
+    ASSERT_TRUE(parse_number_fast(t, n, float_parser::pandas)) << t;
+    EXPECT_TRUE(n.is_int) << t;
+    EXPECT_EQ(n.i, 0) << t;
+    EXPECT_FALSE(std::signbit(n.d)) << t;
+  }
+}
+
 TEST(number, rejects_non_numbers) {
   number n;
   EXPECT_FALSE(parse_number("", n));

@@ -502,3 +502,98 @@ TEST(summarize, a_schema_change_in_a_chunked_file_keeps_float_sums_in_input_orde
 }
 
 }  // namespace zeekgraph::engine
+
+namespace zeekgraph::engine {
+
+namespace {
+
+std::string repeated(const std::string& line, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += line;
+  return out;
+}
+
+// pandas keeps the first of equal values: tcp 0.0, udp -0.0.
+void expect_pandas_zero_signs(const summarize_result& r, const std::string& what) {
+  ASSERT_EQ(r.table.rows(), 2u) << what;
+  for (size_t c : {1u, 2u}) {  // duration min, duration max
+    const auto& v = r.table.columns[c].floats;
+    EXPECT_EQ(v[0], 0.0) << what;
+    EXPECT_FALSE(std::signbit(v[0])) << what << ": tcp, column " << c;
+    EXPECT_TRUE(std::signbit(v[1])) << what << ": udp, column " << c;
+  }
+}
+
+}  // namespace
+
+// A float column kept by min and max only is not summed in order
+// (sum_replay), so states read apart merge its zeros without knowing which
+// came first (and a thread takes its pieces largest first). A column that
+// holds -0.0 makes the summarizer read the rows again on one thread, in
+// order, when they were read in more than one piece.
+TEST(summarize, a_zero_min_or_max_met_with_both_signs_keeps_the_sign_pandas_keeps) {
+  const fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_zero_signs";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string header = "#fields\tproto\tduration\n";
+  // Files: while one thread reads the long second file (tcp's first zero,
+  // 0.0), the other reads the first and the third (tcp's -0.0) into one
+  // state, which the fold takes first.
+  const std::vector<std::string> files = {(dir / "a.log").string(), (dir / "b.log").string(),
+                                          (dir / "c.log").string()};
+  std::ofstream(files[0], std::ios::binary) << header << repeated("udp\t-0.0\n", 10);
+  std::ofstream(files[1], std::ios::binary) << header << repeated("tcp\t0\n", 300000);
+  std::ofstream(files[2], std::ios::binary) << header << repeated("tcp\t-0.0\nudp\t0\n", 10);
+  // One file in chunks: udp first, tcp's 0.0 in the second chunk only, -0.0
+  // after it. Without the second pass both signs come out wrong.
+  std::ofstream(dir / "conn.log", std::ios::binary)
+      << header << repeated("udp\t-0.0\n", 8000) << repeated("tcp\t0\n", 3000)
+      << repeated("tcp\t-0.0\nudp\t0\n", 20000);
+  for (unsigned threads : {1u, 2u}) {
+    summarize_options o;
+    o.spec = agg::parse_query_spec("proto", "duration:min,max").value();
+    o.threads = threads;
+    o.inputs = files;
+    auto r = summarize(o);
+    ASSERT_TRUE(r.ok());
+    expect_pandas_zero_signs(*r, "three files, -j " + std::to_string(threads));
+    EXPECT_FALSE(r->unordered);
+    o.inputs = {(dir / "conn.log").string()};
+    o.chunk_bytes = 1 << 16;  // 9 chunks
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      r = summarize(o);
+      ASSERT_TRUE(r.ok());
+      expect_pandas_zero_signs(*r, "chunks, -j " + std::to_string(threads));
+      if (threads == 1) {
+        EXPECT_FALSE(r->resummed);
+      }
+    }
+  }
+}
+
+// stdin cannot be read again: the result then says its zero signs may
+// follow the threads' order. Here "-" reads a file through open_input.
+TEST(summarize, a_zero_sign_with_stdin_among_the_inputs_is_reported_unordered) {
+  const fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_zero_signs_stdin";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string header = "#fields\tproto\tduration\n";
+  std::ofstream(dir / "first.log", std::ios::binary) << header << repeated("tcp\t0\nudp\t-0.0\n", 5000);
+  std::ofstream(dir / "second.log", std::ios::binary) << header << repeated("tcp\t-0.0\nudp\t0\n", 5000);
+  summarize_options o;
+  o.spec = agg::parse_query_spec("proto", "duration:min,max").value();
+  o.inputs = {"-", (dir / "second.log").string()};
+  o.open_input = [&](const std::string& path) -> result<std::unique_ptr<io::input_source>> {
+    return io::input_source::open(path == "-" ? (dir / "first.log").string() : path);
+  };
+  for (unsigned threads : {1u, 2u}) {
+    o.threads = threads;
+    auto r = summarize(o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(r->resummed);  // stdin is never read twice
+    EXPECT_EQ(r->unordered, threads > 1);
+    if (threads == 1) expect_pandas_zero_signs(*r, "stdin, -j 1");
+  }
+}
+
+}  // namespace zeekgraph::engine

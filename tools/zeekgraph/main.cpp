@@ -172,6 +172,7 @@ void write_report_json(const zg::engine::summarize_result& res, std::ostream& ou
   out << ",\"recounted\":";
   names(res.recounted);
   out << ",\"resummed\":" << (res.resummed ? "true" : "false");
+  out << ",\"unordered\":" << (res.unordered ? "true" : "false");
   out << ",\"files\":[";
   for (size_t i = 0; i < res.files.size(); ++i) {
     const auto& r = res.files[i];
@@ -324,8 +325,13 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     std::cerr << "zeekgraph: note: column '" << c
               << "' repeats a value, so the input was read again to count its distinct values exactly\n";
   if (res->resummed)
-    std::cerr << "zeekgraph: note: a file's schema changed mid-way, so the input was read again on one "
-                 "thread to sum float columns in input order, as pandas does\n";
+    std::cerr << "zeekgraph: note: a result depends on row order (float sums of a file whose schema "
+                 "changed mid-way, or the sign of a zero min or max), so the input was read again on one "
+                 "thread, in order, as pandas reads it\n";
+  if (res->unordered)
+    std::cerr << "zeekgraph: warning: a result depends on row order (float sums of a file whose schema "
+                 "changed mid-way, or the sign of a zero min or max) and stdin cannot be read again: "
+                 "its last digits or sign may differ from pandas; run with -j 1 for pandas' result\n";
   if (!a.report.empty()) {
     std::ofstream rep(a.report, std::ios::binary);
     write_report_json(*res, rep);
