@@ -71,7 +71,7 @@ struct column_facts {
   uint64_t float_text = 0;     // numeric values not written as integers
   uint64_t not_numeric = 0;    // values that are not numbers at all
   uint64_t big_ints = 0;       // integers beyond +-2^53
-  uint64_t negative_zeros = 0; // values that are -0.0 ("-0", "-0.0")
+  uint64_t negative_zeros = 0; // float values that are -0.0 ("-0.0", not "-0")
   double abs_sum = 0;          // sum of |value| over integer values
   void merge(const column_facts& o) {
     nulls += o.nulls;

@@ -701,8 +701,9 @@ result<summarize_result> summarize(const summarize_options& opts) {
     // limit may briefly need half as much again.
     limit = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 : uint64_t{8} << 30;
   }
-  // One thread reads every row in input order: the fallback when the
-  // ordered sums lost the order (a chunked file read again alone).
+  // One thread reads every row in input order: the fallback when a result
+  // that depends on row order lost it (the ordered sums of a chunked file
+  // read again alone, the sign of a zero min or max; see below).
   bool sequential = false, unordered = false;
   summarize_options one_thread = opts;
   one_thread.threads = 1;
