@@ -1,9 +1,10 @@
 #include "agg/spill_file.h"
 
-#include <cstdlib>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "support/scoped_env.h"
 
 namespace zeekgraph::agg {
 
@@ -21,9 +22,7 @@ TEST(spill_file, appends_return_offsets_and_read_back) {
 }
 
 TEST(spill_file, an_unwritable_directory_names_the_owner_and_the_directory) {
-  const char* old = std::getenv("TMPDIR");
-  const std::string saved = old ? old : "";
-  ::setenv("TMPDIR", "/nonexistent/zeekgraph-test", 1);
+  test::scoped_env tmpdir("TMPDIR", "/nonexistent/zeekgraph-test");
   try {
     spill_file f("the ordered sums");
     ADD_FAILURE() << "created a file in a missing directory";
@@ -31,10 +30,6 @@ TEST(spill_file, an_unwritable_directory_names_the_owner_and_the_directory) {
     EXPECT_NE(std::string(e.what()).find("for the ordered sums in /nonexistent/zeekgraph-test"), std::string::npos)
         << e.what();
   }
-  if (old)
-    ::setenv("TMPDIR", saved.c_str(), 1);
-  else
-    ::unsetenv("TMPDIR");
 }
 
 }  // namespace zeekgraph::agg

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -11,6 +10,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "support/scoped_env.h"
 
 #include "agg/finalize.h"
 
@@ -230,14 +231,8 @@ TEST(sum_replay, a_file_that_cannot_be_made_throws_spill_error) {
   sum_replay replay(plan, 2, 0);
   partial_aggregate p(plan);
   feed(p, rows, 1000, 2000);
-  const char* old = std::getenv("TMPDIR");
-  const std::string saved = old ? old : "";
-  ::setenv("TMPDIR", "/nonexistent/zeekgraph-test", 1);
+  test::scoped_env tmpdir("TMPDIR", "/nonexistent/zeekgraph-test");
   EXPECT_THROW(replay.take({1, 0}, p, true), spill_error);
-  if (old)
-    ::setenv("TMPDIR", saved.c_str(), 1);
-  else
-    ::unsetenv("TMPDIR");
 }
 
 TEST(sum_replay, integer_sums_need_no_replay) {
