@@ -709,8 +709,10 @@ result<summarize_result> summarize(const summarize_options& opts) {
   one_thread.threads = 1;
   for (unsigned pass = 1;; ++pass) {
     auto plan = agg::aggregate_plan::make(opts.spec, as_text, as_numeric);
-    // Slices read apart sum float columns in input order (sum_replay).
-    plan.ordered_sums = !sequential && (threads > 1 || paths->size() > 1);
+    // Slices read apart sum float columns in input order (sum_replay). One
+    // thread reads every piece into one state, in input order (no chunks,
+    // no pipelining, files as listed), so it needs no log.
+    plan.ordered_sums = !sequential && threads > 1;
     // stdin cannot be read again: keep exact int states and Kahan sums
     // from the start.
     auto listed = [](const std::vector<std::string>& v, const std::string& n) {
