@@ -324,14 +324,16 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   for (const auto& c : res->recounted)
     std::cerr << "zeekgraph: note: column '" << c
               << "' repeats a value, so the input was read again to count its distinct values exactly\n";
+  const char* order_dependent =
+      "a result depends on row order (float sums of a file whose schema changed mid-way, or the sign of "
+      "a zero min or max)";
   if (res->resummed)
-    std::cerr << "zeekgraph: note: a result depends on row order (float sums of a file whose schema "
-                 "changed mid-way, or the sign of a zero min or max), so the input was read again on one "
-                 "thread, in order, as pandas reads it\n";
+    std::cerr << "zeekgraph: note: " << order_dependent
+              << ", so the input was read again on one thread, in order, as pandas reads it\n";
   if (res->unordered)
-    std::cerr << "zeekgraph: warning: a result depends on row order (float sums of a file whose schema "
-                 "changed mid-way, or the sign of a zero min or max) and stdin cannot be read again: "
-                 "its last digits or sign may differ from pandas; run with -j 1 for pandas' result\n";
+    std::cerr << "zeekgraph: warning: " << order_dependent
+              << " and stdin cannot be read again: its last digits or sign may differ from pandas; run "
+                 "with -j 1 for pandas' result\n";
   if (!a.report.empty()) {
     std::ofstream rep(a.report, std::ios::binary);
     write_report_json(*res, rep);
