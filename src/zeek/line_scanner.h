@@ -1,27 +1,28 @@
-// Finds the end of one TSV line and its field separators in a single pass,
-// 64 bytes at a time (four SSE2 compares per character class), so a row is
-// scanned once instead of once by memchr for its newline and again by the
-// field splitter. The reader uses it for ordinary data lines and hands
-// anything unusual (escapes, NUL bytes, no newline, over-long lines) to its
-// line-at-a-time path, which reports problems with their context.
+// Finds the lines of TSV input and their field separators in two steps, the
+// way simdjson finds JSON structure:
+//   1. span_masks classifies every byte of a span of input (up to 16 KiB),
+//      64 bytes at a time, into bit masks: separator, newline, and the
+//      bytes that need the careful path (backslash, NUL). It uses the widest
+//      vectors the CPU has (AVX-512, AVX2, else SSE2), chosen at run time,
+//      and reads each byte once.
+//   2. scan_line walks one line's bits in those masks, reporting the fields
+//      it is asked for, and counting the rest with a popcount.
+// The reader uses them for ordinary data lines and hands anything unusual
+// (escapes, NUL bytes, no newline, over-long lines) to its line-at-a-time
+// path, which reports problems with their context.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "util/bits.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace zeekgraph::zeek {
 
 enum class scan_status : uint8_t {
   ok,          // a line ending in '\n' without backslash or NUL
   special,     // the line holds a backslash or a NUL byte
-  no_newline,  // no '\n' before the limit, or the line is too long
+  no_newline,  // no '\n' in the span, or the line is too long
 };
 
 struct scanned_line {
@@ -30,71 +31,58 @@ struct scanned_line {
   size_t fields = 0;  // separators + 1 (ok only)
 };
 
-namespace detail {
-
-// Bits set where the 64 bytes at q equal `sep`, '\n', or '\\'/'\0'.
-struct window_masks {
+// Bits set where the 64 bytes of a block equal the separator, '\n', or
+// '\\'/'\0'.
+struct block_masks {
   uint64_t sep, nl, special;
 };
 
-inline window_masks masks64(const char* q, char sep) {
-#if defined(__SSE2__)
-  const __m128i vs = _mm_set1_epi8(sep), vn = _mm_set1_epi8('\n'), vb = _mm_set1_epi8('\\'),
-                vz = _mm_setzero_si128();
-  window_masks m{0, 0, 0};
-  for (int k = 0; k < 4; ++k) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 16 * k));
-    m.sep |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vs)))) << (16 * k);
-    m.nl |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)))) << (16 * k);
-    m.special |= static_cast<uint64_t>(static_cast<unsigned>(
-                     _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vb), _mm_cmpeq_epi8(v, vz)))))
-                 << (16 * k);
-  }
-  return m;
-#else
-  window_masks m{0, 0, 0};
-  for (int i = 0; i < 64; ++i) {
-    uint64_t bit = uint64_t{1} << i;
-    if (q[i] == sep) m.sep |= bit;
-    if (q[i] == '\n') m.nl |= bit;
-    if (q[i] == '\\' || q[i] == '\0') m.special |= bit;
-  }
-  return m;
-#endif
-}
+class span_masks {
+ public:
+  static constexpr size_t MAX_BYTES = 16 * 1024;
 
-}  // namespace detail
+  // Classifies [p, p + n), n <= MAX_BYTES. Reads nothing past p + n: a
+  // last partial block is scanned from a copy padded with a byte of no
+  // class.
+  void scan(const char* p, size_t n, char sep);
 
-// Scans the line starting at `p` (bytes up to `limit` are readable). Calls
+  size_t size() const { return n_; }
+  const block_masks* blocks() const { return blocks_; }
+
+ private:
+  block_masks blocks_[MAX_BYTES / 64];
+  size_t n_ = 0;
+};
+
+// The masks of n whole blocks at p, with the CPU's widest vectors; exposed
+// so tests can check each variant against the others.
+enum class simd_level : uint8_t { sse2, avx2, avx512 };
+simd_level best_simd_level();
+void compute_block_masks(const char* p, size_t blocks, char sep, block_masks* out, simd_level level);
+
+// Scans the line starting at offset `s` of the span. Calls
 // on_field(index, begin, end) with offsets into the line for fields up to
 // `last_wanted`, in order; on a status other than ok, some fields may
 // have been reported already and must be ignored.
 template <typename F>
-inline scanned_line scan_line(const char* p, const char* limit, char sep, size_t last_wanted,
-                              size_t max_length, F&& on_field) {
+inline scanned_line scan_line(const span_masks& span, size_t s, size_t last_wanted, size_t max_length,
+                              F&& on_field) {
   scanned_line out;
+  const block_masks* blocks = span.blocks();
+  const size_t n = span.size();
   size_t field = 0, start = 0;
-  for (size_t base = 0;; base += 64) {
-    if (base > max_length || static_cast<size_t>(limit - p) <= base) return out;  // no_newline
-    const size_t avail = static_cast<size_t>(limit - p) - base;
-    detail::window_masks m;
-    if (avail >= 64) {
-      m = detail::masks64(p + base, sep);
-    } else {
-      // The last bytes of the buffer: scan a copy, padded with a byte that
-      // is none of the classes, so nothing is read past the limit.
-      char tail[64];
-      std::memset(tail, 'x', sizeof tail);
-      std::memcpy(tail, p + base, avail);
-      m = detail::masks64(tail, sep);
-    }
-    uint64_t in_line = ~uint64_t{0};
-    const bool ends = m.nl != 0;
+  // Bits of the block holding s at or after s.
+  uint64_t from = ~uint64_t{0} << (s & 63);
+  for (size_t b = s >> 6; b * 64 < n; ++b, from = ~uint64_t{0}) {
+    const size_t base = b * 64 - s;  // block start, relative to the line (wraps in the first block)
+    const block_masks& m = blocks[b];
+    uint64_t in_line = from;
+    const uint64_t nl = m.nl & from;
     size_t end_at = 0;
-    if (ends) {
-      const unsigned nl = static_cast<unsigned>(__builtin_ctzll(m.nl));
-      end_at = base + nl;
-      in_line = nl == 0 ? 0 : (~uint64_t{0} >> (64 - nl));
+    if (nl) {
+      const unsigned at = static_cast<unsigned>(__builtin_ctzll(nl));
+      end_at = base + at;
+      in_line &= at == 0 ? 0 : (~uint64_t{0} >> (64 - at));
     }
     if (m.special & in_line) {
       out.status = scan_status::special;
@@ -111,7 +99,7 @@ inline scanned_line scan_line(const char* p, const char* limit, char sep, size_t
       start = pos + 1;
       seps &= seps - 1;
     }
-    if (ends) {
+    if (nl) {
       if (end_at > max_length) return out;  // no_newline: too long
       if (field <= last_wanted) on_field(field, start, end_at);
       out.status = scan_status::ok;
@@ -119,7 +107,9 @@ inline scanned_line scan_line(const char* p, const char* limit, char sep, size_t
       out.fields = field + 1;
       return out;
     }
+    if (base + 64 > max_length) return out;  // too long already
   }
+  return out;  // no_newline in the span
 }
 
 }  // namespace zeekgraph::zeek

@@ -46,6 +46,7 @@ int find_column(const std::vector<std::string>& columns, std::string_view name) 
 log_reader::log_reader(const std::vector<std::string>& columns, row_sink& sink,
                        file_report& report, const reader_options& opts)
     : columns_(columns), sink_(sink), report_(report), opts_(opts) {
+  span_ = std::make_unique<span_masks>();
   cells_.resize(columns_.size());
   fields_.resize(columns_.size());
   scratch_.resize(columns_.size());
@@ -291,27 +292,37 @@ const char* log_reader::scan_rows(const char* p, const char* end) {
   cell* cells = cells_.data();
   const bool headerless = fmt.format == input_format::tsv_headerless;
   const std::string_view unset = fmt.unset_field, empty = fmt.empty_field;
+  span_masks& span = *span_;
   while (p < end && !stopped_) {
-    const unsigned char first = static_cast<unsigned char>(*p);
-    if (first == '#' || first == '\n' || first == 0xEF) return p;  // header, empty line, BOM
-    const char* line_at = p;
-    // The wanted fields become cells as they are found (no escapes here).
-    scanned_line r = scan_line(p, end, fmt.separator, last_wanted_, opts_.max_line_bytes,
-                               [&](size_t i, size_t b, size_t e) {
-                                 if (want[i] >= 0)
-                                   cells[want[i]] = tsv_cell(std::string_view(line_at + b, e - b), headerless,
-                                                             unset, empty);
-                               });
-    if (r.status != scan_status::ok || r.fields != expected || r.length == 0 || p[r.length - 1] == '\r')
-      return p;  // the line path reads it and reports what is wrong
-    std::string_view line(p, r.length);
-    line_start_offset_ = state_.offset;
-    state_.offset += r.length + 1;
-    ++state_.line;
-    ++report_.lines_read;
-    state_.closed = false;
-    deliver(cells, line);
-    p += r.length + 1;
+    // Classify a span of input once; its lines are then walked in the masks.
+    // A line the span cuts is scanned again at the start of the next span.
+    span.scan(p, static_cast<size_t>(end - p), fmt.separator);
+    size_t s = 0;
+    for (;;) {
+      const char* line_at = p + s;
+      const unsigned char first = static_cast<unsigned char>(*line_at);
+      if (first == '#' || first == '\n' || first == 0xEF) return line_at;  // header, empty line, BOM
+      // The wanted fields become cells as they are found (no escapes here).
+      scanned_line r = scan_line(span, s, last_wanted_, opts_.max_line_bytes,
+                                 [&](size_t i, size_t b, size_t e) {
+                                   if (want[i] >= 0)
+                                     cells[want[i]] = tsv_cell(std::string_view(line_at + b, e - b),
+                                                               headerless, unset, empty);
+                                 });
+      if (r.status == scan_status::no_newline && s > 0) break;  // cut by the span: next span
+      if (r.status != scan_status::ok || r.fields != expected || r.length == 0 ||
+          line_at[r.length - 1] == '\r')
+        return line_at;  // the line path reads it and reports what is wrong
+      line_start_offset_ = state_.offset;
+      state_.offset += r.length + 1;
+      ++state_.line;
+      ++report_.lines_read;
+      state_.closed = false;
+      deliver(cells, std::string_view(line_at, r.length));
+      s += r.length + 1;
+      if (s >= span.size() || stopped_) break;
+    }
+    p += s;
   }
   return p;
 }

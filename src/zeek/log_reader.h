@@ -15,6 +15,8 @@
 
 namespace zeekgraph::zeek {
 
+class span_masks;
+
 struct reader_options {
   size_t max_line_bytes = size_t{1} << 20;  // longer lines are rejected
   bool strict = false;                      // stop at the first problem
@@ -80,6 +82,7 @@ class log_reader {
   // first line it leaves to on_line().
   bool rows_fast_ok() const;
   const char* scan_rows(const char* p, const char* end);
+  std::unique_ptr<span_masks> span_;  // scan_rows' byte classes, 6 KiB
 
   const std::vector<std::string>& columns_;
   row_sink& sink_;

@@ -18,13 +18,16 @@ struct result {
   std::vector<std::string> fields;
 };
 
-result scan(const std::string& buf, size_t last_wanted = SIZE_MAX, size_t max_length = 1 << 20) {
+// Scans the line at offset `at` of `buf`, classified as one span.
+result scan(const std::string& buf, size_t last_wanted = SIZE_MAX, size_t max_length = 1 << 20,
+            size_t at = 0) {
   result r;
-  r.line = scan_line(buf.data(), buf.data() + buf.size(), '\t', last_wanted, max_length,
-                     [&](size_t i, size_t b, size_t e) {
-                       EXPECT_EQ(i, r.fields.size());
-                       r.fields.push_back(buf.substr(b, e - b));
-                     });
+  auto span = std::make_unique<span_masks>();
+  span->scan(buf.data(), buf.size(), '\t');
+  r.line = scan_line(*span, at, last_wanted, max_length, [&](size_t i, size_t b, size_t e) {
+    EXPECT_EQ(i, r.fields.size());
+    r.fields.push_back(buf.substr(at + b, e - b));
+  });
   return r;
 }
 
@@ -63,11 +66,75 @@ TEST(line_scanner, reads_nothing_past_the_limit) {
     std::unique_ptr<char[]> buf(new char[n]);
     std::memcpy(buf.get(), text.data(), n);
     size_t fields = 0;
-    auto r = scan_line(buf.get(), buf.get() + n, '\t', SIZE_MAX, 1 << 20,
-                       [&](size_t, size_t, size_t) { ++fields; });
+    auto span = std::make_unique<span_masks>();
+    span->scan(buf.get(), n, '\t');
+    auto r = scan_line(*span, 0, SIZE_MAX, 1 << 20, [&](size_t, size_t, size_t) { ++fields; });
     ASSERT_EQ(r.status, scan_status::ok) << n;
     EXPECT_EQ(r.length, n - 1);
     EXPECT_EQ(r.fields, fields);
+  }
+}
+
+TEST(line_scanner, starts_a_line_anywhere_in_a_block) {
+  const std::string head = "x\ty\tz\n";
+  for (size_t pad = 0; pad < 130; ++pad) {
+    std::string before(pad, 'p');
+    if (pad) before.back() = '\n';
+    std::string a(pad % 70, 'a');
+    auto r = scan(before + a + "\tb\\\n" + head, SIZE_MAX, 1 << 20, pad);
+    EXPECT_EQ(r.line.status, scan_status::special) << pad;  // the backslash is in this line
+    r = scan(before + a + "\tb\n" + head, SIZE_MAX, 1 << 20, pad);
+    ASSERT_EQ(r.line.status, scan_status::ok) << pad;
+    EXPECT_EQ(r.fields, (std::vector<std::string>{a, "b"})) << pad;
+  }
+}
+
+TEST(line_scanner, a_span_ends_at_its_limit_and_a_line_it_cuts_has_no_newline) {
+  // A line that starts in one span and ends past it.
+  std::string text(span_masks::MAX_BYTES - 10, 'a');
+  text[5] = '\n';
+  text += "\tbcdefghijklmnop\n";
+  auto span = std::make_unique<span_masks>();
+  span->scan(text.data(), text.size(), '\t');
+  EXPECT_EQ(span->size(), span_masks::MAX_BYTES);
+  size_t reported = 0;
+  auto first = scan_line(*span, 0, SIZE_MAX, 1 << 20, [&](size_t, size_t, size_t) { ++reported; });
+  ASSERT_EQ(first.status, scan_status::ok);
+  EXPECT_EQ(first.length, 5u);
+  auto cut = scan_line(*span, 6, SIZE_MAX, 1 << 20, [](size_t, size_t, size_t) {});
+  EXPECT_EQ(cut.status, scan_status::no_newline);
+  // A line longer than the limit stops early, also in a later block.
+  EXPECT_EQ(scan(std::string(300, 'x') + "\n", SIZE_MAX, 299).line.status, scan_status::no_newline);
+  EXPECT_EQ(scan(std::string(300, 'x') + "\n", SIZE_MAX, 300).line.status, scan_status::ok);
+}
+
+TEST(line_scanner, every_vector_width_classifies_alike) {
+  std::mt19937 rng(7);
+  const std::string alphabet = std::string("ab\t\n\\-", 7) + std::string(1, '\0');
+  std::vector<char> buf(64 * 40);
+  for (char& c : buf) c = alphabet[rng() % alphabet.size()];
+  const simd_level best = best_simd_level();
+  std::vector<block_masks> base(40), other(40);
+  compute_block_masks(buf.data(), 40, '\t', base.data(), simd_level::sse2);
+  for (simd_level level : {simd_level::avx2, simd_level::avx512}) {
+    if (static_cast<int>(level) > static_cast<int>(best)) {
+      GTEST_LOG_(INFO) << "this CPU lacks simd level " << static_cast<int>(level) << "; not compared";
+      continue;
+    }
+    compute_block_masks(buf.data(), 40, '\t', other.data(), level);
+    for (size_t i = 0; i < 40; ++i) {
+      EXPECT_EQ(other[i].sep, base[i].sep) << i;
+      EXPECT_EQ(other[i].nl, base[i].nl) << i;
+      EXPECT_EQ(other[i].special, base[i].special) << i;
+    }
+  }
+  // And sse2 against the bytes themselves.
+  for (size_t i = 0; i < buf.size(); ++i) {
+    const uint64_t bit = uint64_t{1} << (i % 64);
+    const block_masks& m = base[i / 64];
+    EXPECT_EQ((m.sep & bit) != 0, buf[i] == '\t') << i;
+    EXPECT_EQ((m.nl & bit) != 0, buf[i] == '\n') << i;
+    EXPECT_EQ((m.special & bit) != 0, buf[i] == '\\' || buf[i] == '\0') << i;
   }
 }
 

@@ -1,0 +1,115 @@
+#include "zeek/line_scanner.h"
+
+#include <algorithm>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace zeekgraph::zeek {
+namespace {
+
+#if defined(__x86_64__)
+void masks_sse2(const char* p, size_t blocks, char sep, block_masks* out) {
+  const __m128i vs = _mm_set1_epi8(sep), vn = _mm_set1_epi8('\n'), vb = _mm_set1_epi8('\\'),
+                vz = _mm_setzero_si128();
+  for (size_t i = 0; i < blocks; ++i, p += 64) {
+    block_masks m{0, 0, 0};
+    for (int k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      const auto bits = [](__m128i eq, int k) {
+        return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(eq))) << (16 * k);
+      };
+      m.sep |= bits(_mm_cmpeq_epi8(v, vs), k);
+      m.nl |= bits(_mm_cmpeq_epi8(v, vn), k);
+      m.special |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, vb), _mm_cmpeq_epi8(v, vz)), k);
+    }
+    out[i] = m;
+  }
+}
+
+__attribute__((target("avx2"))) inline uint64_t bits64(__m256i lo, __m256i hi) {
+  return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(lo))) |
+         static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
+}
+
+__attribute__((target("avx2"))) void masks_avx2(const char* p, size_t blocks, char sep, block_masks* out) {
+  const __m256i vs = _mm256_set1_epi8(sep), vn = _mm256_set1_epi8('\n'), vb = _mm256_set1_epi8('\\'),
+                vz = _mm256_setzero_si256();
+  for (size_t i = 0; i < blocks; ++i, p += 64) {
+    const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    out[i].sep = bits64(_mm256_cmpeq_epi8(lo, vs), _mm256_cmpeq_epi8(hi, vs));
+    out[i].nl = bits64(_mm256_cmpeq_epi8(lo, vn), _mm256_cmpeq_epi8(hi, vn));
+    out[i].special = bits64(_mm256_or_si256(_mm256_cmpeq_epi8(lo, vb), _mm256_cmpeq_epi8(lo, vz)),
+                          _mm256_or_si256(_mm256_cmpeq_epi8(hi, vb), _mm256_cmpeq_epi8(hi, vz)));
+  }
+}
+
+__attribute__((target("avx512f,avx512bw"))) void masks_avx512(const char* p, size_t blocks, char sep,
+                                                              block_masks* out) {
+  const __m512i vs = _mm512_set1_epi8(sep), vn = _mm512_set1_epi8('\n'), vb = _mm512_set1_epi8('\\');
+  for (size_t i = 0; i < blocks; ++i, p += 64) {
+    const __m512i v = _mm512_loadu_si512(p);
+    out[i].sep = _mm512_cmpeq_epi8_mask(v, vs);
+    out[i].nl = _mm512_cmpeq_epi8_mask(v, vn);
+    out[i].special = _mm512_cmpeq_epi8_mask(v, vb) | _mm512_testn_epi8_mask(v, v);
+  }
+}
+
+simd_level detect() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f")) return simd_level::avx512;
+  if (__builtin_cpu_supports("avx2")) return simd_level::avx2;
+  return simd_level::sse2;
+}
+#else
+// Other CPUs: one byte at a time, reported as the baseline level.
+void masks_scalar(const char* p, size_t blocks, char sep, block_masks* out) {
+  for (size_t i = 0; i < blocks; ++i, p += 64) {
+    block_masks m{0, 0, 0};
+    for (int k = 0; k < 64; ++k) {
+      const uint64_t bit = uint64_t{1} << k;
+      if (p[k] == sep) m.sep |= bit;
+      if (p[k] == '\n') m.nl |= bit;
+      if (p[k] == '\\' || p[k] == '\0') m.special |= bit;
+    }
+    out[i] = m;
+  }
+}
+void masks_sse2(const char* p, size_t blocks, char sep, block_masks* out) { masks_scalar(p, blocks, sep, out); }
+void masks_avx2(const char* p, size_t blocks, char sep, block_masks* out) { masks_scalar(p, blocks, sep, out); }
+void masks_avx512(const char* p, size_t blocks, char sep, block_masks* out) { masks_scalar(p, blocks, sep, out); }
+simd_level detect() { return simd_level::sse2; }
+#endif
+
+}  // namespace
+
+simd_level best_simd_level() {
+  static const simd_level level = detect();
+  return level;
+}
+
+void compute_block_masks(const char* p, size_t blocks, char sep, block_masks* out, simd_level level) {
+  switch (level) {
+    case simd_level::avx512: masks_avx512(p, blocks, sep, out); break;
+    case simd_level::avx2: masks_avx2(p, blocks, sep, out); break;
+    case simd_level::sse2: masks_sse2(p, blocks, sep, out); break;
+  }
+}
+
+void span_masks::scan(const char* p, size_t n, char sep) {
+  n_ = std::min(n, MAX_BYTES);
+  const simd_level level = best_simd_level();
+  const size_t whole = n_ / 64;
+  compute_block_masks(p, whole, sep, blocks_, level);
+  if (const size_t rest = n_ % 64) {
+    char tail[64];
+    std::memset(tail, sep == 'x' ? 'y' : 'x', sizeof tail);  // a byte of no class
+    std::memcpy(tail, p + whole * 64, rest);
+    compute_block_masks(tail, 1, sep, blocks_ + whole, level);
+  }
+}
+
+}  // namespace zeekgraph::zeek
