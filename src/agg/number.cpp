@@ -27,20 +27,9 @@ const double* powers_of_ten() {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Eight digits at a time (SWAR): byte 0 of a little-endian load is the
-// first, most significant digit.
-constexpr uint64_t ONES = 0x0101010101010101ull;
-inline bool all_digits(uint64_t w) {
-  // High nibble 3, and low nibble at most 9 (adding 6 must not carry).
-  return (w & (0xF0 * ONES)) == 0x30 * ONES && ((w + 0x06 * ONES) & (0xF0 * ONES)) == 0x30 * ONES;
-}
-inline uint64_t eight_digits(uint64_t w) {
-  w -= 0x30 * ONES;
-  w = w * 10 + (w >> 8);                 // bytes 0, 2, 4, 6: two-digit values
-  w &= 0x00FF00FF00FF00FFull;
-  w = w * 100 + (w >> 16);               // 16-bit lanes 0 and 2: four-digit values
-  return (w & 0xFFFF) * 10000 + ((w >> 32) & 0xFFFF);
-}
+using detail::all_digits;
+using detail::eight_digits;
+using detail::ONES;
 constexpr uint64_t POW10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 // 1e0 .. 1e22 are exact in float64, so these literals are the correctly
 // rounded powers the fast path divides by (it needs at most 1e17).

@@ -171,4 +171,44 @@ TEST(number, zeek_shapes_and_the_edges_of_eight_digit_steps) {
   }
 }
 
+// The inlined "%.6f" shape (Zeek's times and intervals) gives what the full
+// parser gives, for every integer width, and declines what it cannot read:
+// a sign, a byte that is not a digit anywhere, a value past 2^53.
+TEST(number, the_inlined_six_decimal_shape_agrees_with_the_full_parser) {
+  std::mt19937 rng(17);
+  const std::string odd = "x.-+/:e \xb0\xb9";
+  int inlined = 0;
+  for (int trial = 0; trial < 200000; ++trial) {
+    const size_t m = 1 + rng() % 11;  // 11 digits: past the inlined width
+    std::string t;
+    for (size_t i = 0; i < m; ++i) t += static_cast<char>('0' + rng() % 10);
+    t += '.';
+    for (int i = 0; i < 6; ++i) t += static_cast<char>('0' + rng() % 10);
+    if (rng() % 16 == 0) t[0] = rng() % 2 ? '-' : '+';
+    if (rng() % 8 == 0) t[rng() % t.size()] = odd[rng() % odd.size()];
+    if (rng() % 16 == 0) t = "9007199254.740" + std::to_string(990 + rng() % 10);  // about 2^53
+    for (float_parser fp : {float_parser::exact, float_parser::pandas}) {
+      number full, fast;
+      const bool ok = parse_number(t, full, fp);
+      ASSERT_EQ(parse_number_fast(t, fast, fp), ok) << t;
+      if (!ok) continue;
+      EXPECT_EQ(fast.is_int, full.is_int) << t;
+      EXPECT_EQ(fast.d, full.d) << t;
+      double d;
+      if (detail::parse_fixed6(t.data(), t.size(), d)) {
+        ++inlined;
+        EXPECT_EQ(d, full.d) << t;
+      }
+    }
+  }
+  EXPECT_GT(inlined, 100000);  // the shape was met, not only its rejects
+  double d;
+  EXPECT_TRUE(detail::parse_fixed6("1331901000.585000", 17, d));
+  EXPECT_EQ(d, 1331901000.585);
+  EXPECT_TRUE(detail::parse_fixed6("0.000360", 8, d));
+  EXPECT_EQ(d, 0.00036);
+  EXPECT_FALSE(detail::parse_fixed6("9007199254.740993", 17, d));  // 2^53 + 1: the full parser's
+  EXPECT_FALSE(detail::parse_fixed6("-0.000000", 9, d));
+}
+
 }  // namespace zeekgraph::agg
