@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace zeekgraph::zeek {
 namespace {
 
@@ -126,6 +128,71 @@ TEST(log_reader, strict_stops_at_the_first_problem) {
   f.reader->feed("#fields\tts\tid.orig_h\tconn_state\n1\n2\ta\tS0\n", true);
   EXPECT_TRUE(f.reader->stopped());
   EXPECT_TRUE(f.sink.rows.empty());
+}
+
+// Rows of every length, including lines longer than a span of the line
+// scanner (16 KiB) and lines the spans and the caller's pieces cut
+// anywhere, with the lines the fast path hands to the line path (escapes,
+// CRLF, wrong field counts, empty lines) among them: the same rows and line
+// accounting whether the input comes in one piece or in random pieces.
+TEST(log_reader, rows_are_the_same_however_the_input_is_cut) {
+  std::mt19937 rng(3);
+  std::string text = "#separator \\x09\n#unset_field\t-\n#empty_field\t(empty)\n#fields\tts\tid.orig_h\tproto\thistory\n";
+  std::vector<std::vector<std::string>> expect;
+  uint64_t rejected = 0, lines = 0;
+  auto field = [&] {
+    const unsigned r = rng() % 100;
+    const size_t len = r < 2 ? 17000 + rng() % 3000 : r < 20 ? 60 + rng() % 100 : rng() % 12;
+    std::string f;
+    for (size_t i = 0; i < len; ++i) f += "abc.19-x"[rng() % 8];
+    return f;
+  };
+  for (int i = 0; i < 4000; ++i) {
+    std::vector<std::string> f{field(), field(), field(), field()};
+    const unsigned kind = rng() % 20;
+    ++lines;
+    if (kind == 0) {  // a field short
+      text += f[0] + "\t" + f[1] + "\t" + f[2] + "\n";
+      ++rejected;
+      continue;
+    }
+    if (kind == 1) {  // an empty line
+      text += "\n";
+      ++rejected;
+      continue;
+    }
+    std::string line = f[0] + "\t" + (kind == 2 ? f[1] + "\\x41" : f[1]) + "\t" + f[2] + "\t" + f[3];
+    text += line + (kind == 3 ? "\r\n" : "\n");
+    if (kind == 2) f[1] += "A";
+    std::vector<std::string> row;
+    for (size_t c : {0, 1, 3}) row.push_back(f[c] == "-" ? "<null>" : f[c].empty() ? "" : f[c]);
+    expect.push_back(row);
+  }
+  auto read = [&](size_t max_piece) {
+    recorder sink;
+    sink.width = 3;
+    file_report report;
+    std::vector<std::string> columns{"ts", "id.orig_h", "history"};
+    log_reader reader(columns, sink, report, reader_options{});
+    reader.start({});
+    std::string pending;
+    size_t at = 0;
+    while (at < text.size()) {
+      const size_t n = max_piece == 0 ? text.size() : std::min<size_t>(1 + rng() % max_piece, text.size() - at);
+      pending.append(text, at, n);
+      at += n;
+      pending.erase(0, reader.feed(pending, at == text.size()));
+    }
+    EXPECT_TRUE(pending.empty());
+    reader.finish();
+    EXPECT_EQ(report.lines_read, lines) << max_piece;
+    EXPECT_EQ(report.rows_rejected, rejected) << max_piece;
+    return sink.rows;
+  };
+  EXPECT_EQ(read(0), expect);
+  EXPECT_EQ(read(97), expect);
+  EXPECT_EQ(read(5000), expect);
+  EXPECT_EQ(read(40000), expect);
 }
 
 }  // namespace zeekgraph::zeek
