@@ -91,6 +91,15 @@ simd_level best_simd_level() {
   return level;
 }
 
+const char* to_string(simd_level level) {
+  switch (level) {
+    case simd_level::avx512: return "avx512";
+    case simd_level::avx2: return "avx2";
+    case simd_level::sse2: return "sse2";
+  }
+  return "?";
+}
+
 void compute_block_masks(const char* p, size_t blocks, char sep, block_masks* out, simd_level level) {
   switch (level) {
     case simd_level::avx512: masks_avx512(p, blocks, sep, out); break;

@@ -58,6 +58,7 @@ class span_masks {
 // so tests can check each variant against the others.
 enum class simd_level : uint8_t { sse2, avx2, avx512 };
 simd_level best_simd_level();
+const char* to_string(simd_level level);  // "sse2", "avx2", "avx512"
 void compute_block_masks(const char* p, size_t blocks, char sep, block_masks* out, simd_level level);
 
 // Scans the line starting at offset `s` of the span. Calls

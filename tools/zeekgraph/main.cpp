@@ -37,6 +37,7 @@
 #include "io/gzip_decoder.h"
 #include "table/table_writer.h"
 #include "util/json_string.h"
+#include "zeek/line_scanner.h"
 
 namespace zg = zeekgraph;
 
@@ -586,7 +587,8 @@ int main(int argc, char** argv) {
   CLI::App app{"zeekgraph: summarize and graph Zeek conn logs, exactly and fast"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("zeekgraph 0.1.0 (gzip: ") +
-                                        zg::io::gzip_decoder::backend() + ")");
+                                        zg::io::gzip_decoder::backend() + ", scanner: " +
+                                        zg::zeek::to_string(zg::zeek::best_simd_level()) + ")");
 
   zg::gen::gen_options gopts;
   std::string gen_out;
