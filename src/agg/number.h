@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "util/bits.h"
+
 namespace zeekgraph::agg {
 
 struct number {
@@ -42,11 +44,6 @@ inline uint64_t eight_digits(uint64_t w) {
   w = w * 100 + (w >> 16);               // 16-bit lanes 0 and 2: four-digit values
   return (w & 0xFFFF) * 10000 + ((w >> 32) & 0xFFFF);
 }
-inline uint64_t load8_at(const char* p) {
-  uint64_t w;
-  __builtin_memcpy(&w, p, 8);
-  return w;
-}
 
 // Zeek's time and interval text, printf's "%.6f": 1 to 10 digits, a point
 // and six decimals ("1331901000.585000", "0.000360"). Gathered in an
@@ -58,18 +55,18 @@ inline bool parse_fixed6(const char* b, size_t n, double& out) {
   const size_t m = n - 7;  // integer digits, 1..10
   // The decimals: the last eight bytes, the point and the digit before it
   // masked to '0'.
-  const uint64_t dec = (load8_at(b + n - 8) & ~uint64_t{0xFFFF}) | 0x3030;
+  const uint64_t dec = (load8(b + n - 8) & ~uint64_t{0xFFFF}) | 0x3030;
   if (!all_digits(dec)) return false;
   uint64_t whole;
   if (m <= 8) {
     // The first eight bytes hold the integer digits, then the point: shift
     // the digits to the end of the word and fill the front with '0'.
     const unsigned pad = static_cast<unsigned>(8 - m) * 8;
-    const uint64_t w = pad ? (load8_at(b) << pad) | (0x30 * ONES >> (64 - pad)) : load8_at(b);
+    const uint64_t w = pad ? (load8(b) << pad) | (0x30 * ONES >> (64 - pad)) : load8(b);
     if (!all_digits(w)) return false;
     whole = eight_digits(w);
   } else {
-    const uint64_t w = load8_at(b);
+    const uint64_t w = load8(b);
     if (!all_digits(w)) return false;
     whole = eight_digits(w);
     for (size_t i = 8; i < m; ++i) {
