@@ -89,6 +89,7 @@ void log_reader::bind() {
 }
 
 size_t log_reader::feed(std::string_view block, bool at_end) {
+  span_at_ = nullptr;  // a span is valid within one block only
   const char* begin = block.data();
   const char* p = begin;
   const char* end = begin + block.size();
@@ -295,34 +296,44 @@ const char* log_reader::scan_rows(const char* p, const char* end) {
   span_masks& span = *span_;
   while (p < end && !stopped_) {
     // Classify a span of input once; its lines are then walked in the masks.
-    // A line the span cuts is scanned again at the start of the next span.
-    span.scan(p, static_cast<size_t>(end - p), fmt.separator);
-    size_t s = 0;
+    // Back in the same block after a line the line path took, the span is
+    // used again (lines with escapes would otherwise each cost a span).
+    if (!(span_at_ && p >= span_at_ && p < span_at_ + span.size() && span_sep_ == fmt.separator)) {
+      span.scan(p, static_cast<size_t>(end - p), fmt.separator);
+      span_at_ = p;
+      span_sep_ = fmt.separator;
+    }
+    size_t s = static_cast<size_t>(p - span_at_);
     for (;;) {
-      const char* line_at = p + s;
-      const unsigned char first = static_cast<unsigned char>(*line_at);
-      if (first == '#' || first == '\n' || first == 0xEF) return line_at;  // header, empty line, BOM
+      p = span_at_ + s;  // the line being read
+      const unsigned char first = static_cast<unsigned char>(*p);
+      if (first == '#' || first == '\n' || first == 0xEF) return p;  // header, empty line, BOM
       // The wanted fields become cells as they are found (no escapes here).
+      const char* line_at = p;
       scanned_line r = scan_line(span, s, last_wanted_, opts_.max_line_bytes,
                                  [&](size_t i, size_t b, size_t e) {
                                    if (want[i] >= 0)
                                      cells[want[i]] = tsv_cell(std::string_view(line_at + b, e - b),
                                                                headerless, unset, empty);
                                  });
-      if (r.status == scan_status::no_newline && s > 0) break;  // cut by the span: next span
-      if (r.status != scan_status::ok || r.fields != expected || r.length == 0 ||
-          line_at[r.length - 1] == '\r')
-        return line_at;  // the line path reads it and reports what is wrong
+      if (r.status == scan_status::no_newline && s > 0) {
+        span_at_ = nullptr;  // cut by the span: classify again from this line
+        break;
+      }
+      if (r.status != scan_status::ok || r.fields != expected || r.length == 0 || p[r.length - 1] == '\r')
+        return p;  // the line path reads it and reports what is wrong
       line_start_offset_ = state_.offset;
       state_.offset += r.length + 1;
       ++state_.line;
       ++report_.lines_read;
       state_.closed = false;
-      deliver(cells, std::string_view(line_at, r.length));
+      deliver(cells, std::string_view(p, r.length));
       s += r.length + 1;
-      if (s >= span.size() || stopped_) break;
+      if (s >= span.size() || stopped_) {
+        p = span_at_ + s;
+        break;
+      }
     }
-    p += s;
   }
   return p;
 }

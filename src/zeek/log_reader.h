@@ -83,6 +83,8 @@ class log_reader {
   bool rows_fast_ok() const;
   const char* scan_rows(const char* p, const char* end);
   std::unique_ptr<span_masks> span_;  // scan_rows' byte classes, 6 KiB
+  const char* span_at_ = nullptr;      // where span_ starts in feed()'s block; null: none
+  char span_sep_ = 0;                  // the separator span_ was classified with
 
   const std::vector<std::string>& columns_;
   row_sink& sink_;

@@ -130,6 +130,19 @@ TEST(log_reader, strict_stops_at_the_first_problem) {
   EXPECT_TRUE(f.sink.rows.empty());
 }
 
+// A '#separator' line between rows of one block: the rows after it are split
+// by the new separator, not by byte classes found with the old one.
+TEST(log_reader, a_new_separator_mid_block_is_used_for_the_rows_after_it) {
+  fixture f;
+  f.read("#fields\tts\tid.orig_h\tconn_state\n1\ta\tS0\n2\tb\\x41\tS0\n"
+         "#separator \\x2c\n#fields,ts,id.orig_h,conn_state\n3,c,SF\nx\ty\tz\n4,d,SF\n");
+  ASSERT_EQ(f.sink.rows.size(), 4u);
+  EXPECT_EQ(f.sink.rows[1], (std::vector<std::string>{"2", "bA", "S0"}));
+  EXPECT_EQ(f.sink.rows[2], (std::vector<std::string>{"3", "c", "SF"}));
+  EXPECT_EQ(f.sink.rows[3], (std::vector<std::string>{"4", "d", "SF"}));
+  EXPECT_EQ(f.report.rows_rejected, 1u);  // "x<tab>y<tab>z" is one field now
+}
+
 // Rows of every length, including lines longer than a span of the line
 // scanner (16 KiB) and lines the spans and the caller's pieces cut
 // anywhere, with the lines the fast path hands to the line path (escapes,
