@@ -29,7 +29,6 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 using detail::all_digits;
 using detail::eight_digits;
-using detail::ONES;
 constexpr uint64_t POW10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 // 1e0 .. 1e22 are exact in float64, so these literals are the correctly
 // rounded powers the fast path divides by (it needs at most 1e17).
@@ -144,8 +143,7 @@ bool parse_number(std::string_view t, number& out, float_parser parser) {
       // bytes before them, inside the text, are masked to '0').
       const int k = static_cast<int>(e - q);
       if (k > 0 && k <= 8 && nd + k <= 17 && e - t.data() >= 8) {
-        const uint64_t low = k == 8 ? 0 : (uint64_t{1} << (8 * (8 - k))) - 1;
-        const uint64_t w = (load8(e - 8) & ~low) | (0x30 * ONES & low);
+        const uint64_t w = detail::last_digits_word(e, static_cast<unsigned>(k));
         if (all_digits(w)) {
           acc = acc * POW10[k] + eight_digits(w);
           nd += k;

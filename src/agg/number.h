@@ -45,6 +45,14 @@ inline uint64_t eight_digits(uint64_t w) {
   return (w & 0xFFFF) * 10000 + ((w >> 32) & 0xFFFF);
 }
 
+// The last k (1..8) bytes before `end` as the low digits of an eight-digit
+// word: the 8 - k bytes in front of them, which must be readable, read as
+// '0'.
+inline uint64_t last_digits_word(const char* end, unsigned k) {
+  const uint64_t front = k == 8 ? 0 : (uint64_t{1} << (8 * (8 - k))) - 1;
+  return (load8(end - 8) & ~front) | (0x30 * ONES & front);
+}
+
 // Zeek's time and interval text, printf's "%.6f": 1 to 10 digits, a point
 // and six decimals ("1331901000.585000", "0.000360"). Gathered in an
 // integer below 2^53, pandas' parser and a correctly rounded one both give
@@ -53,9 +61,7 @@ inline uint64_t eight_digits(uint64_t w) {
 inline bool parse_fixed6(const char* b, size_t n, double& out) {
   if (n < 8 || n > 17 || b[n - 7] != '.') return false;
   const size_t m = n - 7;  // integer digits, 1..10
-  // The decimals: the last eight bytes, the point and the digit before it
-  // masked to '0'.
-  const uint64_t dec = (load8(b + n - 8) & ~uint64_t{0xFFFF}) | 0x3030;
+  const uint64_t dec = last_digits_word(b + n, 6);  // the decimals
   if (!all_digits(dec)) return false;
   uint64_t whole;
   if (m <= 8) {
