@@ -78,9 +78,6 @@ void masks_scalar(const char* p, size_t blocks, char sep, block_masks* out) {
     out[i] = m;
   }
 }
-void masks_sse2(const char* p, size_t blocks, char sep, block_masks* out) { masks_scalar(p, blocks, sep, out); }
-void masks_avx2(const char* p, size_t blocks, char sep, block_masks* out) { masks_scalar(p, blocks, sep, out); }
-void masks_avx512(const char* p, size_t blocks, char sep, block_masks* out) { masks_scalar(p, blocks, sep, out); }
 simd_level detect() { return simd_level::sse2; }
 #endif
 
@@ -101,11 +98,16 @@ const char* to_string(simd_level level) {
 }
 
 void compute_block_masks(const char* p, size_t blocks, char sep, block_masks* out, simd_level level) {
+#if defined(__x86_64__)
   switch (level) {
     case simd_level::avx512: masks_avx512(p, blocks, sep, out); break;
     case simd_level::avx2: masks_avx2(p, blocks, sep, out); break;
     case simd_level::sse2: masks_sse2(p, blocks, sep, out); break;
   }
+#else
+  (void)level;  // only the baseline exists here
+  masks_scalar(p, blocks, sep, out);
+#endif
 }
 
 void span_masks::scan(const char* p, size_t n, char sep) {
