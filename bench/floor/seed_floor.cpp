@@ -194,6 +194,12 @@ struct slot {
   uint32_t tag = 0, group = 0;
 };
 
+// The tables have a fixed size, enough for gen's logs (81K groups at 22.7M rows).
+[[noreturn]] void too_many_groups() {
+  std::fprintf(stderr, "seed_floor: more groups than its fixed tables hold (it is for gen's logs)\n");
+  std::exit(1);
+}
+
 class thread_state {
  public:
   std::vector<text_key> keys;
@@ -216,6 +222,7 @@ class thread_state {
       slot& s = slots_[i];
       if (s.tag == tag && std::memcmp(&keys[s.group], &k, sizeof k) == 0) return s.group;
       if (s.tag == 0) {
+        if (groups.size() > mask_ / 2) too_many_groups();
         s = slot{tag, static_cast<uint32_t>(groups.size())};
         keys.push_back(k);
         groups.emplace_back();
@@ -242,6 +249,7 @@ class thread_state {
       hot_slot& s = hot[i];
       if (s.group != ~0u && s.hosts == hosts && s.state_id == state) return s;
       if (s.group == ~0u) {
+        if (cold.size() > mask / 2) too_many_groups();
         s.hosts = hosts;
         s.state_id = state;
         s.group = static_cast<uint32_t>(cold.size());
