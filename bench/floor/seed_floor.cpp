@@ -13,7 +13,9 @@
 // conn_state, `ts`, `duration`, both byte counts and `id.resp_p` parsed, the
 // three keys grouped exactly (81K groups at 22.7M rows), every state updated,
 // exact distinct (group, port) counts, and a check that no two uid
-// fingerprints are equal.
+// fingerprints are equal. Lines and numbers go through the engine's own
+// scanner (zeek/line_scanner) and number parser (agg/number), so the floor
+// differs from the engine in what it does with them, not in how it reads.
 //
 // usage: seed_floor MODE FILE [THREADS]
 // MODE: read | split | one-group | full | partitioned | compact-keys
@@ -30,7 +32,6 @@
 // It prints the counts `run.sh` checks against zeekgraph's output and the
 // seconds of its phases.
 #include <fcntl.h>
-#include <immintrin.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,19 +46,22 @@
 #include <thread>
 #include <vector>
 
+#include "agg/number.h"
+#include "util/bits.h"
+#include "zeek/line_scanner.h"
+
 namespace {
+
+using zeekgraph::load8;
+using zeekgraph::mul_fold;
 
 enum class mode { read, split, one_group, full, partitioned, compact_keys };
 
-uint64_t mix(uint64_t a, uint64_t b) {
-  __uint128_t p = static_cast<__uint128_t>(a ^ 0x9E3779B97F4A7C15ull) * (b ^ 0xD6E8FEB86659FD93ull);
-  return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
-}
+uint64_t mix(uint64_t a, uint64_t b) { return mul_fold(a ^ 0x9E3779B97F4A7C15ull, b ^ 0xD6E8FEB86659FD93ull); }
 
-// Up to 8 bytes of p; the buffer always has 64 readable bytes past a line.
+// Up to 8 bytes of p; the buffer always has 8 readable bytes past a line.
 uint64_t load_prefix(const char* p, size_t n) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
+  const uint64_t v = load8(p);
   return n >= 8 ? v : (v & ((1ull << (n * 8)) - 1));
 }
 
@@ -78,20 +82,13 @@ text_key make_key(const char* o, size_t on, const char* r, size_t rn, const char
 
 uint64_t hash_key(const text_key& k) { return mix(mix(k.w[0], k.w[1]) ^ k.w[4], mix(k.w[2], k.w[3])); }
 
-// Zeek's %.6f and plain integers; exact below 2^53, as the engine's fast path.
-double parse_decimal(const char* p, size_t n) {
-  static constexpr double POW10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-  uint64_t v = 0;
-  size_t i = 0;
-  for (; i < n && p[i] != '.'; ++i) v = v * 10 + static_cast<uint64_t>(p[i] - '0');
-  size_t k = 0;
-  for (++i; i < n; ++i, ++k) v = v * 10 + static_cast<uint64_t>(p[i] - '0');
-  return static_cast<double>(v) / POW10[k];
-}
-
-int64_t parse_int(const char* p, size_t n) {
-  int64_t v = 0;
-  for (size_t i = 0; i < n; ++i) v = v * 10 + (p[i] - '0');
+// A number cell through the engine's parser (its %.6f and integer fast paths).
+zeekgraph::agg::number parse(const char* p, size_t n) {
+  zeekgraph::agg::number v;
+  if (!zeekgraph::agg::parse_number_fast(std::string_view(p, n), v, zeekgraph::agg::float_parser::pandas)) {
+    std::fprintf(stderr, "seed_floor: not a number: %.*s\n", static_cast<int>(n), p);
+    std::exit(1);
+  }
   return v;
 }
 
@@ -264,31 +261,6 @@ class thread_state {
   uint64_t mask_;
 };
 
-size_t next_bit(const uint64_t* masks, size_t pos) {
-  size_t w = pos >> 6;
-  uint64_t x = masks[w] & (~0ull << (pos & 63));
-  while (x == 0) x = masks[++w];
-  return (w << 6) + static_cast<size_t>(__builtin_ctzll(x));
-}
-
-void classify(const char* p, uint64_t& tabs, uint64_t& newlines) {
-#if defined(__AVX512BW__)
-  __m512i v = _mm512_loadu_si512(p);
-  tabs = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
-  newlines = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
-#else
-  __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-  auto bits = [&](char c) {
-    uint32_t lo = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, _mm256_set1_epi8(c))));
-    uint32_t hi = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8(c))));
-    return uint64_t{hi} << 32 | lo;
-  };
-  tabs = bits('\t');
-  newlines = bits('\n');
-#endif
-}
-
 class scanner {
  public:
   scanner(mode m, thread_state& state) : mode_(m), s_(state) {
@@ -297,8 +269,7 @@ class scanner {
   }
 
   void run(int fd, size_t begin, size_t end) {
-    std::vector<char> buf(BUFFER + 128);
-    std::vector<uint64_t> tabs(BUFFER / 64 + 4), newlines(BUFFER / 64 + 4);
+    std::vector<char> buf(BUFFER + 64);
     size_t carry = 0, offset = begin;
     for (;;) {
       size_t want = std::min(BUFFER - carry, end - offset);
@@ -311,16 +282,11 @@ class scanner {
         carry = 0;
         continue;
       }
-      std::memset(buf.data() + n, '\n', 64);
-      size_t blocks = (n + 63) / 64;
-      for (size_t b = 0; b < blocks; ++b) classify(buf.data() + b * 64, tabs[b], newlines[b]);
-      tabs[blocks] = ~0ull;
-      newlines[blocks] = ~0ull;
-      size_t last = n;  // lines up to the last newline; all of it at the end
+      const bool at_end = offset >= end;
+      if (at_end && buf[n - 1] != '\n') buf[n++] = '\n';  // the last line, unended
+      size_t last = n;  // whole lines only
       while (last > 0 && buf[last - 1] != '\n') --last;
-      bool at_end = offset >= end;
-      if (at_end) last = n;
-      split_lines(buf.data(), last, tabs.data(), newlines.data());
+      split_lines(buf.data(), last);
       carry = n - last;
       std::memmove(buf.data(), buf.data() + last, carry);
       if (at_end) break;
@@ -336,42 +302,60 @@ class scanner {
   static constexpr size_t BATCH = 128;
   static constexpr size_t PARTITIONS = 64;
   static constexpr size_t WINDOW = 512u << 10;
+  static constexpr size_t LAST_FIELD = 11;  // conn_state
 
-  void split_lines(const char* d, size_t last, const uint64_t* tabs, const uint64_t* newlines) {
-    for (size_t p = 0; p < last;) {
-      size_t f[13];  // field i starts at f[i]; fields 0..11 are wanted
-      f[0] = p;
-      for (int i = 1; i <= 12; ++i) f[i] = next_bit(tabs, f[i - 1]) + 1;
-      size_t newline = next_bit(newlines, f[12] - 1);
-      auto len = [&](int i) { return f[i + 1] - f[i] - 1; };
-      row& r = batch_[batch_size_];
-      if (mode_ == mode::compact_keys) {
-        uint32_t a, b;
-        if (!parse_ipv4(d + f[2], len(2), a)) a = static_cast<uint32_t>(mix(load_prefix(d + f[2], 8), len(2)));
-        if (!parse_ipv4(d + f[4], len(4), b)) b = static_cast<uint32_t>(mix(load_prefix(d + f[4], 8), len(4)));
-        r.key.w[0] = uint64_t{a} << 32 | b;
-        r.key.w[1] = s_.state_id(load_prefix(d + f[11], len(11)));
-        r.hash = mix(r.key.w[0], r.key.w[1]);
-      } else {
-        r.key = make_key(d + f[2], len(2), d + f[4], len(4), d + f[11], len(11));
-        if (mode_ == mode::one_group) r.key = text_key{};
-        r.hash = hash_key(r.key);
+  // Lines in [d, d + last), each ending in '\n', classified a span at a time
+  // and walked in the span's masks, as the engine's reader does.
+  void split_lines(const char* d, size_t last) {
+    for (size_t at = 0; at < last;) {
+      span_.scan(d + at, last - at, '\t');
+      size_t s = 0;  // the line's offset in the span
+      while (s < span_.size()) {
+        const char* line = d + at + s;
+        const zeekgraph::zeek::scanned_line r =
+            zeekgraph::zeek::scan_line(span_, s, LAST_FIELD, SIZE_MAX, [&](size_t i, size_t b, size_t e) {
+              field_[i] = line + b;
+              length_[i] = e - b;
+            });
+        if (r.status == zeekgraph::zeek::scan_status::no_newline && s > 0) break;  // cut: a new span from here
+        if (r.status != zeekgraph::zeek::scan_status::ok || r.fields <= LAST_FIELD) {
+          std::fprintf(stderr, "seed_floor: a line it cannot read (escapes, few fields, or over 16 KiB)\n");
+          std::exit(1);
+        }
+        add_line();
+        s += r.length + 1;
       }
-      r.ts = parse_decimal(d + f[0], len(0));
-      uint64_t u0, u1;  // a uid's fingerprint: its first 8 and last 8 of 18 bytes
-      std::memcpy(&u0, d + f[1], 8);
-      std::memcpy(&u1, d + f[1] + 10, 8);
-      s_.uid_hashes.push_back(mix(u0, u1 ^ (len(1) << 1)));
-      r.port = static_cast<uint32_t>(parse_int(d + f[5], len(5)));
-      r.has_duration = d[f[8]] != '-';
-      if (r.has_duration) r.duration = parse_decimal(d + f[8], len(8));
-      r.has_orig = d[f[9]] != '-';
-      if (r.has_orig) r.orig_bytes = parse_int(d + f[9], len(9));
-      r.has_resp = d[f[10]] != '-';
-      if (r.has_resp) r.resp_bytes = parse_int(d + f[10], len(10));
-      if (++batch_size_ == BATCH) flush();
-      p = newline + 1;
+      at += s;
     }
+  }
+
+  void add_line() {
+    const char* const* f = field_;
+    const size_t* len = length_;
+    row& r = batch_[batch_size_];
+    if (mode_ == mode::compact_keys) {
+      uint32_t a, b;
+      if (!parse_ipv4(f[2], len[2], a)) a = static_cast<uint32_t>(mix(load_prefix(f[2], 8), len[2]));
+      if (!parse_ipv4(f[4], len[4], b)) b = static_cast<uint32_t>(mix(load_prefix(f[4], 8), len[4]));
+      r.key.w[0] = uint64_t{a} << 32 | b;
+      r.key.w[1] = s_.state_id(load_prefix(f[11], len[11]));
+      r.hash = mix(r.key.w[0], r.key.w[1]);
+    } else {
+      r.key = make_key(f[2], len[2], f[4], len[4], f[11], len[11]);
+      if (mode_ == mode::one_group) r.key = text_key{};
+      r.hash = hash_key(r.key);
+    }
+    r.ts = parse(f[0], len[0]).d;
+    // A uid's fingerprint: its first 8 and last 8 of 18 bytes.
+    s_.uid_hashes.push_back(mix(load8(f[1]), load8(f[1] + 10) ^ (len[1] << 1)));
+    r.port = static_cast<uint32_t>(parse(f[5], len[5]).i);
+    r.has_duration = f[8][0] != '-';
+    if (r.has_duration) r.duration = parse(f[8], len[8]).d;
+    r.has_orig = f[9][0] != '-';
+    if (r.has_orig) r.orig_bytes = parse(f[9], len[9]).i;
+    r.has_resp = f[10][0] != '-';
+    if (r.has_resp) r.resp_bytes = parse(f[10], len[10]).i;
+    if (++batch_size_ == BATCH) flush();
   }
 
   void flush() {
@@ -436,6 +420,9 @@ class scanner {
 
   mode mode_;
   thread_state& s_;
+  zeekgraph::zeek::span_masks span_;
+  const char* field_[LAST_FIELD + 1];
+  size_t length_[LAST_FIELD + 1];
   row batch_[BATCH];
   uint32_t group_[BATCH];
   size_t batch_size_ = 0;
