@@ -7,8 +7,11 @@
 //     (each thread keeps its own Kahan sums; the engine replays them);
 //   - flat memory (every nunique pair stays in memory: ~0.9 GB at 22.7M rows,
 //     where the engine spills and stays near 100 MB);
-//   - every check: escapes, bad numbers, short lines, headers, types, and
-//     IPv6 text beyond 16 bytes in the compact-keys mode.
+//   - the input's variety: a header, an escape, a short line or a non-number
+//     stops it with a message, and a host is keyed by its first 16 bytes and
+//     its length (gen's IPv6 hosts differ before that; run.sh's count check
+//     would show it if not);
+//   - types: every column is read as the seed's conn.log has it.
 // What it keeps is the query's real work: every line found and split up to
 // conn_state, `ts`, `duration`, both byte counts and `id.resp_p` parsed, the
 // three keys grouped exactly (81K groups at 22.7M rows), every state updated,
