@@ -35,6 +35,7 @@
 #include "server/graph_payload.h"
 #include "server/graph_server.h"
 #include "io/gzip_decoder.h"
+#include "io/output_file.h"
 #include "table/table_writer.h"
 #include "util/json_string.h"
 #include "zeek/line_scanner.h"
@@ -52,74 +53,96 @@ void print_error(const zg::error& e) {
 
 // ---- gen -------------------------------------------------------------------
 
-class file_sink final : public zg::gen::text_sink {
+// Generated text into an output file, gzip-compressed or not.
+class stream_sink final : public zg::gen::text_sink {
  public:
-  explicit file_sink(std::FILE* f) : f_(f) {}
+  explicit stream_sink(std::ostream& out) : out_(out) {}
   zg::status write(std::string_view b) override {
-    if (std::fwrite(b.data(), 1, b.size(), f_) != b.size())
-      return zg::error{zg::error_kind::io, "write failed", ""};
-    return zg::ok_status();
+    out_.write(b.data(), static_cast<std::streamsize>(b.size()));
+    return zg::ok_status();  // a failed write is reported by output_file::commit
   }
 
  private:
-  std::FILE* f_;
+  std::ostream& out_;
 };
 
 class gz_sink final : public zg::gen::text_sink {
  public:
-  explicit gz_sink(gzFile f) : f_(f) {}
-  zg::status write(std::string_view b) override {
-    if (gzwrite(f_, b.data(), static_cast<unsigned>(b.size())) != static_cast<int>(b.size()))
-      return zg::error{zg::error_kind::io, "gzip write failed", ""};
-    return zg::ok_status();
+  explicit gz_sink(std::ostream& out) : out_(out) {
+    // windowBits 15 + 16: a gzip wrapper; level 6, zlib's default.
+    ok_ = deflateInit2(&z_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
   }
+  ~gz_sink() override { deflateEnd(&z_); }
+  zg::status write(std::string_view b) override { return deflate_some(b, Z_NO_FLUSH); }
+  zg::status finish() { return deflate_some({}, Z_FINISH); }
 
  private:
-  gzFile f_;
+  zg::status deflate_some(std::string_view b, int flush) {
+    if (!ok_) return zg::error{zg::error_kind::io, "zlib could not start", ""};
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(b.data()));
+    z_.avail_in = static_cast<uInt>(b.size());
+    int rc;
+    do {
+      z_.next_out = reinterpret_cast<Bytef*>(buf_);
+      z_.avail_out = sizeof buf_;
+      rc = deflate(&z_, flush);
+      out_.write(buf_, static_cast<std::streamsize>(sizeof buf_ - z_.avail_out));
+    } while (z_.avail_out == 0 || (flush == Z_FINISH && rc == Z_OK));
+    return zg::ok_status();
+  }
+  std::ostream& out_;
+  z_stream z_{};
+  bool ok_ = false;
+  char buf_[1 << 16];
 };
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// Opens an output, or prints why it cannot be and returns null.
+std::unique_ptr<zg::io::output_file> open_output(const std::string& path) {
+  auto f = zg::io::output_file::open(path);
+  if (!f) {
+    print_error(f.err());
+    return nullptr;
+  }
+  return std::move(*f);
+}
+
+// Moves a finished output into place; prints why not and returns false.
+bool commit_output(zg::io::output_file& f) {
+  if (auto st = f.commit(); !st) {
+    print_error(st.err());
+    return false;
+  }
+  return true;
+}
+
 int run_gen(const zg::gen::gen_options& opts, const std::string& out) {
+  auto f = open_output(out.empty() ? "-" : out);
+  if (!f) return EXIT_OUTPUT;
   zg::status st = zg::ok_status();
-  if (out.empty() || out == "-") {
-    file_sink sink(stdout);
-    st = zg::gen::generate_conn_log(opts, sink);
-    std::fflush(stdout);
-  } else if (ends_with(out, ".gz")) {
-    gzFile f = gzopen(out.c_str(), "wb6");
-    if (!f) {
-      std::cerr << "zeekgraph: error: cannot write " << out << "\n";
-      return EXIT_OUTPUT;
-    }
-    gzbuffer(f, 1 << 20);
-    gz_sink sink(f);
-    st = zg::gen::generate_conn_log(opts, sink);
-    if (gzclose(f) != Z_OK && st) st = zg::error{zg::error_kind::io, "gzip close failed", ""};
+  if (ends_with(out, ".gz")) {
+    auto sink = std::make_unique<gz_sink>(f->stream());
+    st = zg::gen::generate_conn_log(opts, *sink);
+    if (st) st = sink->finish();
   } else {
-    std::FILE* f = std::fopen(out.c_str(), "wb");
-    if (!f) {
-      std::cerr << "zeekgraph: error: cannot write " << out << "\n";
-      return EXIT_OUTPUT;
-    }
-    file_sink sink(f);
+    stream_sink sink(f->stream());
     st = zg::gen::generate_conn_log(opts, sink);
-    if (std::fclose(f) != 0 && st) st = zg::error{zg::error_kind::io, "close failed", ""};
   }
   if (!st) {
-    std::cerr << "zeekgraph: error: " << out << ": " << st.err().message << "\n";
+    std::cerr << "zeekgraph: error: cannot write " << f->name() << ": " << st.err().message << "\n";
     return EXIT_OUTPUT;
   }
-  return EXIT_OK;
+  return commit_output(*f) ? EXIT_OK : EXIT_OUTPUT;
 }
 
 // ---- summarize ---------------------------------------------------------------
 
 class rejects_file final : public zg::zeek::reject_sink {
  public:
-  explicit rejects_file(std::ofstream& out) : out_(out) {}
+  explicit rejects_file(std::ostream& out) : out_(out) {}
   void rejected(std::string_view, uint64_t, std::string_view raw) override {
     std::lock_guard<std::mutex> lock(mu_);
     out_.write(raw.data(), static_cast<std::streamsize>(raw.size()));
@@ -128,7 +151,7 @@ class rejects_file final : public zg::zeek::reject_sink {
 
  private:
   std::mutex mu_;
-  std::ofstream& out_;
+  std::ostream& out_;
 };
 
 void print_report(const zg::zeek::file_report& r) {
@@ -269,17 +292,16 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     }
   }
 
-  std::ofstream rejects_out;
+  // --rejects and --report are opened before reading, so a bad path stops
+  // the run at once, and moved into place only once the run is read.
+  std::unique_ptr<zg::io::output_file> rejects_out, report_out;
   std::unique_ptr<rejects_file> rejects;
   if (!a.rejects.empty()) {
-    rejects_out.open(a.rejects, std::ios::binary);
-    if (!rejects_out) {
-      std::cerr << "zeekgraph: error: cannot write " << a.rejects << "\n";
-      return EXIT_OUTPUT;
-    }
-    rejects = std::make_unique<rejects_file>(rejects_out);
+    if (!(rejects_out = open_output(a.rejects))) return EXIT_OUTPUT;
+    rejects = std::make_unique<rejects_file>(rejects_out->stream());
     opts.reader.rejects = rejects.get();
   }
+  if (!a.report.empty() && !(report_out = open_output(a.report))) return EXIT_OUTPUT;
 
   uint64_t total_bytes = 0;
   auto listed = zg::engine::list_inputs(opts, total_bytes);
@@ -335,14 +357,11 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     std::cerr << "zeekgraph: warning: " << order_dependent
               << " and stdin cannot be read again: its last digits or sign may differ from pandas; run "
                  "with -j 1 for pandas' result\n";
-  if (!a.report.empty()) {
-    std::ofstream rep(a.report, std::ios::binary);
-    write_report_json(*res, rep);
-    if (!rep) {
-      std::cerr << "zeekgraph: error: cannot write " << a.report << "\n";
-      return EXIT_OUTPUT;
-    }
+  if (report_out) {
+    write_report_json(*res, report_out->stream());
+    if (!commit_output(*report_out)) return EXIT_OUTPUT;
   }
+  if (rejects_out && !commit_output(*rejects_out)) return EXIT_OUTPUT;
   if (res->stopped) {
     std::cerr << "zeekgraph: error: stopped at the first problem (--strict); no output written\n";
     return EXIT_STRICT;
@@ -358,25 +377,16 @@ int run_summarize(const summarize_args& a) {
   auto* res = &summary;
   auto fmt = a.format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv;
   size_t rows = res->table.rows();
-  if (a.output.empty() || a.output == "-") {
-    zg::table::write_table(res->table, fmt, std::cout, a.threads);
-    std::cout.flush();
-    if (!std::cout) return EXIT_OUTPUT;
-    if (!a.quiet) std::cerr << "# rows " << rows << "\n";
-  } else {
-    std::ofstream out(a.output, std::ios::binary);
-    if (!out) {
-      std::cerr << "zeekgraph: error: cannot write " << a.output << "\n";
-      return EXIT_OUTPUT;
-    }
-    zg::table::write_table(res->table, fmt, out, a.threads);
-    out.close();
-    if (!out) {
-      std::cerr << "zeekgraph: error: writing " << a.output << " failed\n";
-      return EXIT_OUTPUT;
-    }
-    std::cout << "# rows " << rows << "\n";
-    if (!a.quiet) std::cerr << "zeekgraph: wrote " << a.output << "\n";
+  const bool to_stdout = a.output.empty() || a.output == "-";
+  std::cout.flush();
+  auto out = open_output(to_stdout ? "-" : a.output);
+  if (!out) return EXIT_OUTPUT;
+  zg::table::write_table(res->table, fmt, out->stream(), a.threads);
+  if (!commit_output(*out)) return EXIT_OUTPUT;
+  // stdout holds the table alone, whether or not it is the output.
+  if (!a.quiet) {
+    std::cerr << "# rows " << rows << "\n";
+    if (!to_stdout) std::cerr << "zeekgraph: wrote " << a.output << "\n";
   }
   return EXIT_OK;
 }
@@ -458,13 +468,10 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
   pos.y = std::move(lay.y);
   auto write = [&](const std::string& path, auto fn) -> bool {
     if (path.empty()) return true;
-    std::ofstream out(path, std::ios::binary);
-    if (out) fn(out);
-    out.close();
-    if (!out) {
-      std::cerr << "zeekgraph: error: cannot write " << path << "\n";
-      return false;
-    }
+    auto out = open_output(path);
+    if (!out) return false;
+    fn(out->stream());
+    if (!commit_output(*out)) return false;
     if (!a.summary.quiet) std::cerr << "zeekgraph: wrote " << path << "\n";
     return true;
   };
@@ -575,7 +582,17 @@ void add_graph_options(CLI::App* cmd, graph_args& g) {
 
 }  // namespace
 
+// SIGINT and SIGTERM: remove the temporaries of unfinished outputs (where
+// the file system lacked O_TMPFILE), then die of the signal as before.
+void remove_temporaries_and_die(int sig) {
+  zg::io::output_file::remove_pending_temporaries();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
 int main(int argc, char** argv) {
+  std::signal(SIGINT, remove_temporaries_and_die);
+  std::signal(SIGTERM, remove_temporaries_and_die);
   // Under a file size limit (ulimit -f) a write past it fails with EFBIG
   // and is reported like a full disk, instead of killing the process.
   std::signal(SIGXFSZ, SIG_IGN);
