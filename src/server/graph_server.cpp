@@ -3,7 +3,11 @@
 // libmicrohttpd (Debian's 0.9.75) runs the connections: epoll event loops
 // on internal threads, ERROR_LOG off so it never prints. Everything HTTP
 // that a route might care about is translated here, in both directions,
-// so routes (server/http_route.h) never see the library.
+// so routes (server/http_route.h) never see the library. The protocol
+// errors MHD answers itself (a malformed request line, headers past the
+// connection's buffer: 431, an HTTP version it lacks: 505) go out with its
+// fixed bodies and without the security headers: they echo nothing of the
+// request, and the connection closes after them.
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
