@@ -14,6 +14,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "agg/aggregate_plan.h"
@@ -112,10 +113,28 @@ class runner {
     if (opts_.progress) opts_.progress->fetch_add(n, std::memory_order_relaxed);
   }
 
+  // Inputs are opened when a piece needs them and closed when the file's
+  // last piece is done, so 100,000 small files need a descriptor a thread,
+  // not one a file (ulimit -n is often 1024). Planning opens each file once
+  // (gzip is told by its magic bytes) and keeps only chunked files open.
+  struct file_slot {
+    std::unique_ptr<io::input_source> src;
+    size_t pending = 0;  // pieces of the file not finished
+    uint64_t size_on_disk = 0;
+    bool gzip = false;
+  };
+  // The file's source, opened if it is closed; null after an open failure
+  // (recorded in open_error_, and the pass stops).
+  io::input_source* acquire(size_t f);
+  // One piece of file `f` is done; the last one closes the file.
+  void done_with(size_t f);
+
   const summarize_options& opts_;
   const agg::aggregate_plan& plan_;
   const std::vector<std::string>& paths_;
-  std::vector<std::unique_ptr<io::input_source>> sources_;
+  std::vector<file_slot> files_;
+  std::mutex files_mu_;
+  std::optional<error> open_error_;
   std::vector<std::pair<size_t, uint64_t>> chunk_headers_;  // first chunk item, header lines
   std::unique_ptr<std::atomic<bool>[]> shrink_reported_;    // per file: a read_error was reported
   std::atomic<bool> stop_{false};
@@ -202,7 +221,9 @@ void runner::read_stream(io::input_source& src, zeek::log_reader& reader, const 
 // queue is full and at the end, each into its own state. Block problems
 // carry block-relative line numbers, fixed up in block order afterwards.
 void runner::run_pipelined(work_item& item, unsigned consumers) {
-  io::input_source& src = *sources_[item.file];
+  io::input_source* opened = acquire(item.file);
+  if (!opened) return;
+  io::input_source& src = *opened;
   item.report.path = src.path();
   item.report.gzip = true;
 
@@ -425,10 +446,34 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   }
   for (const auto& issue : src.issues()) item.report.add_problem(stream_problem(issue));
   if (opts_.reader.strict && !src.issues().empty()) stop_ = true;
+  done_with(item.file);
+}
+
+io::input_source* runner::acquire(size_t f) {
+  std::lock_guard<std::mutex> lock(files_mu_);
+  file_slot& slot = files_[f];
+  if (!slot.src) {
+    auto src = open(paths_[f]);
+    if (!src) {
+      if (!open_error_) open_error_ = src.err();
+      stop_ = true;
+      return nullptr;
+    }
+    slot.src = std::move(*src);
+  }
+  return slot.src.get();
+}
+
+void runner::done_with(size_t f) {
+  std::lock_guard<std::mutex> lock(files_mu_);
+  file_slot& slot = files_[f];
+  if (slot.pending > 0 && --slot.pending == 0) slot.src.reset();
 }
 
 void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
-  io::input_source& src = *sources_[item.file];
+  io::input_source* opened = acquire(item.file);
+  if (!opened) return;
+  io::input_source& src = *opened;
   item.report.path = src.path();
   item.report.gzip = src.gzip();
   zeek::log_reader reader(plan_.inputs, sink, item.report, opts_.reader);
@@ -459,20 +504,33 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
   if (opts_.reader.strict && !src.issues().empty()) stop_ = true;
   item.lines = reader.state().line;
   if (reader.stopped()) stop_ = true;
+  done_with(item.file);
 }
 
 status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate>& total) {
   unsigned threads = thread_count(opts_.threads);
-  sources_.clear();
+  files_.clear();
+  files_.resize(paths_.size());
+  open_error_.reset();
   shrink_reported_ = std::make_unique<std::atomic<bool>[]>(paths_.size());
   std::vector<work_item> items;
+  // Chunked files stay open from here to their last chunk: at most this
+  // many, so that descriptors stay bounded (the rest run whole, a thread
+  // each, which keeps every thread busy with that many big files anyway).
+  const size_t max_chunked = 256;
+  size_t chunked = 0;
   for (size_t f = 0; f < paths_.size(); ++f) {
     auto src = open(paths_[f]);
     if (!src) return src.err();
-    sources_.push_back(std::move(*src));
-    io::input_source& s = *sources_.back();
+    file_slot& slot = files_[f];
+    slot.src = std::move(*src);
+    io::input_source& s = *slot.src;
+    slot.size_on_disk = s.size_on_disk();
+    slot.gzip = s.gzip();
+    const size_t items_before = items.size();
     auto m = s.mapped();
-    if (threads > 1 && m && m->size() >= opts_.chunk_bytes) {
+    if (threads > 1 && m && m->size() >= opts_.chunk_bytes && chunked < max_chunked) {
+      ++chunked;
       // Read the header first, then cut the data into line-aligned chunks.
       null_sink none;
       zeek::file_report header;
@@ -527,6 +585,9 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
       it.splittable = s.gzip() && s.rereadable();
       items.push_back(std::move(it));
     }
+    slot.pending = items.size() - items_before;
+    // Whole files are opened again when their turn comes. stdin cannot be.
+    if (items.size() == items_before + 1 && !items.back().chunk && s.rereadable()) slot.src.reset();
   }
   // Items are numbered in input order: the order sum_replay sums them in.
   for (size_t i = 0; i < items.size(); ++i) items[i].index = i;
@@ -536,24 +597,27 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     replay_ = std::make_unique<agg::sum_replay>(plan_, items.size());
   // Pipelined: a gzip file that is more than one thread's share of all the
   // input (known once every file is open).
-  std::vector<uint64_t> file_work(sources_.size());
+  std::vector<uint64_t> file_work(files_.size());
   uint64_t total_work = 0;
-  for (size_t f = 0; f < sources_.size(); ++f)
-    total_work += file_work[f] = input_work(sources_[f]->size_on_disk(), sources_[f]->gzip());
+  for (size_t f = 0; f < files_.size(); ++f)
+    total_work += file_work[f] = input_work(files_[f].size_on_disk, files_[f].gzip);
   for (auto& it : items)
     if (it.splittable)
       it.pipelined = pipeline_stream(file_work[it.file], total_work, threads, input_work(opts_.chunk_bytes / 8, true));
   read_apart_ = threads > 1 && (items.size() > 1 || std::any_of(items.begin(), items.end(),
                                                                 [](const work_item& it) { return it.pipelined; }));
 
+  // No more reading threads than pieces: each holds states and buffers.
+  // (A pipelined stream starts its own parsers, `threads` of them.)
+  const unsigned workers = static_cast<unsigned>(std::clamp<size_t>(items.size(), 1, threads));
   // Whole files share one state per thread, so a single thread reads every
   // row in input order, exactly as pandas does. Chunks keep their own.
-  std::vector<std::unique_ptr<agg::partial_aggregate>> per_thread(threads);
+  std::vector<std::unique_ptr<agg::partial_aggregate>> per_thread(workers);
   for (auto& p : per_thread) p = std::make_unique<agg::partial_aggregate>(plan_);
   // Chunks of a file share one state per thread (not one per chunk: each
   // state holds every group), kept apart from other files' so the file can
   // be read again alone if its schema changes mid-way.
-  std::vector<std::map<size_t, std::unique_ptr<agg::partial_aggregate>>> chunk_states(threads);
+  std::vector<std::map<size_t, std::unique_ptr<agg::partial_aggregate>>> chunk_states(workers);
   auto chunk_state = [&](unsigned t, size_t file) -> agg::partial_aggregate& {
     auto& slot = chunk_states[t][file];
     if (!slot) slot = std::make_unique<agg::partial_aggregate>(plan_);
@@ -563,7 +627,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   std::vector<uint64_t> piece_work(items.size());
   for (size_t i = 0; i < items.size(); ++i)
     piece_work[i] = items[i].chunk ? items[i].end - items[i].begin : file_work[items[i].file];
-  const std::vector<size_t> order = largest_first(piece_work, threads);
+  const std::vector<size_t> order = largest_first(piece_work, workers);
   std::atomic<size_t> next{0};
   auto work = [&](unsigned t) {
     while (!stopped()) {
@@ -576,7 +640,8 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
         run_item(it, it.chunk ? chunk_state(t, it.file) : *per_thread[t]);
     }
   };
-  run_on_threads(threads, work);
+  run_on_threads(workers, work);
+  if (open_error_) return *open_error_;  // a file went away after planning
 
   // Past the memory budget: stop here, before merging would double it.
   if (plan_.budget && plan_.budget->exceeded()) {
@@ -611,12 +676,12 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   for (size_t f = 0; f < paths_.size(); ++f) {
     if (!redo[f]) continue;
     if (replay_) sums_in_order_ = false;  // its chunks' values were summed already
-    auto src = open(paths_[f]);
-    if (!src) return src.err();
-    sources_[f] = std::move(*src);
+    files_[f].src.reset();
+    files_[f].pending = 1;
     work_item it;
     it.file = f;
     run_item(it, *per_thread[0]);
+    if (open_error_) return *open_error_;
     it.report.path = paths_[f];
     out.files[f] = std::move(it.report);
   }
@@ -633,7 +698,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
       total->merge_from(*state);
     state.reset();
   };
-  for (unsigned t = 1; t < threads; ++t) fold(per_thread[t]);
+  for (unsigned t = 1; t < workers; ++t) fold(per_thread[t]);
   for (auto& states : chunk_states)
     for (auto& [file, state] : states) {
       if (redo[file])

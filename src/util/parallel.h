@@ -4,6 +4,8 @@
 // left to escape a std::thread it would abort the process.
 #pragma once
 
+#include <sched.h>
+
 #include <algorithm>
 #include <exception>
 #include <mutex>
@@ -12,9 +14,22 @@
 
 namespace zeekgraph {
 
+// The cores this process may run on (its affinity mask: taskset and
+// cgroup cpusets shrink it), at least 1.
+inline unsigned available_cores() {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// The most threads one job starts. Each holds per-thread states and
+// buffers, so an unbounded `-j` (100000) would meet the OOM killer or
+// bad_alloc; the tool further clamps `-j` to available_cores().
+constexpr unsigned MAX_THREADS = 256;
+
 // Threads to use for a `-j` value: 0 means one per core.
 inline unsigned thread_count(unsigned requested) {
-  return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
+  return requested ? std::min(requested, MAX_THREADS) : available_cores();
 }
 
 template <typename F>

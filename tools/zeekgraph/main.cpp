@@ -38,6 +38,7 @@
 #include "io/output_file.h"
 #include "table/table_writer.h"
 #include "util/json_string.h"
+#include "util/parallel.h"
 #include "zeek/line_scanner.h"
 
 namespace zg = zeekgraph;
@@ -245,14 +246,15 @@ struct summarize_args {
   std::string report;
   std::string log_path = "conn";
   unsigned threads = 0;
-  bool strict = false, quiet = false, no_progress = false;
-  size_t max_line_bytes = size_t{1} << 20;
+  bool strict = false, quiet = false, verbose = false, no_progress = false;
+  std::string max_line_bytes;  // a size; empty: 1 MiB
   std::string memory_limit;
 };
 
-// "512M", "8G", "1048576" -> bytes; 0 on a malformed size.
+// "512M", "8G", "1048576" -> bytes; 0 on a malformed size (a sign, a
+// space, an unknown unit, or a value past 2^64).
 uint64_t parse_size(const std::string& s) {
-  if (s.empty()) return 0;
+  if (s.empty() || s[0] < '0' || s[0] > '9') return 0;
   size_t pos = 0;
   unsigned long long v = 0;
   try {
@@ -262,11 +264,14 @@ uint64_t parse_size(const std::string& s) {
   }
   std::string unit = s.substr(pos);
   if (unit.empty() || unit == "B") return v;
-  if (unit == "K" || unit == "KiB") return v << 10;
-  if (unit == "M" || unit == "MiB") return v << 20;
-  if (unit == "G" || unit == "GiB") return v << 30;
-  return 0;
+  int shift = unit == "K" || unit == "KiB" ? 10 : unit == "M" || unit == "MiB" ? 20 : unit == "G" || unit == "GiB" ? 30 : -1;
+  if (shift < 0 || v > (UINT64_MAX >> shift)) return 0;
+  return v << shift;
 }
+
+// More input files than this are reported as one total line, plus the
+// files with problems (-v lists them all).
+constexpr size_t MAX_LISTED_FILES = 10;
 
 // Summarizes the inputs and prints the per-file reports. Returns an exit
 // code when there is nothing to go on with, nullopt otherwise.
@@ -281,16 +286,24 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   opts.spec = *spec;
   opts.threads = a.threads;
   opts.reader.strict = a.strict;
-  opts.reader.max_line_bytes = a.max_line_bytes;
-  opts.expand.log_path = a.log_path == "*" ? "" : a.log_path;
-  if (!a.memory_limit.empty()) {
-    opts.memory_limit = parse_size(a.memory_limit);
-    if (opts.memory_limit == 0) {
-      std::cerr << "zeekgraph: error: --memory-limit '" << a.memory_limit << "' is not a size\n"
-                << "  hint: write a number of bytes with K, M or G, such as 512M or 8G\n";
-      return EXIT_USAGE;
+  // Sizes: a positive number of bytes, with K, M or G; anything else
+  // (negative, zero, words) is a usage error, not a limit of 0 or 2^64.
+  auto size_option = [](const char* name, const std::string& text, uint64_t& out) {
+    out = parse_size(text);
+    if (out == 0) {
+      std::cerr << "zeekgraph: error: " << name << " '" << text << "' is not a size\n"
+                << "  hint: write a positive number of bytes, with K, M or G for KiB, MiB or GiB, such as 512M or 8G\n";
+      return false;
     }
+    return true;
+  };
+  if (!a.max_line_bytes.empty()) {
+    uint64_t v = 0;
+    if (!size_option("--max-line-bytes", a.max_line_bytes, v)) return EXIT_USAGE;
+    opts.reader.max_line_bytes = static_cast<size_t>(v);
   }
+  opts.expand.log_path = a.log_path == "*" ? "" : a.log_path;
+  if (!a.memory_limit.empty() && !size_option("--memory-limit", a.memory_limit, opts.memory_limit)) return EXIT_USAGE;
 
   // --rejects and --report are opened before reading, so a bad path stops
   // the run at once, and moved into place only once the run is read.
@@ -330,7 +343,9 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
 
   uint64_t lines = 0, used = 0, rejected = 0, nullkey = 0, problems = 0;
   for (const auto& r : res->files) {
-    if (!a.quiet || r.problems_total()) print_report(r);
+    // Past 10 files, one total line stands for the files without problems.
+    const bool listed = a.verbose || (!a.quiet && res->files.size() <= MAX_LISTED_FILES);
+    if (listed || r.problems_total()) print_report(r);
     lines += r.lines_read;
     used += r.rows_used;
     rejected += r.rows_rejected;
@@ -402,6 +417,7 @@ struct graph_args {
   std::string skip;        // Graphistry's SKIP: columns never made entities
   std::string nodes, edges, gexf, graphml, svg, html;
   std::string bind = "127.0.0.1";
+  std::vector<std::string> allow_hosts;  // Host names served besides localhost, loopback and the bind address
   int port = 8080;
   zg::layout::fa2_settings layout = [] {
     zg::layout::fa2_settings s;
@@ -523,6 +539,12 @@ int run_serve(const graph_args& a) {
   zg::server::serve_options o;
   o.bind = a.bind;
   o.port = a.port;
+  o.allow_hosts = a.allow_hosts;
+  // Each open connection holds a descriptor: thousands of idle or slow
+  // clients need more than the usual soft limit of 1024.
+  if (auto fds = zg::server::raise_fd_limit(); !fds || *fds < 2100)
+    std::cerr << "zeekgraph: warning: this process may open "
+              << (fds ? std::to_string(*fds) : std::string("few")) << " files; the server takes fewer connections\n";
   auto st = server.run(o, [](const std::string& url) {
     std::cout << "zeekgraph: serving " << url << " (Ctrl-C stops)" << std::endl;
   });
@@ -544,12 +566,13 @@ void add_summary_options(CLI::App* cmd, summarize_args& s) {
   cmd->add_flag("--strict", s.strict, "treat any input problem as fatal (exit 4)");
   cmd->add_option("--rejects", s.rejects, "write every rejected line to this file");
   cmd->add_option("--report", s.report, "write the per-file line accounting and problems as JSON");
-  cmd->add_option("--max-line-bytes", s.max_line_bytes, "reject longer lines (default 1 MiB)");
+  cmd->add_option("--max-line-bytes", s.max_line_bytes, "reject longer lines: bytes, or with K, M or G (default 1M)");
   cmd->add_option("--memory-limit", s.memory_limit,
                   "stop with an error when group tables pass this size, such as 8G (default: half of RAM)");
   cmd->add_option("--log-path", s.log_path,
                   "in directories, read files whose name contains this (default: conn; '*' = all)");
   cmd->add_flag("-q,--quiet", s.quiet, "report only files with problems");
+  cmd->add_flag("-v,--verbose", s.verbose, "report every file, however many (default: past 10 files, only the total and files with problems)");
   cmd->add_flag("--no-progress", s.no_progress, "no progress bar");
 }
 
@@ -631,12 +654,26 @@ int main(int argc, char** argv) {
   add_graph_options(serve, vargs);
   serve->add_option("--port", vargs.port, "TCP port (default 8080; 0 = any free port)");
   serve->add_option("--bind", vargs.bind, "address to listen on (default 127.0.0.1)");
+  serve->add_option("--allow-host", vargs.allow_hosts,
+                    "also answer requests whose Host is NAME (repeatable; localhost, loopback addresses and "
+                    "the bind address always are; others get 403, against DNS rebinding)");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  // More threads than cores buy nothing and each costs memory: -j 100000
+  // met the OOM killer.
+  for (unsigned* j : {&sargs.threads, &gargs.summary.threads, &vargs.summary.threads}) {
+    const unsigned cores = zg::available_cores();
+    if (*j > cores) {
+      std::cerr << "zeekgraph: note: -j " << *j << ": this process may use " << cores
+                << (cores == 1 ? " core" : " cores") << ", so it runs " << cores
+                << (cores == 1 ? " thread\n" : " threads\n");
+      *j = cores;
+    }
   }
   try {
     if (*gen) return run_gen(gopts, gen_out);
