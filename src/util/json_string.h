@@ -15,4 +15,15 @@ namespace zeekgraph {
 // byte is silently dropped.
 void append_json_string(std::string& out, std::string_view s);
 
+// JSON text made safe to embed in an HTML <script> element (or anywhere in
+// HTML) as inert data: '<', '>' and '&' become \u003c, \u003e and \u0026,
+// and the line separators U+2028 and U+2029 become \u2028 and \u2029. The
+// result then holds no '<', so no "</script" and no "<!--" that could end
+// or re-enter the element, whatever bytes the strings came from. Expects
+// valid JSON (as append_json_string writes): these characters can only be
+// inside strings there, and the escapes stand for the same characters, so
+// JSON.parse of the result gives back the same values. Separate from
+// append_json_string so that NDJSON and --report output stay as they are.
+std::string html_safe_json(std::string_view json);
+
 }  // namespace zeekgraph

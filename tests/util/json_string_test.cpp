@@ -38,4 +38,19 @@ TEST(json_string, writes_other_bytes_as_their_code_points) {
   EXPECT_EQ(json("\xE2\x82"), "\"\\u00e2\\u0082\"");               // cut at the end
 }
 
+TEST(json_string, html_safe_json_leaves_no_markup) {
+  std::string j = "[";
+  append_json_string(j, "</script><!--<script>&amp;\xE2\x80\xA8\xE2\x80\xA9");
+  j += "]";
+  EXPECT_EQ(html_safe_json(j),
+            "[\"\\u003c/script\\u003e\\u003c!--\\u003cscript\\u003e\\u0026amp;\\u2028\\u2029\"]");
+  // Other text, and U+2027 / U+202A beside the two separators, pass through.
+  EXPECT_EQ(html_safe_json("{\"a\":[1,\"\xE2\x80\xA7\xE2\x80\xAA\"]}"),
+            "{\"a\":[1,\"\xE2\x80\xA7\xE2\x80\xAA\"]}");
+  // A cut separator at the very end is left as it is.
+  EXPECT_EQ(html_safe_json("\xE2\x80"), "\xE2\x80");
+  // An escaped backslash before '<' stays a backslash of its own.
+  EXPECT_EQ(html_safe_json(json("\\<")), "\"\\\\\\u003c\"");
+}
+
 }  // namespace zeekgraph
