@@ -3,7 +3,10 @@
 #include "graph/edge_classes.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "server/web_assets.h"
 #include "table/table_writer.h"
@@ -24,27 +27,10 @@ void replace(std::string& s, std::string_view what, std::string_view with) {
   if (p != std::string::npos) s.replace(p, what.size(), with);
 }
 
-// Script text must not close its <script> early: "</script" in code
-// becomes "<\/script", which means the same in a JS string or regex.
-std::string script_safe_js(std::string_view s) {
-  std::string out(s);
-  for (size_t p = 0; (p = out.find("</script", p)) != std::string::npos; p += 3) out.replace(p, 2, "<\\/");
-  return out;
-}
-
-// JSON may escape any '/' as "\/".
-std::string script_safe(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '<' && i + 1 < s.size() && s[i + 1] == '/') {
-      out += "<\\/";
-      ++i;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
+// CSP's name for an inline script or style: its SHA-256, in base64. The
+// build hashed the asset's bytes, which are inlined unchanged.
+std::string csp_hash(std::string_view asset) {
+  return "'sha256-" + base64(web_asset_sha256(asset)) + "'";
 }
 
 }  // namespace
@@ -148,14 +134,41 @@ std::string served_page() {
   return page;
 }
 
+std::string standalone_csp() {
+  return "default-src 'none'; script-src " + csp_hash("app.js") + "; style-src " +
+         csp_hash("style.css") +
+         "; img-src data: blob:; connect-src 'none'; base-uri 'none'; form-action 'none'";
+}
+
 std::string standalone_page(const graph_payload& payload) {
-  std::string page(web_asset("index.html"));
-  replace(page, "/*ZG_STYLE*/", web_asset("style.css"));
-  replace(page, "<!--ZG_DATA-->",
-          "<script id=\"zg-bin\" type=\"application/octet-stream\">" + base64(payload.bin) +
-              "</script>\n<script id=\"zg-meta\" type=\"application/json\">" + script_safe(payload.meta_json) +
-              "</script>");
-  replace(page, "/*ZG_APP*/", script_safe_js(web_asset("app.js")));
+  const std::string csp = standalone_csp();
+  const std::string_view app = web_asset("app.js"), style = web_asset("style.css");
+  const std::string bin = base64(payload.bin), meta = html_safe_json(payload.meta_json);
+  // The template is cut at its placeholders in order, so text from a log
+  // (which may well read "/*ZG_APP*/") is never searched for the next one.
+  const std::pair<std::string_view, std::vector<std::string_view>> parts[] = {
+      {"<style>/*ZG_STYLE*/</style>",
+       {"<meta http-equiv=\"Content-Security-Policy\" content=\"", csp, "\">\n<style>", style,
+        "</style>"}},
+      {"<!--ZG_DATA-->",
+       {"<script id=\"zg-bin\" type=\"application/octet-stream\">", bin,
+        "</script>\n<script id=\"zg-meta\" type=\"application/json\">", meta, "</script>"}},
+      {"<script>/*ZG_APP*/</script>", {"<script>", app, "</script>"}},
+  };
+  const std::string_view tpl = web_asset("index.html");
+  std::string page;
+  page.reserve(tpl.size() + csp.size() + style.size() + bin.size() + meta.size() + app.size() +
+               256);
+  size_t at = 0;
+  for (const auto& [mark, with] : parts) {
+    const size_t k = tpl.find(mark, at);
+    assert(k != std::string_view::npos);  // the template is fixed at build time
+    if (k == std::string_view::npos) continue;
+    page.append(tpl.substr(at, k - at));
+    for (std::string_view w : with) page.append(w);
+    at = k + mark.size();
+  }
+  page.append(tpl.substr(at));
   return page;
 }
 

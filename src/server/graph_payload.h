@@ -23,8 +23,17 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
 
 // The page for `serve` (links style.css and app.js).
 std::string served_page();
-// One HTML file with style, script and data inlined.
+// One HTML file with style, script and data inlined. Whatever bytes the
+// log held, the data stays data: the JSON is html_safe_json (no '<' at all,
+// so nothing in it can end its <script> element or open another), the
+// binary is base64, and the page carries standalone_csp() as a second
+// defence. The app script and style are inlined as the build made them
+// (already safe to inline; see web_assets.h).
 std::string standalone_page(const graph_payload& payload);
+// The standalone page's Content-Security-Policy: nothing may load or run
+// but the inline script and style named by their SHA-256; images only from
+// data: and blob: URLs (PNG export); no fetches, base URL or forms.
+std::string standalone_csp();
 
 std::string base64(std::string_view bytes);
 
