@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(tsv_reader json_reader gzip_decoder query_spec http_request)
+[ ${#targets[@]} -eq 0 ] && targets=(tsv_reader json_reader gzip_decoder query_spec http_request html_embed)
 CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZEEKGRAPH_BUILD_TESTS=ON -DZEEKGRAPH_FUZZ=ON -DZEEKGRAPH_SANITIZE=ON >/dev/null
 cmake --build "$root/build-fuzz" --target $(printf '%s_fuzz ' "${targets[@]}")
@@ -24,7 +24,7 @@ fi
 for t in "${targets[@]}"; do
   mkdir -p "$root/build-fuzz/corpus/$t"
   extra=("$seeds")
-  [ "$t" = query_spec ] || [ "$t" = http_request ] && extra=()
+  case $t in query_spec | http_request | html_embed) extra=() ;; esac
   echo "== $t for ${secs}s"
   (cd "$root/build-fuzz" && "./fuzz/${t}_fuzz" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=4096 \
      -print_final_stats=1 "corpus/$t" "$root/fuzz/corpus/$t" "${extra[@]}" 2>&1 | tail -15 | grep -E "stat::number_of_executed_units|Done|ERROR|SUMMARY" || true)
