@@ -16,6 +16,20 @@ namespace {
 
 }  // namespace
 
+uint64_t finalize_bytes(const partial_aggregate& total) {
+  const aggregate_plan& plan = total.plan();
+  constexpr uint64_t NUMBER = 8, TEXT = 64;
+  uint64_t per_row = 0;
+  for (int k : plan.key_columns) per_row += plan.columns[static_cast<size_t>(k)].mode == value_mode::numeric ? NUMBER : TEXT;
+  for (const auto& a : plan.spec.aggs) {
+    const int c = plan.find(a.column);
+    const bool text = c >= 0 && plan.columns[static_cast<size_t>(c)].mode == value_mode::text;
+    for (agg_fn f : a.fns) per_row += text && (f == agg_fn::min || f == agg_fn::max) ? TEXT : NUMBER;
+  }
+  if (plan.spec.seed_extras) per_row += TEXT;  // conn_state_uid
+  return per_row * total.group_count();
+}
+
 table::summary_table finalize(partial_aggregate& total, unsigned threads) {
   total.flush();
   const aggregate_plan& plan = total.plan();

@@ -18,6 +18,17 @@ class memory_budget {
   }
   // What a state gives back when it is freed.
   void release(uint64_t bytes) { used_.fetch_sub(bytes, std::memory_order_relaxed); }
+  // An owner that holds `held` bytes of tables that double as they grow
+  // brings its charge (`charged`, kept by the owner) up to what a doubling
+  // could need: the old copy and the new one at once, half as much again.
+  // Charges only grow, as capacities do.
+  void charge_growing(uint64_t& charged, uint64_t held) {
+    const uint64_t peak = held + held / 2;
+    if (peak > charged) {
+      charge(peak - charged);
+      charged = peak;
+    }
+  }
   bool exceeded() const { return exceeded_.load(std::memory_order_relaxed); }
   uint64_t used() const { return used_.load(std::memory_order_relaxed); }
   uint64_t limit() const { return limit_; }

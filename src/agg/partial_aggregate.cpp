@@ -109,15 +109,11 @@ void partial_aggregate::add_group(const char* ids) {
     h = mul_fold(h ^ group_table::hash(dicts_[k].key(id)), 0x9e3779b97f4a7c15ull);
   }
   group_hash_.push_back(static_cast<uint32_t>(h));
-  // Every 16K groups, charge the budget with what the state really holds
+  // Every 4K groups, charge the budget with what the state really holds
   // (capacities, hash tables, dictionaries). An estimate per group missed
   // vector and table growth: 4.1 GB charged for a 9.1 GB peak at 22.7M
   // groups, which would have let 50M groups reach the OOM killer.
-  if (plan_.budget && (groups_count_ & 16383) == 0) {
-    uint64_t now = memory_bytes();
-    if (now > charged_) plan_.budget->charge(now - charged_);
-    charged_ = std::max(charged_, now);
-  }
+  if (plan_.budget && (groups_count_ & 4095) == 0) plan_.budget->charge_growing(charged_, memory_bytes());
   ++groups_count_;
   blocks_.insert(blocks_.end(), empty_block_.begin(), empty_block_.end());
   ints_.resize(ints_.size() + int_stride_);

@@ -31,10 +31,23 @@ void sum_replay::key_of(const partial_aggregate& state, uint32_t gid) {
   }
 }
 
+sum_replay::~sum_replay() {
+  if (plan_.budget) plan_.budget->release(charged_);
+}
+
+uint64_t sum_replay::memory_bytes() const {
+  uint64_t b = keys_.memory_bytes() + sums_.capacity() * sizeof(ordered_state) + waiting_bytes_;
+  for (const auto& [state, ids] : ids_) b += ids.capacity() * sizeof(uint32_t);
+  return b;
+}
+
 uint32_t sum_replay::id_of(const partial_aggregate& state, uint32_t gid) {
   key_of(state, gid);
   const uint32_t id = keys_.find_or_add(key_);
-  if (static_cast<size_t>(id) * width_ >= sums_.size()) sums_.resize((static_cast<size_t>(id) + 1) * width_);
+  if (static_cast<size_t>(id) * width_ >= sums_.size()) {
+    sums_.resize((static_cast<size_t>(id) + 1) * width_);
+    if (plan_.budget && (id & 4095) == 0) plan_.budget->charge_growing(charged_, memory_bytes());
+  }
   return id;
 }
 

@@ -42,6 +42,7 @@ class sum_replay {
   // `items` pieces of work; slices that wait keep up to `memory` bytes of
   // values in memory.
   sum_replay(const aggregate_plan& plan, size_t items, size_t memory = size_t{16} << 20);
+  ~sum_replay();  // gives its charge back to the plan's memory budget
 
   // Takes what `state` logged since the last call, as the next values of
   // slice `at`; `last`: the slice has no more. Called by the thread that
@@ -85,6 +86,10 @@ class sum_replay {
   std::map<slice_id, waiting> waiting_;
   std::vector<std::vector<sum_entry>> spare_;  // emptied parts, handed back to states as logs
   size_t waiting_bytes_ = 0;
+  // Bytes charged to plan_.budget: its key table and sums grow with the
+  // groups (5M groups: about 0.5 GB), like the states'.
+  uint64_t charged_ = 0;
+  uint64_t memory_bytes() const;
   std::unique_ptr<spill_file> file_;
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <condition_variable>
@@ -742,6 +743,64 @@ result<std::vector<std::string>> list_inputs(const summarize_options& opts, uint
 
 namespace {
 
+// Bytes a reading thread holds besides what its states charge: a stream's
+// 4 MiB read buffer and carry-over (or a plain file's copies, or pipelined
+// blocks), its float-sum log (1 MiB), the growth between two charges (a
+// state charges every 4K groups), and the rows it reads once the budget is
+// passed, up to its next 256 KiB read (measured: peak RSS passed a 64 MiB
+// limit by 1-2 MiB with 8 MiB a thread, stayed under it with 10).
+constexpr uint64_t READ_BUFFERS = uint64_t{10} << 20;
+
+// This process's resident size now.
+uint64_t resident_bytes() {
+  unsigned long long pages = 0, resident = 0;
+  if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%llu %llu", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * static_cast<uint64_t>(::sysconf(_SC_PAGE_SIZE));
+}
+
+// The smallest memory limit of the cgroup at `path` (below `root`) and its
+// parents, read from `file` in each; UINT64_MAX when none is set ("max").
+uint64_t cgroup_limit(const std::string& root, std::string path, const char* file) {
+  uint64_t lowest = UINT64_MAX;
+  while (true) {
+    if (std::FILE* f = std::fopen((root + path + "/" + file).c_str(), "r")) {
+      unsigned long long v = 0;
+      if (std::fscanf(f, "%llu", &v) == 1 && v > 0) lowest = std::min<uint64_t>(lowest, v);
+      std::fclose(f);
+    }
+    if (path.empty() || path == "/") break;
+    path.resize(path.rfind('/'));
+  }
+  return lowest;
+}
+
+// Physical memory, or the limit of this process's memory cgroup where it is
+// lower (cgroup v2 memory.max, v1 memory.limit_in_bytes, parents included).
+uint64_t usable_memory() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  uint64_t ram = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : uint64_t{16} << 30;
+  std::FILE* f = std::fopen("/proc/self/cgroup", "r");
+  if (!f) return ram;
+  char line[4096];
+  while (std::fgets(line, sizeof line, f)) {
+    // "ID:CONTROLLERS:PATH": v2 has no controllers; v1 lists "memory".
+    std::string l(line);
+    if (!l.empty() && l.back() == '\n') l.pop_back();
+    const size_t a = l.find(':'), b = a == std::string::npos ? a : l.find(':', a + 1);
+    if (b == std::string::npos) continue;
+    const std::string controllers = l.substr(a + 1, b - a - 1), path = l.substr(b + 1);
+    if (controllers.empty())
+      ram = std::min(ram, cgroup_limit("/sys/fs/cgroup", path, "memory.max"));
+    else if (("," + controllers + ",").find(",memory,") != std::string::npos)
+      ram = std::min(ram, cgroup_limit("/sys/fs/cgroup/memory", path, "memory.limit_in_bytes"));
+  }
+  std::fclose(f);
+  return ram;
+}
+
 error spill_failed(const agg::spill_error& e) {
   return error{error_kind::io, e.what(),
                "nunique's (group, value) pairs and float values waiting to be summed in order go "
@@ -759,13 +818,10 @@ result<summarize_result> summarize(const summarize_options& opts) {
   std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums, exact_nunique;
   const unsigned threads = thread_count(opts.threads);
   summarize_result out;
-  uint64_t limit = opts.memory_limit;
-  if (limit == 0) {
-    long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-    // Half of RAM: the tables double as they grow, so a state near the
-    // limit may briefly need half as much again.
-    limit = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 : uint64_t{8} << 30;
-  }
+  // Three quarters of the memory this process may use (the budget counts
+  // the copy a doubling table needs): the rest covers the reading threads'
+  // buffers and the input's pages.
+  const uint64_t limit = opts.memory_limit ? opts.memory_limit : usable_memory() / 4 * 3;
   // One thread reads every row in input order: the fallback when a result
   // that depends on row order lost it (the ordered sums of a chunked file
   // read again alone, the sign of a zero min or max; see below).
@@ -792,6 +848,10 @@ result<summarize_result> summarize(const summarize_options& opts) {
                                !listed(exact_nunique, cp.name);
     }
     agg::memory_budget budget(limit);
+    // What the process holds already (code, libraries, the caller's data)
+    // and each reading thread's buffers count too: the limit bounds the
+    // peak resident size, not just the tables.
+    budget.charge(resident_bytes() + threads * READ_BUFFERS);
     plan.budget = &budget;
     std::unique_ptr<agg::partial_aggregate> total;
     summarize_result attempt;
@@ -801,10 +861,12 @@ result<summarize_result> summarize(const summarize_options& opts) {
     } catch (const agg::spill_error& e) {
       return spill_failed(e);
     }
-    if (budget.exceeded())
+    auto past_limit = [&] {
       return error{error_kind::resource,
-                   "the group tables passed the memory limit of " + std::to_string(limit >> 20) + " MiB",
+                   "the summary would pass the memory limit of " + std::to_string(limit >> 20) + " MiB",
                    "group by fewer or coarser columns, or raise --memory-limit"};
+    };
+    if (budget.exceeded()) return past_limit();
     // pandas types each column by its data. When ours was typed otherwise
     // (a non-number in a column taken as numeric, or numbers only in one
     // taken as text) read again with the data's type.
@@ -879,6 +941,10 @@ result<summarize_result> summarize(const summarize_options& opts) {
     attempt.resummed = sequential;
     attempt.unordered = unordered;
     if (attempt.stopped) return attempt;  // --strict stopped: the table is not written, so not made
+    // The table is built beside the total state: a summary that would not
+    // fit stops here, before it is made.
+    budget.charge(agg::finalize_bytes(*total));
+    if (budget.exceeded()) return past_limit();
     try {
       attempt.table = agg::finalize(*total, threads);
     } catch (const agg::spill_error& e) {

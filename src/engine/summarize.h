@@ -29,7 +29,10 @@ struct summarize_options {
   // A pipelined gzip stream's blocks: 1 MiB, parsed while partly still in
   // the cache the inflater wrote them to (8 MiB blocks took 3-7% longer).
   uint64_t stream_block_bytes = uint64_t{1} << 20;
-  uint64_t memory_limit = 0;  // group states may use this much; 0: half of physical memory
+  // Group states, the ordered sums and the output table may use this much,
+  // counted with the copy a doubling table needs; 0: three quarters of RAM or
+  // of the cgroup's memory.max, whichever is lower.
+  uint64_t memory_limit = 0;
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
   // Opens one input; empty means io::input_source::open. Tests put sources
   // that fail in chosen ways here.

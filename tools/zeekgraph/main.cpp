@@ -8,7 +8,7 @@
 //   3  input error: a missing or unreadable input, a directory with no logs
 //   4  --strict, and the input had a problem
 //   5  output error: the output file could not be written
-//   6  resource limit: the group tables would pass --memory-limit
+//   6  resource limit: the summary would pass --memory-limit
 #include <malloc.h>
 #include <unistd.h>
 
@@ -568,7 +568,8 @@ void add_summary_options(CLI::App* cmd, summarize_args& s) {
   cmd->add_option("--report", s.report, "write the per-file line accounting and problems as JSON");
   cmd->add_option("--max-line-bytes", s.max_line_bytes, "reject longer lines: bytes, or with K, M or G (default 1M)");
   cmd->add_option("--memory-limit", s.memory_limit,
-                  "stop with an error when group tables pass this size, such as 8G (default: half of RAM)");
+                  "stop with an error (exit 6) before the summary's tables pass this size, such as 8G "
+                  "(default: 3/4 of RAM or of the cgroup's memory.max)");
   cmd->add_option("--log-path", s.log_path,
                   "in directories, read files whose name contains this (default: conn; '*' = all)");
   cmd->add_flag("-q,--quiet", s.quiet, "report only files with problems");
