@@ -84,6 +84,10 @@ class runner {
   // More than one state read the input (threads, and more than one piece),
   // so rows met in different states were not met in input order.
   bool read_apart() const { return read_apart_; }
+  // A file read in chunks shrank during the pass (a log rotated with
+  // copytruncate): chunks read before it shrank may hold lines past its new
+  // end, so only reading it again gives the prefix it has now.
+  bool chunked_file_shrank() const { return chunked_shrank_.load(); }
 
  private:
   void run_item(work_item& item, agg::partial_aggregate& sink);
@@ -142,6 +146,7 @@ class runner {
   std::unique_ptr<agg::sum_replay> replay_;  // plan_.ordered_sums with Kahan-summed columns
   bool sums_in_order_ = true;
   bool read_apart_ = false;
+  std::atomic<bool> chunked_shrank_{false};
 };
 
 uint64_t runner::read_mapped(io::input_source& src, std::string_view data, uint64_t begin,
@@ -485,6 +490,7 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
     const uint64_t end = item.chunk ? item.end : m->size();
     const uint64_t stop = read_mapped(src, *m, item.begin, end, reader, after_feed);
     if (stop < end && opts_.reader.strict) stop_ = true;
+    if (stop < end && item.chunk) chunked_shrank_ = true;
     // One report a file, from the first chunk to find it shorter.
     if (stop < end && !shrink_reported_[item.file].exchange(true)) {
       zeek::problem p;
@@ -514,6 +520,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   files_.resize(paths_.size());
   open_error_.reset();
   shrink_reported_ = std::make_unique<std::atomic<bool>[]>(paths_.size());
+  chunked_shrank_ = false;
   std::vector<work_item> items;
   // Chunked files stay open from here to their last chunk: at most this
   // many, so that descriptors stay bounded (the rest run whole, a thread
@@ -825,7 +832,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
   // One thread reads every row in input order: the fallback when a result
   // that depends on row order lost it (the ordered sums of a chunked file
   // read again alone, the sign of a zero min or max; see below).
-  bool sequential = false, unordered = false;
+  bool sequential = false, unordered = false, shrank_reread = false;
   summarize_options one_thread = opts;
   one_thread.threads = 1;
   for (unsigned pass = 1;; ++pass) {
@@ -925,6 +932,12 @@ result<summarize_result> summarize(const summarize_options& opts) {
       }
       unordered = true;
     }
+    // A file read in chunks that shrank during the pass: read it all again
+    // (once), which takes exactly the lines before its new end at any -j.
+    if (r.chunked_file_shrank() && rereadable && !shrank_reread && !attempt.stopped) {
+      shrank_reread = true;
+      again = true;
+    }
     if (again && pass < 4 && !attempt.stopped) {
       if (!rereadable)
         return error{error_kind::usage,
@@ -936,6 +949,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
       continue;
     }
     attempt.passes = pass;
+    attempt.shrank_reread = shrank_reread;
     attempt.retyped = out.retyped;
     attempt.recounted = exact_nunique;
     attempt.resummed = sequential;

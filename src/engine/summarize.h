@@ -55,6 +55,10 @@ struct summarize_result {
   // read again: those float sums, or the sign of such a zero, follow the
   // order the threads read (-j 1 gives pandas' digits).
   bool unordered = false;
+  // A file read in chunks shrank while it was read (a log rotated with
+  // copytruncate), so the input was read again: the counts are those of the
+  // lines before its new end.
+  bool shrank_reread = false;
   unsigned passes = 1;
   bool stopped = false;                  // --strict stopped at a problem (then `table` is empty)
 };

@@ -436,6 +436,81 @@ TEST(summarize, a_file_that_shrinks_while_read_stops_at_its_new_end) {
   }
 }
 
+// A file read in chunks on two threads that shrinks mid-pass: the chunk
+// past its new end was read before it shrank, and the chunks between read
+// short. The input is read again, which sees the file as it now is, so
+// the result is exactly that of its prefix, at -j 1 and -j 2 alike.
+namespace {
+
+class rotated_source final : public io::input_source {
+ public:
+  // first: the file as mapped before it shrank to `cut` bytes, whose bytes
+  // in [cut, tail) read short (the chunks from `tail` on were read before);
+  // later opens: the file as it is now, `cut` bytes long.
+  rotated_source(std::unique_ptr<io::input_source> file, uint64_t cut, uint64_t tail, bool first)
+      : file_(std::move(file)), cut_(cut), tail_(tail), first_(first) {
+    path_ = file_->path();
+    size_on_disk_ = first ? file_->size_on_disk() : cut;
+  }
+  std::optional<std::string_view> mapped() const override {
+    auto m = file_->mapped();
+    if (m && !first_) return m->substr(0, cut_);
+    return m;
+  }
+  bool rereadable() const override { return true; }
+  size_t read(char* buf, size_t cap) override { return file_->read(buf, cap); }
+  uint64_t consumed() const override { return file_->consumed(); }
+  size_t read_at(uint64_t offset, char* buf, size_t cap) const override {
+    if (first_ && offset >= tail_) return file_->read_at(offset, buf, cap);  // read before it shrank
+    if (offset >= cut_) return 0;
+    return file_->read_at(offset, buf, std::min<uint64_t>(cap, cut_ - offset));
+  }
+  uint64_t current_size() const override { return first_ ? tail_ : cut_; }
+
+ private:
+  std::unique_ptr<io::input_source> file_;
+  uint64_t cut_, tail_;
+  bool first_;
+};
+
+}  // namespace
+
+TEST(summarize, a_chunked_file_that_shrinks_mid_pass_is_read_again_to_its_new_end) {
+  const fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / "summarize_rotated";
+  fs::create_directories(dir);
+  std::string log = "#fields\tproto\torig_bytes\n";
+  for (int i = 0; i < 100000; ++i) log += (i % 3 ? "tcp\t1\n" : "udp\t2\n");  // 6 bytes a line
+  const uint64_t header = log.find('\n') + 1;
+  const uint64_t cut = header + 6 * 40000, tail = header + 6 * 90000;
+  std::ofstream(dir / "conn.log", std::ios::binary) << log;
+  std::ofstream(dir / "prefix.log", std::ios::binary) << log.substr(0, cut);
+  summarize_options want;
+  want.inputs = {(dir / "prefix.log").string()};
+  want.spec = agg::parse_query_spec("proto", "orig_bytes:sum,size").value();
+  want.threads = 1;
+  auto expected = summarize(want);
+  ASSERT_TRUE(expected.ok());
+  for (unsigned threads : {1u, 2u}) {
+    int opens = 0;
+    summarize_options o = want;
+    o.inputs = {(dir / "conn.log").string()};
+    o.threads = threads;
+    o.chunk_bytes = 4096;  // chunks even for this small file
+    o.open_input = [&](const std::string& path) -> result<std::unique_ptr<io::input_source>> {
+      auto file = io::input_source::open(path);
+      if (!file) return file.err();
+      return std::unique_ptr<io::input_source>(new rotated_source(std::move(*file), cut, tail, opens++ == 0));
+    };
+    auto r = summarize(o);
+    ASSERT_TRUE(r.ok()) << r.err().message;
+    ASSERT_EQ(r->files.size(), 1u);
+    EXPECT_EQ(r->files[0].lines_read, 40000u) << threads;
+    EXPECT_EQ(r->table.columns[1].ints, expected->table.columns[1].ints) << threads;
+    EXPECT_EQ(r->table.columns[2].ints, expected->table.columns[2].ints) << threads;
+    EXPECT_EQ(r->shrank_reread, threads > 1);
+  }
+}
+
 // Sums of Zeek's integer fields skip Kahan's compensation, which is exact
 // only while every value is a small integer. Decimals in such a field make
 // a second pass with Kahan sums, as pandas sums float64 columns.

@@ -359,6 +359,9 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   for (const auto& c : res->retyped)
     std::cerr << "zeekgraph: note: column '" << c
               << "' was re-read with the type its values have (as pandas types it)\n";
+  if (res->shrank_reread)
+    std::cerr << "zeekgraph: note: a file shrank while its chunks were read (rotated with copytruncate?), so the "
+                 "input was read again: the counts are of the lines before its new end\n";
   for (const auto& c : res->recounted)
     std::cerr << "zeekgraph: note: column '" << c
               << "' repeats a value, so the input was read again to count its distinct values exactly\n";
