@@ -32,16 +32,16 @@ size_t utf8_length(std::string_view s, size_t i) {
   return n;
 }
 
-void append_code_unit(std::string& out, unsigned c) {
+void append_code_unit(std::string& out, unsigned c, const char* prefix = "\\u00") {
   static constexpr char HEX[] = "0123456789abcdef";
-  out += "\\u00";
+  out += prefix;
   out += HEX[c >> 4];
   out += HEX[c & 15];
 }
 
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
+// `invalid`: how a byte outside well-formed UTF-8 is written ("\\u00" +
+// its hex, or "\\udc" + its hex).
+void append_json(std::string& out, std::string_view s, const char* invalid) {
   out += '"';
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
@@ -50,7 +50,7 @@ void append_json_string(std::string& out, std::string_view s) {
         out.append(s.substr(i, n));
         i += n;
       } else {
-        append_code_unit(out, c);
+        append_code_unit(out, c, invalid);
         ++i;
       }
       continue;
@@ -71,6 +71,12 @@ void append_json_string(std::string& out, std::string_view s) {
   }
   out += '"';
 }
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) { append_json(out, s, "\\u00"); }
+
+void append_json_path(std::string& out, std::string_view s) { append_json(out, s, "\\udc"); }
 
 std::string html_safe_json(std::string_view json) {
   std::string out;

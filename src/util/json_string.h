@@ -15,6 +15,12 @@ namespace zeekgraph {
 // byte is silently dropped.
 void append_json_string(std::string& out, std::string_view s);
 
+// The same, but a byte that is not part of well-formed UTF-8 is written as
+// the lone surrogate \udc80 to \udcff (Python's "surrogateescape"), so a
+// file name that is not UTF-8 round-trips: os.fsencode(json.loads(...))
+// gives back its exact bytes. For --report's paths.
+void append_json_path(std::string& out, std::string_view s);
+
 // JSON text made safe to embed in an HTML <script> element (or anywhere in
 // HTML) as inert data: '<', '>' and '&' become \u003c, \u003e and \u0026,
 // and the line separators U+2028 and U+2029 become \u2028 and \u2029. The

@@ -38,6 +38,12 @@ TEST(json_string, writes_other_bytes_as_their_code_points) {
   EXPECT_EQ(json("\xE2\x82"), "\"\\u00e2\\u0082\"");               // cut at the end
 }
 
+TEST(json_string, paths_write_other_bytes_as_escaped_surrogates) {
+  std::string j;
+  append_json_path(j, "conn-\xff\xfe-\xe9t\xc3\xa9\n.log");  // bad bytes, then a well-formed é and a newline
+  EXPECT_EQ(j, "\"conn-\\udcff\\udcfe-\\udce9t\xc3\xa9\\n.log\"");
+}
+
 TEST(json_string, html_safe_json_leaves_no_markup) {
   std::string j = "[";
   append_json_string(j, "</script><!--<script>&amp;\xE2\x80\xA8\xE2\x80\xA9");

@@ -47,9 +47,29 @@ namespace {
 
 enum exit_code : int { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_STRICT = 4, EXIT_OUTPUT = 5, EXIT_RESOURCE = 6 };
 
+// Text for the terminal: control bytes (below 0x20, and 0x7f) as \xHH, so
+// a file name holding escape sequences or newlines cannot rewrite the
+// screen or forge report lines. Other bytes pass as they are.
+std::string shown(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      static constexpr char HEX[] = "0123456789abcdef";
+      out += "\\x";
+      out += HEX[c >> 4];
+      out += HEX[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 void print_error(const zg::error& e) {
-  std::cerr << "zeekgraph: error: " << e.message << "\n";
-  if (!e.hint.empty()) std::cerr << "  hint: " << e.hint << "\n";
+  std::cerr << "zeekgraph: error: " << shown(e.message) << "\n";
+  if (!e.hint.empty()) std::cerr << "  hint: " << shown(e.hint) << "\n";
 }
 
 // ---- gen -------------------------------------------------------------------
@@ -156,25 +176,26 @@ class rejects_file final : public zg::zeek::reject_sink {
 };
 
 void print_report(const zg::zeek::file_report& r) {
-  std::cerr << "zeekgraph: " << r.path << ": " << (r.format.empty() ? "empty" : r.format)
+  const std::string path = shown(r.path);
+  std::cerr << "zeekgraph: " << path << ": " << (r.format.empty() ? "empty" : r.format)
             << (r.gzip ? "+gzip" : "") << ", " << r.lines_read << " lines read, " << r.rows_used
             << " used, " << r.rows_rejected << " rejected, " << r.rows_null_key
             << " dropped for a null key";
   if (r.schema_changes) std::cerr << ", " << r.schema_changes << " schema change(s)";
   std::cerr << "\n";
   for (const auto& p : r.problems) {
-    std::cerr << "  " << r.path;
+    std::cerr << "  " << path;
     if (p.line) std::cerr << ":" << p.line;
     std::cerr << ": " << (zg::zeek::rejects_line(p.kind) ? "rejected" : "warning") << " ["
               << zg::zeek::to_string(p.kind) << "]";
     if (p.line) std::cerr << " at byte " << p.byte_offset;
     if (!p.column.empty()) std::cerr << ", column " << p.column;
-    std::cerr << ": " << p.message << "\n";
+    std::cerr << ": " << shown(p.message) << "\n";
     if (!p.excerpt.empty()) std::cerr << "    line: " << p.excerpt << "\n";
     if (!p.hint.empty()) std::cerr << "    hint: " << p.hint << "\n";
   }
   if (r.problems_suppressed)
-    std::cerr << "  " << r.path << ": suppressed " << r.problems_suppressed
+    std::cerr << "  " << path << ": suppressed " << r.problems_suppressed
               << " more problem(s); --rejects FILE keeps every rejected line\n";
 }
 
@@ -201,7 +222,9 @@ void write_report_json(const zg::engine::summarize_result& res, std::ostream& ou
   out << ",\"files\":[";
   for (size_t i = 0; i < res.files.size(); ++i) {
     const auto& r = res.files[i];
-    out << (i ? "," : "") << "{\"path\":" << json_string(r.path) << ",\"format\":\"" << r.format
+    std::string path;
+    zg::append_json_path(path, r.path);
+    out << (i ? "," : "") << "{\"path\":" << path << ",\"format\":\"" << r.format
         << "\",\"gzip\":" << (r.gzip ? "true" : "false") << ",\"bytes\":" << r.bytes
         << ",\"lines_read\":" << r.lines_read << ",\"header_lines\":" << r.header_lines
         << ",\"rows_used\":" << r.rows_used << ",\"rows_rejected\":" << r.rows_rejected
@@ -404,7 +427,7 @@ int run_summarize(const summarize_args& a) {
   // stdout holds the table alone, whether or not it is the output.
   if (!a.quiet) {
     std::cerr << "# rows " << rows << "\n";
-    if (!to_stdout) std::cerr << "zeekgraph: wrote " << a.output << "\n";
+    if (!to_stdout) std::cerr << "zeekgraph: wrote " << shown(a.output) << "\n";
   }
   return EXIT_OK;
 }
@@ -491,7 +514,7 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
     if (!out) return false;
     fn(out->stream());
     if (!commit_output(*out)) return false;
-    if (!a.summary.quiet) std::cerr << "zeekgraph: wrote " << path << "\n";
+    if (!a.summary.quiet) std::cerr << "zeekgraph: wrote " << shown(path) << "\n";
     return true;
   };
   bool ok = write(a.nodes, [&](std::ostream& out) { zg::graph::write_nodes_csv(g, pos, out); }) &&
