@@ -3,6 +3,7 @@
 // it returns result<T>. Only the CLI turns errors into messages and exit codes.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <variant>
@@ -22,6 +23,11 @@ struct error {
   error_kind kind = error_kind::io;
   std::string message;  // one line, no trailing newline
   std::string hint;     // optional "what to try", may be empty
+  // Optional: the text the error is about (one line, such as a --where
+  // expression) and the byte offset in it where the fault is, which the
+  // tool shows under the message with a caret.
+  std::string source;
+  size_t at = std::string::npos;
 };
 
 template <typename T>
