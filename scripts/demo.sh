@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on a built-in default input: install what is needed, build,
-# generate a MACCDC-2012-like conn log, summarize it as the seed does, and
+# generate a MACCDC-2012-like conn log, summarize it as the Graphistry tutorial does, and
 # say where the output went.
 # usage: scripts/demo.sh [ROWS]   (default 1,000,000 rows)
 set -euo pipefail
@@ -13,7 +13,7 @@ out=$root/out
 mkdir -p "$out"
 echo "== generating $rows MACCDC-like rows: $out/sample-conn.log"
 "$zg" gen --rows "$rows" --seed 1 -o "$out/sample-conn.log"
-echo "== summarizing (the seed's 24 columns)"
+echo "== summarizing (the Graphistry tutorial's 24-column summary)"
 "$zg" summarize "$out/sample-conn.log" -o "$out/sample-summary.csv"
 echo "== summary written to $out/sample-summary.csv"
 head -3 "$out/sample-summary.csv" | cut -c1-160

@@ -233,7 +233,7 @@ void log_reader::on_tsv_row(std::string_view line) {
     reject(problem_kind::field_count, line, "",
            "expected " + std::to_string(fmt.fields.size()) + " fields, found " +
                std::to_string(nfields),
-           headerless ? "headerless input is read as the seed's 20-column conn layout; "
+           headerless ? "headerless input is read as the Graphistry tutorial's 20-column conn layout; "
                         "keep the Zeek header lines or write JSON"
                       : "the line does not match the '#fields' header above it");
     return;

@@ -36,6 +36,7 @@
 #include "server/graph_server.h"
 #include "io/gzip_decoder.h"
 #include "io/output_file.h"
+#include "table/sort_rows.h"
 #include "table/table_writer.h"
 #include "util/json_string.h"
 #include "util/parallel.h"
@@ -271,6 +272,8 @@ struct summarize_args {
   unsigned threads = 0;
   bool strict = false, quiet = false, verbose = false, no_progress = false;
   std::string max_line_bytes;  // a size; empty: 1 MiB
+  std::string sort;            // summarize: "COL[:desc],COL..."
+  size_t limit = 0;            // summarize: the first N rows (0: all)
   std::string memory_limit;
 };
 
@@ -413,9 +416,34 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
 }
 
 int run_summarize(const summarize_args& a) {
+  // Top-N: the sort keys name output columns, checked before reading.
+  std::vector<zg::table::sort_key> sort_keys;
+  if (!a.sort.empty()) {
+    auto keys = zg::table::parse_sort_keys(a.sort);
+    auto spec = zg::agg::parse_query_spec(a.by, a.agg);
+    if (!keys) {
+      print_error(keys.err());
+      return EXIT_USAGE;
+    }
+    if (spec) {
+      zg::table::summary_table names;  // the output's columns, without rows
+      for (const auto& n : spec->output_names()) names.columns.push_back({n, zg::table::column_type::int64, {}, {}, {}, {}});
+      if (auto st = zg::table::sort_rows(names, *keys, 0); !st) {
+        print_error(st.err());
+        return EXIT_USAGE;
+      }
+    }
+    sort_keys = std::move(*keys);
+  }
   zg::engine::summarize_result summary;
   if (auto rc = run_summary(a, summary)) return *rc;
   auto* res = &summary;
+  if (!sort_keys.empty() || a.limit) {
+    if (auto st = zg::table::sort_rows(res->table, sort_keys, a.limit); !st) {
+      print_error(st.err());
+      return EXIT_USAGE;
+    }
+  }
   auto fmt = a.format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv;
   size_t rows = res->table.rows();
   const bool to_stdout = a.output.empty() || a.output == "-";
@@ -662,18 +690,21 @@ int main(int argc, char** argv) {
   auto* gen = app.add_subcommand("gen", "write a deterministic MACCDC-2012-like conn log");
   gen->add_option("--rows", gopts.rows, "rows to write")->required();
   gen->add_option("--seed", gopts.seed, "random seed (same seed, same bytes)");
-  gen->add_flag("--header", gopts.header, "write Zeek's header lines (default: the seed's headerless layout)");
+  gen->add_flag("--header", gopts.header, "write Zeek's header lines (default: the Graphistry tutorial's headerless 20-column layout)");
   gen->add_option("-o,--output", gen_out, "output file; gzip when it ends in .gz (default: stdout)");
 
   summarize_args sargs;
-  auto* sum = app.add_subcommand("summarize", "the seed's per-(orig, resp, state) summary, or any --by/--agg");
+  auto* sum = app.add_subcommand("summarize", "the Graphistry tutorial's summary per (orig, resp, state), or any --by/--agg/--where");
   add_summary_options(sum, sargs);
   sum->add_option("-o,--output", sargs.output, "output file (default: stdout)");
   sum->add_option("--format", sargs.format, "csv (pandas to_csv) or ndjson")
       ->check(CLI::IsMember({"csv", "ndjson"}));
+  sum->add_option("--sort", sargs.sort,
+                  "order rows by output columns, 'COL[:desc][,COL...]' (stable, nulls last, as pandas' sort_values)");
+  sum->add_option("--limit", sargs.limit, "keep the first N rows (after --sort): top-N");
 
   graph_args gargs;
-  auto* graph = app.add_subcommand("graph", "the seed's hypergraph: counts, ForceAtlas2 layout, exports");
+  auto* graph = app.add_subcommand("graph", "the Graphistry tutorial's hypergraph of the summary: counts, ForceAtlas2 layout, exports");
   add_graph_options(graph, gargs);
 
   graph_args vargs;
