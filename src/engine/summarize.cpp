@@ -1,4 +1,5 @@
 #include "engine/summarize.h"
+#include "engine/input_columns.h"
 #include "engine/stream_split.h"
 #include "engine/work_order.h"
 
@@ -820,6 +821,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
   uint64_t total_bytes = 0;
   auto paths = list_inputs(opts, total_bytes);
   if (!paths) return paths.err();
+  if (auto st = check_input_columns(*paths, opts.spec.input_columns(), opts.open_input); !st) return st.err();
   bool rereadable = std::find(paths->begin(), paths->end(), "-") == paths->end();
 
   std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums, exact_nunique;

@@ -36,8 +36,12 @@ std::string excerpt(std::string_view line) {
 int find_column(const std::vector<std::string>& columns, std::string_view name) {
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i] == name) return static_cast<int>(i);
-  // The seed calls Zeek's 'ts' column 'time'.
+  // One column, two names: Zeek's header logs say 'ts', the tutorial's
+  // headerless layout 'time'.
   if (name == "ts") return find_column(columns, "time");
+  if (name == "time")
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (columns[i] == "ts") return static_cast<int>(i);
   return -1;
 }
 

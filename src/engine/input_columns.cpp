@@ -1,0 +1,70 @@
+#include "engine/input_columns.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "zeek/log_format.h"
+
+namespace zeekgraph::engine {
+namespace {
+
+constexpr size_t HEAD_BYTES = size_t{64} << 10;  // a long Zeek header fits many times over
+
+// The first bytes of an input (decompressed, for gzip).
+result<std::string> head_of(const std::string& path, const input_opener& open) {
+  auto src = open ? open(path) : io::input_source::open(path);
+  if (!src) return src.err();
+  std::string head;
+  if (auto m = (*src)->mapped()) {
+    head.resize(std::min(m->size(), HEAD_BYTES));
+    head.resize((*src)->read_at(0, head.data(), head.size()));
+    return head;
+  }
+  head.resize(HEAD_BYTES);
+  size_t got = 0, n;
+  while (got < head.size() && (n = (*src)->read(head.data() + got, head.size() - got)) > 0) got += n;
+  head.resize(got);
+  return head;
+}
+
+}  // namespace
+
+status check_input_columns(const std::vector<std::string>& paths, const std::vector<std::string>& wanted,
+                           const input_opener& open) {
+  for (size_t i = 0; i < wanted.size(); ++i)
+    for (size_t j = i + 1; j < wanted.size(); ++j)
+      if (wanted[i] != wanted[j] && zeek::same_column(wanted[i], wanted[j]))
+        return error{error_kind::usage, "the query names both '" + wanted[i] + "' and '" + wanted[j] + "', which are one column",
+                     "use one name: Zeek's header logs say 'ts', the tutorial's headerless layout 'time'; both work"};
+  if (wanted.empty() || std::find(paths.begin(), paths.end(), "-") != paths.end()) return ok_status();
+  std::vector<std::string> offered;
+  auto has = [&](const std::string& name) {
+    return std::any_of(offered.begin(), offered.end(), [&](const std::string& o) { return zeek::same_column(o, name); });
+  };
+  auto missing = [&] {
+    for (const auto& w : wanted)
+      if (!has(w)) return &w;
+    return static_cast<const std::string*>(nullptr);
+  };
+  bool json = false;
+  for (const auto& p : paths) {
+    auto head = head_of(p, open);
+    if (!head) return head.err();
+    auto schema = zeek::probe_schema(*head);
+    json = json || schema.format == zeek::input_format::json;
+    for (auto& c : schema.columns)
+      if (!has(c.name)) offered.push_back(std::move(c.name));
+    if (!missing()) return ok_status();
+  }
+  if (json)
+    for (const auto& f : zeek::seed_layout().fields)
+      if (!has(f.name)) offered.push_back(f.name);
+  const std::string* m = missing();
+  if (!m || offered.empty()) return ok_status();  // empty inputs: nothing to check against
+  std::string names;
+  for (const auto& o : offered) names += (names.empty() ? "" : ", ") + o;
+  return error{error_kind::usage, "the input has no column '" + *m + "'",
+               "its columns are: " + names + " ('ts' and 'time' name the same column)"};
+}
+
+}  // namespace zeekgraph::engine

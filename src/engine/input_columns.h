@@ -1,0 +1,31 @@
+// Which columns the inputs offer, read from each file's first lines before
+// the scan, so that a query naming a column the input lacks is a usage
+// error, not a run that rejects every row and exits 0.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/input_source.h"
+#include "util/result.h"
+#include "zeek/schema_probe.h"
+
+namespace zeekgraph::engine {
+
+using input_opener = std::function<result<std::unique_ptr<io::input_source>>(const std::string&)>;
+
+// Checks that every `wanted` column is in some input. Files are probed in
+// order until all are found. A TSV header or the headerless layout is a
+// complete list; a JSON log's first object may leave unset fields out, so
+// with JSON input the tutorial's 20 conn columns count as present too, and
+// stdin (which cannot be read twice) is not probed: with stdin among the
+// inputs nothing is refused. Errors: error_kind::usage naming the first
+// missing column, its columns as the hint, or two names of one column
+// (`ts` and `time`) in one query; error_kind::io when an input cannot be
+// opened.
+status check_input_columns(const std::vector<std::string>& paths, const std::vector<std::string>& wanted,
+                           const input_opener& open);
+
+}  // namespace zeekgraph::engine
