@@ -3,7 +3,7 @@
 # Idempotent: skips apt-get when everything is already present.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config git
-      zlib1g-dev libisal-dev isal libsimdjson-dev libcli11-dev libfmt-dev libmicrohttpd-dev
+      zlib1g-dev libisal-dev isal libsimdjson-dev libcli11-dev libfmt-dev libmicrohttpd-dev libre2-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       python3 python3-pandas curl wrk time)
 # The web UI is bundled with node/npm at build time; browser tests use Debian's chromium.
