@@ -29,17 +29,29 @@ result<std::string> head_of(const std::string& path, const input_opener& open) {
 
 }  // namespace
 
-status check_input_columns(const std::vector<std::string>& paths, const std::vector<std::string>& wanted,
-                           const input_opener& open) {
+status check_input_columns(const std::vector<std::string>& paths, std::vector<std::string> wanted,
+                           const query::filter* where, const input_opener& open) {
+  // The aggregate's columns become output names, so one column may not be
+  // asked for by both names; the filter may use either.
   for (size_t i = 0; i < wanted.size(); ++i)
     for (size_t j = i + 1; j < wanted.size(); ++j)
       if (wanted[i] != wanted[j] && zeek::same_column(wanted[i], wanted[j]))
         return error{error_kind::usage, "the query names both '" + wanted[i] + "' and '" + wanted[j] + "', which are one column",
                      "use one name: Zeek's header logs say 'ts', the tutorial's headerless layout 'time'; both work"};
+  if (where)
+    for (const auto& c : where->columns())
+      if (std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return zeek::same_column(w, c); }))
+        wanted.push_back(c);
   if (wanted.empty() || std::find(paths.begin(), paths.end(), "-") != paths.end()) return ok_status();
   std::vector<std::string> offered;
+  std::vector<query::column_type> typed;  // offered, with types for the filter's check
   auto has = [&](const std::string& name) {
     return std::any_of(offered.begin(), offered.end(), [&](const std::string& o) { return zeek::same_column(o, name); });
+  };
+  auto offer = [&](const std::string& name, const std::string& zeek_type) {
+    if (has(name)) return;
+    offered.push_back(name);
+    typed.push_back({name, query::zeek_type(zeek_type)});
   };
   auto missing = [&] {
     for (const auto& w : wanted)
@@ -52,15 +64,16 @@ status check_input_columns(const std::vector<std::string>& paths, const std::vec
     if (!head) return head.err();
     auto schema = zeek::probe_schema(*head);
     json = json || schema.format == zeek::input_format::json;
-    for (auto& c : schema.columns)
-      if (!has(c.name)) offered.push_back(std::move(c.name));
-    if (!missing()) return ok_status();
+    for (const auto& c : schema.columns) offer(c.name, c.zeek_type);
+    if (!missing()) break;
   }
   if (json)
-    for (const auto& f : zeek::seed_layout().fields)
-      if (!has(f.name)) offered.push_back(f.name);
+    for (const auto& f : zeek::seed_layout().fields) offer(f.name, "");
+  if (offered.empty()) return ok_status();  // empty inputs: nothing to check against
+  if (where)
+    if (auto st = where->check(typed); !st) return st;
   const std::string* m = missing();
-  if (!m || offered.empty()) return ok_status();  // empty inputs: nothing to check against
+  if (!m) return ok_status();
   std::string names;
   for (const auto& o : offered) names += (names.empty() ? "" : ", ") + o;
   return error{error_kind::usage, "the input has no column '" + *m + "'",

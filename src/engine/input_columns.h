@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/input_source.h"
+#include "query/filter.h"
 #include "util/result.h"
 #include "zeek/schema_probe.h"
 
@@ -25,7 +26,10 @@ using input_opener = std::function<result<std::unique_ptr<io::input_source>>(con
 // missing column, its columns as the hint, or two names of one column
 // (`ts` and `time`) in one query; error_kind::io when an input cannot be
 // opened.
-status check_input_columns(const std::vector<std::string>& paths, const std::vector<std::string>& wanted,
-                           const input_opener& open);
+// With `where`, its columns are wanted too, and it is checked against the
+// probed columns and their types first (query::filter::check: a caret at an
+// unknown column or a literal of the wrong type).
+status check_input_columns(const std::vector<std::string>& paths, std::vector<std::string> wanted,
+                           const query::filter* where, const input_opener& open);
 
 }  // namespace zeekgraph::engine

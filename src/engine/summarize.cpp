@@ -1,4 +1,5 @@
 #include "engine/summarize.h"
+#include "engine/filter_sink.h"
 #include "engine/input_columns.h"
 #include "engine/stream_split.h"
 #include "engine/work_order.h"
@@ -25,6 +26,7 @@
 #include "agg/sum_replay.h"
 #include "io/input_source.h"
 #include "util/parallel.h"
+#include "zeek/schema_probe.h"
 
 namespace zeekgraph::engine {
 namespace {
@@ -74,7 +76,17 @@ class runner {
  public:
   runner(const summarize_options& opts, const agg::aggregate_plan& plan,
          const std::vector<std::string>& paths)
-      : opts_(opts), plan_(plan), paths_(paths) {}
+      : opts_(opts), plan_(plan), paths_(paths), columns_(plan.inputs) {
+    // The reader binds the aggregate's columns, then those only the filter
+    // reads; cells past the aggregate's are ignored by it.
+    if (opts.where)
+      for (const auto& c : opts.where->columns()) {
+        auto at = std::find_if(columns_.begin(), columns_.end(),
+                               [&](const std::string& have) { return zeek::same_column(have, c); });
+        filter_cells_.push_back(static_cast<int>(at - columns_.begin()));
+        if (at == columns_.end()) columns_.push_back(c);
+      }
+  }
 
   // One pass over every input. Returns false with an error on I/O failure.
   status run(summarize_result& out, std::unique_ptr<agg::partial_aggregate>& total);
@@ -135,9 +147,21 @@ class runner {
   // One piece of file `f` is done; the last one closes the file.
   void done_with(size_t f);
 
+  // What a reader hands rows to: the aggregate, behind the filter if any.
+  // Lives as long as the reader that uses it.
+  struct row_target {
+    row_target(const runner& r, agg::partial_aggregate& state)
+        : filtered(r.opts_.where ? std::make_unique<filter_sink>(*r.opts_.where, r.filter_cells_, state) : nullptr),
+          sink(filtered ? static_cast<zeek::row_sink&>(*filtered) : state) {}
+    std::unique_ptr<filter_sink> filtered;
+    zeek::row_sink& sink;
+  };
+
   const summarize_options& opts_;
   const agg::aggregate_plan& plan_;
   const std::vector<std::string>& paths_;
+  std::vector<std::string> columns_;  // the reader's: the plan's inputs, then the filter's others
+  std::vector<int> filter_cells_;     // per filter column, its index in columns_
   std::vector<file_slot> files_;
   std::mutex files_mu_;
   std::optional<error> open_error_;
@@ -270,7 +294,8 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   auto parse_block = [&](block& b, agg::partial_aggregate& sink) {
     zeek::file_report rep;
     rep.path = src.path();
-    zeek::log_reader reader(plan_.inputs, sink, rep, opts_.reader);
+    row_target target(*this, sink);
+    zeek::log_reader reader(columns_, target.sink, rep, opts_.reader);
     zeek::reader_state st = start;
     st.line = 0;
     st.offset = b.offset;
@@ -354,7 +379,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
   uint64_t offset = 0, consumed_seen = 0;
   bool eof = false, header_done = false;
   null_sink none;
-  zeek::log_reader hr(plan_.inputs, none, header, opts_.reader);
+  zeek::log_reader hr(columns_, none, header, opts_.reader);
   hr.start({});
   // Hands the first `cut` bytes on as a block; the rest starts the next buffer.
   auto hand_on = [&](size_t cut, bool last) {
@@ -483,7 +508,8 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
   io::input_source& src = *opened;
   item.report.path = src.path();
   item.report.gzip = src.gzip();
-  zeek::log_reader reader(plan_.inputs, sink, item.report, opts_.reader);
+  row_target target(*this, sink);
+  zeek::log_reader reader(columns_, target.sink, item.report, opts_.reader);
   reader.start(item.start);
   const agg::slice_id slice{item.index, 0};
   auto after_feed = [&] { take_sums(slice, sink, false); };
@@ -543,7 +569,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
       // Read the header first, then cut the data into line-aligned chunks.
       null_sink none;
       zeek::file_report header;
-      zeek::log_reader hr(plan_.inputs, none, header, opts_.reader);
+      zeek::log_reader hr(columns_, none, header, opts_.reader);
       hr.start({});
       uint64_t pos = 0;
       while (pos < m->size() && (*m)[pos] == '#') {
@@ -821,7 +847,8 @@ result<summarize_result> summarize(const summarize_options& opts) {
   uint64_t total_bytes = 0;
   auto paths = list_inputs(opts, total_bytes);
   if (!paths) return paths.err();
-  if (auto st = check_input_columns(*paths, opts.spec.input_columns(), opts.open_input); !st) return st.err();
+  if (auto st = check_input_columns(*paths, opts.spec.input_columns(), opts.where.get(), opts.open_input); !st)
+    return st.err();
   bool rereadable = std::find(paths->begin(), paths->end(), "-") == paths->end();
 
   std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums, exact_nunique;

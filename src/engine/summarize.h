@@ -12,6 +12,7 @@
 #include "agg/query_spec.h"
 #include "io/input_paths.h"
 #include "io/input_source.h"
+#include "query/filter.h"
 #include "table/summary_table.h"
 #include "util/result.h"
 #include "zeek/file_report.h"
@@ -22,6 +23,9 @@ namespace zeekgraph::engine {
 struct summarize_options {
   std::vector<std::string> inputs;  // files, directories, globs, "-"
   agg::query_spec spec = agg::query_spec::seed();
+  // --where: only rows it matches reach the aggregate (null: every row).
+  // The filter is checked against the inputs' columns before the scan.
+  std::shared_ptr<const query::filter> where;
   unsigned threads = 0;             // 0: every core
   zeek::reader_options reader;
   io::expand_options expand;

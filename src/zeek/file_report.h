@@ -1,6 +1,7 @@
 // What reading one input file found: line accounting and the first problems.
 // Invariant, checked by tests: lines_read == rows_used + rows_rejected +
-// rows_null_key. Header and comment lines ('#...') are counted apart.
+// rows_null_key + rows_filtered. Header and comment lines ('#...') are
+// counted apart.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +53,7 @@ struct file_report {
   uint64_t rows_used = 0;
   uint64_t rows_rejected = 0;
   uint64_t rows_null_key = 0;
+  uint64_t rows_filtered = 0;  // dropped by --where before the aggregate saw them
   uint64_t schema_changes = 0;  // '#fields' blocks after the first that differ
   std::vector<problem> problems;       // the first MAX_PROBLEMS
   uint64_t problems_suppressed = 0;    // counted, not kept

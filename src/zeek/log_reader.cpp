@@ -347,6 +347,7 @@ void log_reader::deliver(const cell* cells, std::string_view line) {
   switch (v.outcome) {
     case row_outcome::used: ++report_.rows_used; break;
     case row_outcome::null_key: ++report_.rows_null_key; break;
+    case row_outcome::filtered: ++report_.rows_filtered; break;
     case row_outcome::rejected: {
       std::string col = v.bad_column >= 0 ? columns_[static_cast<size_t>(v.bad_column)] : "";
       std::string text = v.bad_column >= 0 ? std::string(cells[v.bad_column].text) : "";

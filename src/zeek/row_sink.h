@@ -20,7 +20,7 @@ struct cell {
   cell_kind kind = cell_kind::null;
 };
 
-enum class row_outcome : uint8_t { used, null_key, rejected };
+enum class row_outcome : uint8_t { used, null_key, rejected, filtered };
 
 struct row_verdict {
   row_outcome outcome = row_outcome::used;

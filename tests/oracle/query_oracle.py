@@ -1,19 +1,28 @@
 #!/usr/bin/python3
-"""Queries beyond the tutorial's summary, against pandas: top-N (--sort,
---limit) on a generated headerless log, read as the tutorial reads it.
-Each case runs zeekgraph and the same query in pandas, and compares the
-CSV bytes.
+"""Queries beyond the tutorial's summary, against pandas, on a generated
+headerless log read as the tutorial reads it. Each case runs zeekgraph and
+the same query in pandas, and compares the CSV bytes.
+
+- top-N (--sort, --limit): pandas' groupby, then sort_values(kind="stable").
+- --where: every form of the filter language. pandas (with Python's
+  ipaddress and re) picks the rows; those lines of the log are written to a
+  file of their own, which pandas reads as the tutorial does and
+  summarizes with the tutorial's code. That is what filtering with awk
+  first gives, and it types each column by the rows kept, as zeekgraph
+  does.
 
 usage: query_oracle.py ZEEKGRAPH WORKDIR [ROWS]
 """
+import ipaddress
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pandas as pd
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from seed_oracle import SEED_NAMES  # noqa: E402
+from seed_oracle import SEED_NAMES, seed_summary  # noqa: E402
 
 zg, work = os.path.realpath(sys.argv[1]), sys.argv[2]
 rows = sys.argv[3] if len(sys.argv) > 3 else "200000"
@@ -48,7 +57,69 @@ CASES = [
      None),
 ]
 
+lines = open(log).read().split("\n")[:-1]
+assert len(lines) == len(df)
+
+
+def in_net(col, net):
+    n = ipaddress.ip_network(net)
+    return df[col].map(lambda v: isinstance(v, str) and ipaddress.ip_address(v).version == n.version
+                       and ipaddress.ip_address(v) in n)
+
+
+def epoch(iso):
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(timezone.utc).timestamp()
+
+
+def filtered_summary(mask):
+    """The tutorial's summary of the lines `mask` keeps, read back as the tutorial reads a log."""
+    kept = os.path.join(work, "kept.log")
+    with open(kept, "w") as f:
+        f.writelines(line + "\n" for line, keep in zip(lines, mask) if keep)
+    if not mask.any():
+        return ""
+    sub = pd.read_csv(kept, sep="\t", header=None, names=SEED_NAMES, na_values=["-"], index_col=False)
+    return seed_summary(sub).to_csv(index=False)
+
+
+WHERE = [
+    ("id.orig_h in 192.168.202.0/24 and id.resp_h in 192.168.23.0/24",
+     lambda: in_net("id.orig_h", "192.168.202.0/24") & in_net("id.resp_h", "192.168.23.0/24")),
+    ("id.orig_h == 192.168.202.65 or id.resp_h in fd00::/8",
+     lambda: (df["id.orig_h"] == "192.168.202.65") | in_net("id.resp_h", "fd00::/8")),
+    ('conn_state == "S0" or conn_state in ["REJ", "RSTO"]',
+     lambda: (df.conn_state == "S0") | df.conn_state.isin(["REJ", "RSTO"])),
+    ('id.resp_p in [22, 80, 443] and not (proto == "udp")',
+     lambda: df["id.resp_p"].isin([22, 80, 443]) & ~(df.proto == "udp")),
+    ("ts >= 2012-03-16T20:00:00Z and ts < 2012-03-16T22:30:00+01:00",
+     lambda: (df.time >= epoch("2012-03-16T20:00:00Z")) & (df.time < epoch("2012-03-16T22:30:00+01:00"))),
+    ("time >= 1331950000 and time < 1331960000.5",
+     lambda: (df.time >= 1331950000) & (df.time < 1331960000.5)),
+    ("duration > 1.5 and orig_bytes >= 1000",
+     lambda: (df.duration > 1.5) & (df.orig_bytes >= 1000)),
+    ("service == null and conn_state != \"SF\"",
+     lambda: df.service.isna() & (df.conn_state != "SF")),
+    ("service != null", lambda: df.service.notna()),
+    ('history ~ "^ShA" and id.orig_h in 192.168.202.64/26',
+     lambda: df.history.str.contains("^ShA", regex=True, na=False) & in_net("id.orig_h", "192.168.202.64/26")),
+]
+
 failures = 0
+for expr, mask in WHERE:
+    out = os.path.join(work, "where.csv")
+    subprocess.run([zg, "summarize", log, "-q", "--no-progress", "-o", out, "--where", expr], check=True)
+    got = open(out).read()
+    m = mask()
+    want = filtered_summary(m)
+    if want == "":
+        want = got if got.count("\n") <= 1 else "(no rows)"
+    ok = got == want
+    failures += not ok
+    print(("ok   " if ok else "FAIL ") + f"--where '{expr}': {int(m.sum())} rows kept, {len(got.splitlines()) - 1} summary rows")
+    if not ok:
+        print("  zeekgraph:", got.splitlines()[:3])
+        print("  pandas:   ", want.splitlines()[:3])
+
 for name, args, expected in CASES:
     out = os.path.join(work, "zg.csv")
     subprocess.run([zg, "summarize", log, "-q", "--no-progress", "-o", out] + args, check=True)

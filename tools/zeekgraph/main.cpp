@@ -40,6 +40,7 @@
 #include "table/table_writer.h"
 #include "util/json_string.h"
 #include "util/parallel.h"
+#include "query/filter.h"
 #include "zeek/line_scanner.h"
 
 namespace zg = zeekgraph;
@@ -70,6 +71,12 @@ std::string shown(std::string_view s) {
 
 void print_error(const zg::error& e) {
   std::cerr << "zeekgraph: error: " << shown(e.message) << "\n";
+  if (!e.source.empty()) {
+    // The text the error is about, and a caret under the fault.
+    std::cerr << "  " << shown(e.source) << "\n";
+    if (e.at != std::string::npos)
+      std::cerr << "  " << std::string(shown(e.source.substr(0, std::min(e.at, e.source.size()))).size(), ' ') << "^\n";
+  }
   if (!e.hint.empty()) std::cerr << "  hint: " << shown(e.hint) << "\n";
 }
 
@@ -182,6 +189,7 @@ void print_report(const zg::zeek::file_report& r) {
             << (r.gzip ? "+gzip" : "") << ", " << r.lines_read << " lines read, " << r.rows_used
             << " used, " << r.rows_rejected << " rejected, " << r.rows_null_key
             << " dropped for a null key";
+  if (r.rows_filtered) std::cerr << ", " << r.rows_filtered << " filtered out by --where";
   if (r.schema_changes) std::cerr << ", " << r.schema_changes << " schema change(s)";
   std::cerr << "\n";
   for (const auto& p : r.problems) {
@@ -229,7 +237,8 @@ void write_report_json(const zg::engine::summarize_result& res, std::ostream& ou
         << "\",\"gzip\":" << (r.gzip ? "true" : "false") << ",\"bytes\":" << r.bytes
         << ",\"lines_read\":" << r.lines_read << ",\"header_lines\":" << r.header_lines
         << ",\"rows_used\":" << r.rows_used << ",\"rows_rejected\":" << r.rows_rejected
-        << ",\"rows_null_key\":" << r.rows_null_key << ",\"schema_changes\":" << r.schema_changes
+        << ",\"rows_null_key\":" << r.rows_null_key << ",\"rows_filtered\":" << r.rows_filtered
+        << ",\"schema_changes\":" << r.schema_changes
         << ",\"problems_total\":" << r.problems_total() << ",\"problems\":[";
     for (size_t j = 0; j < r.problems.size(); ++j) {
       const auto& p = r.problems[j];
@@ -272,6 +281,7 @@ struct summarize_args {
   unsigned threads = 0;
   bool strict = false, quiet = false, verbose = false, no_progress = false;
   std::string max_line_bytes;  // a size; empty: 1 MiB
+  std::string where;           // --where EXPR
   std::string sort;            // summarize: "COL[:desc],COL..."
   size_t limit = 0;            // summarize: the first N rows (0: all)
   std::string memory_limit;
@@ -310,6 +320,16 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   zg::engine::summarize_options opts;
   opts.inputs = a.inputs;
   opts.spec = *spec;
+  if (!a.where.empty()) {
+    auto where = zg::query::filter::parse(a.where);
+    if (!where) {
+      zg::error e = where.err();
+      e.message = "--where: " + e.message;
+      print_error(e);
+      return EXIT_USAGE;
+    }
+    opts.where = std::make_shared<const zg::query::filter>(std::move(*where));
+  }
   opts.threads = a.threads;
   opts.reader.strict = a.strict;
   // Sizes: a positive number of bytes, with K, M or G; anything else
@@ -359,6 +379,13 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   done = true;
   if (bar.joinable()) bar.join();
   if (!res) {
+    // A --where fault found against the input's columns: say which option.
+    if (!a.where.empty() && res.err().source == a.where) {
+      zg::error e = res.err();
+      e.message = "--where: " + e.message;
+      print_error(e);
+      return EXIT_USAGE;
+    }
     print_error(res.err());
     switch (res.err().kind) {
       case zg::error_kind::usage: return EXIT_USAGE;
@@ -367,7 +394,7 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     }
   }
 
-  uint64_t lines = 0, used = 0, rejected = 0, nullkey = 0, problems = 0;
+  uint64_t lines = 0, used = 0, rejected = 0, nullkey = 0, filtered = 0, problems = 0;
   for (const auto& r : res->files) {
     // Past 10 files, one total line stands for the files without problems.
     const bool listed = a.verbose || (!a.quiet && res->files.size() <= MAX_LISTED_FILES);
@@ -376,12 +403,13 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     used += r.rows_used;
     rejected += r.rows_rejected;
     nullkey += r.rows_null_key;
+    filtered += r.rows_filtered;
     problems += r.problems_total();
   }
   if (res->files.size() > 1 && !a.quiet)
     std::cerr << "zeekgraph: total: " << res->files.size() << " files, " << lines << " lines read, "
-              << used << " used, " << rejected << " rejected, " << nullkey
-              << " dropped for a null key\n";
+              << used << " used, " << rejected << " rejected, " << nullkey << " dropped for a null key"
+              << (filtered ? ", " + std::to_string(filtered) + " filtered out by --where" : std::string()) << "\n";
   for (const auto& c : res->retyped)
     std::cerr << "zeekgraph: note: column '" << c
               << "' was re-read with the type its values have (as pandas types it)\n";
@@ -616,6 +644,9 @@ void add_summary_options(CLI::App* cmd, summarize_args& s) {
   cmd->add_option("--agg", s.agg,
                   "aggregates: 'col:fn,fn;col2:fn' with fn in min,max,size,count,nunique,sum,mean; "
                   "'name=a+b:fn' derives a column");
+  cmd->add_option("--where", s.where,
+                  "only rows that match EXPR, such as: id.orig_h in 192.168.0.0/16 and conn_state in [\"S0\", \"REJ\"] "
+                  "and ts >= 2012-03-16T12:00:00Z (see the README's grammar)");
   cmd->add_option("-j,--threads", s.threads, "threads (default: every core)");
   cmd->add_flag("--strict", s.strict, "treat any input problem as fatal (exit 4)");
   cmd->add_option("--rejects", s.rejects, "write every rejected line to this file");

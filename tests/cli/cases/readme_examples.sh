@@ -26,7 +26,8 @@ while IFS= read -r line; do
     : >serve.out  # exists before the background shell opens it
     eval "$cmd --port 0 -q --no-progress" >serve.out 2>serve.err &
     pid=$!
-    for _ in $(seq 100); do grep -q serving serve.out && break; sleep 0.1; done
+    # The layout runs before it listens: 22 s under ASan on a busy machine.
+    for _ in $(seq 900); do grep -q serving serve.out && break; sleep 0.1; done
     grep -q 'serving' serve.out && rc=0 || rc=1
     kill $pid 2>/dev/null
     wait $pid 2>/dev/null
