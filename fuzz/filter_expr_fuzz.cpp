@@ -27,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto c = f->check(schema);
   if (!c && (c.err().message.empty() || c.err().at > s.size())) std::abort();
   static constexpr std::string_view values[] = {
-      "10.0.0.1", "1331899200.000000", "S0", "::ffff:10.0.0.1", "", "-5e3", "ShAdDaFf",
-      "2012-03-16T12:00:00Z", "nan", "fe80::1", "udp", "443"};
+      "10.0.0.1", "1331899200.000000",    "S0",  "::ffff:10.0.0.1", "",    "-5e3",
+      "ShAdDaFf", "2012-03-16T12:00:00Z", "nan", "fe80::1",         "udp", "443"};
   constexpr size_t n_values = sizeof values / sizeof values[0];
   std::vector<zeek::cell> row(f->columns().size());
   for (size_t r = 0; r < 2 * n_values; ++r) {

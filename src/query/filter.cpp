@@ -72,9 +72,7 @@ namespace {
 constexpr int MAX_DEPTH = 256;
 constexpr int MAX_SLOTS = 32;
 
-bool is_word_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool is_word_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_word_char(char c) { return is_word_start(c) || (c >= '0' && c <= '9') || c == '.'; }
 // The bytes of a bare literal: numbers, times, addresses, networks.
 bool is_bare_char(char c) {
@@ -111,12 +109,18 @@ inline bool cell_number(std::string_view t, double& out) {
 template <typename T>
 inline bool ordered(cmp_op op, const T& a, const T& b) {
   switch (op) {
-    case cmp_op::eq: return a == b;
-    case cmp_op::ne: return a != b;
-    case cmp_op::lt: return a < b;
-    case cmp_op::le: return a <= b;
-    case cmp_op::gt: return a > b;
-    case cmp_op::ge: return a >= b;
+    case cmp_op::eq:
+      return a == b;
+    case cmp_op::ne:
+      return a != b;
+    case cmp_op::lt:
+      return a < b;
+    case cmp_op::le:
+      return a <= b;
+    case cmp_op::gt:
+      return a > b;
+    case cmp_op::ge:
+      return a >= b;
   }
   return false;
 }
@@ -148,8 +152,9 @@ class filter_compiler {
       if (pos_ < s_.size()) {
         size_t end = pos_;
         while (end < s_.size() && !is_blank(s_[end])) ++end;
-        fail(pos_, "unexpected '" + std::string(s_.substr(pos_, std::min<size_t>(end - pos_, 40))) +
-                       "' after a complete expression",
+        fail(pos_,
+             "unexpected '" + std::string(s_.substr(pos_, std::min<size_t>(end - pos_, 40))) +
+                 "' after a complete expression",
              "join comparisons with 'and' or 'or'");
       }
     }
@@ -332,13 +337,27 @@ class filter_compiler {
       if (pos_ + 1 >= s_.size()) break;
       const char e = s_[pos_ + 1];
       switch (e) {
-        case '\\': out += '\\'; break;
-        case '"': out += '"'; break;
-        case '\'': out += '\''; break;
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case '0': out += '\0'; break;
+        case '\\':
+          out += '\\';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case '\'':
+          out += '\'';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case '0':
+          out += '\0';
+          break;
         case 'x': {
           auto hex = [](char h) -> int {
             if (h >= '0' && h <= '9') return h - '0';
@@ -401,7 +420,8 @@ class filter_compiler {
                  std::count(w.begin(), w.end(), '.') >= 2))) {
       const bool v6 = w.find(':') != std::string_view::npos;
       switch (parse_network(w, v.net, v.had_prefix)) {
-        case network_error::none: break;
+        case network_error::none:
+          break;
         case network_error::bad_address:
           if (v6) {
             fail(pos_, "'" + word + "' is not an IPv6 address");
@@ -456,12 +476,18 @@ class filter_compiler {
   }
   static const char* kind_name(literal_kind k) {
     switch (k) {
-      case literal_kind::string: return "a string";
-      case literal_kind::number: return "a number";
-      case literal_kind::time: return "a time";
-      case literal_kind::address: return "an address";
-      case literal_kind::network: return "a network";
-      default: return "null";
+      case literal_kind::string:
+        return "a string";
+      case literal_kind::number:
+        return "a number";
+      case literal_kind::time:
+        return "a time";
+      case literal_kind::address:
+        return "an address";
+      case literal_kind::network:
+        return "a network";
+      default:
+        return "null";
     }
   }
 
@@ -481,7 +507,7 @@ class filter_compiler {
         return false;
       }
       if (n == 0) first = v;
-      const bool same = numeric(v.kind) ? numeric(first.kind)
+      const bool same = numeric(v.kind)    ? numeric(first.kind)
                         : addressy(v.kind) ? addressy(first.kind)
                                            : v.kind == first.kind;
       if (!same) {
@@ -490,10 +516,16 @@ class filter_compiler {
         return false;
       }
       switch (v.kind) {
-        case literal_kind::string: l.texts.push_back(std::move(v.text)); break;
+        case literal_kind::string:
+          l.texts.push_back(std::move(v.text));
+          break;
         case literal_kind::number:
-        case literal_kind::time: l.numbers.push_back(v.number); break;
-        default: l.networks.push_back(v.net); break;
+        case literal_kind::time:
+          l.numbers.push_back(v.number);
+          break;
+        default:
+          l.networks.push_back(v.net);
+          break;
       }
       if (v.kind == literal_kind::time) l.kind = literal_kind::time;
       skip_blanks();
@@ -528,15 +560,24 @@ class filter_compiler {
     skip_blanks();
     const size_t op_at = pos_;
     enum class op_t { cmp, in, regex } op = op_t::cmp;
-    if (eat("==")) l.cmp = cmp_op::eq;
-    else if (eat("!=")) l.cmp = cmp_op::ne;
-    else if (eat("<=")) l.cmp = cmp_op::le;
-    else if (eat(">=")) l.cmp = cmp_op::ge;
-    else if (eat("<")) l.cmp = cmp_op::lt;
-    else if (eat(">")) l.cmp = cmp_op::gt;
-    else if (eat("!~")) op = op_t::regex, l.negate = true;
-    else if (eat("~")) op = op_t::regex;
-    else if (keyword("in")) op = op_t::in;
+    if (eat("=="))
+      l.cmp = cmp_op::eq;
+    else if (eat("!="))
+      l.cmp = cmp_op::ne;
+    else if (eat("<="))
+      l.cmp = cmp_op::le;
+    else if (eat(">="))
+      l.cmp = cmp_op::ge;
+    else if (eat("<"))
+      l.cmp = cmp_op::lt;
+    else if (eat(">"))
+      l.cmp = cmp_op::gt;
+    else if (eat("!~"))
+      op = op_t::regex, l.negate = true;
+    else if (eat("~"))
+      op = op_t::regex;
+    else if (keyword("in"))
+      op = op_t::in;
     else if (keyword("not")) {
       skip_blanks();
       if (!keyword("in")) return fail(pos_, "expected 'in' after 'not'");
@@ -557,8 +598,8 @@ class filter_compiler {
       if (!parse_string(l.text)) return -1;
       re2::RE2::Options opts;
       opts.set_log_errors(false);  // the library never prints
-      auto re = std::make_shared<const re2::RE2>(re2::StringPiece(l.text.data(), l.text.size()),
-                                                 opts);
+      auto re =
+          std::make_shared<const re2::RE2>(re2::StringPiece(l.text.data(), l.text.size()), opts);
       if (!re->ok()) return fail(l.value_at, "bad regular expression: " + re->error());
       l.re = std::move(re);
       l.op = leaf_op::regex;
@@ -600,13 +641,15 @@ class filter_compiler {
           l.number = v.number;
           break;
         case literal_kind::network:
-          return fail(v.at, "a network goes with 'in'",
-                      "write " + l.column_name + " in " + std::string(s_.substr(v.at, v.end - v.at)));
+          return fail(
+              v.at, "a network goes with 'in'",
+              "write " + l.column_name + " in " + std::string(s_.substr(v.at, v.end - v.at)));
         case literal_kind::address:
           l.op = leaf_op::addr_cmp;
           l.address = v.net.net;
           break;
-        case literal_kind::regex: break;
+        case literal_kind::regex:
+          break;
       }
     }
     // Register the column: "ts" and "time" are one.
@@ -630,7 +673,9 @@ class filter_compiler {
         f_.leaves_[n.leaf].on_true = t;
         f_.leaves_[n.leaf].on_false = f;
         break;
-      case node_kind::not_: wire(n.children[0], f, t); break;
+      case node_kind::not_:
+        wire(n.children[0], f, t);
+        break;
       case node_kind::and_:
         for (size_t k = 0; k + 1 < n.children.size(); ++k)
           wire(n.children[k], nodes_[n.children[k + 1]].first_leaf, f);
@@ -692,44 +737,70 @@ namespace {
 
 const char* type_article(value_type t) {
   switch (t) {
-    case value_type::text: return "text";
-    case value_type::number: return "a number";
-    case value_type::time: return "a time";
-    case value_type::addr: return "an address";
-    default: return "of unknown type";
+    case value_type::text:
+      return "text";
+    case value_type::number:
+      return "a number";
+    case value_type::time:
+      return "a time";
+    case value_type::addr:
+      return "an address";
+    default:
+      return "of unknown type";
   }
 }
 
 const char* type_plural(value_type t) {
   switch (t) {
-    case value_type::text: return "strings";
-    case value_type::number: return "numbers";
-    case value_type::time: return "times and epoch seconds";
-    case value_type::addr: return "addresses and networks";
-    default: return "anything";
+    case value_type::text:
+      return "strings";
+    case value_type::number:
+      return "numbers";
+    case value_type::time:
+      return "times and epoch seconds";
+    case value_type::addr:
+      return "addresses and networks";
+    default:
+      return "anything";
   }
 }
 
 bool accepts(value_type t, literal_kind k) {
   if (k == literal_kind::null || k == literal_kind::regex || t == value_type::unknown) return true;
   switch (t) {
-    case value_type::text: return k == literal_kind::string;
-    case value_type::number: return k == literal_kind::number;
-    case value_type::time: return k == literal_kind::number || k == literal_kind::time;
-    case value_type::addr: return k == literal_kind::address || k == literal_kind::network;
-    default: return true;
+    case value_type::text:
+      return k == literal_kind::string;
+    case value_type::number:
+      return k == literal_kind::number;
+    case value_type::time:
+      return k == literal_kind::number || k == literal_kind::time;
+    case value_type::addr:
+      return k == literal_kind::address || k == literal_kind::network;
+    default:
+      return true;
   }
 }
 
 std::string literal_description(const leaf& l, std::string_view written) {
   const char* what = "";
   switch (l.kind) {
-    case literal_kind::string: what = l.is_list ? "a list of strings" : "the string "; break;
-    case literal_kind::number: what = l.is_list ? "a list of numbers" : "the number "; break;
-    case literal_kind::time: what = l.is_list ? "a list of times" : "the time "; break;
-    case literal_kind::address: what = "the address "; break;
-    case literal_kind::network: what = l.is_list ? "a list of addresses" : "the network "; break;
-    default: break;
+    case literal_kind::string:
+      what = l.is_list ? "a list of strings" : "the string ";
+      break;
+    case literal_kind::number:
+      what = l.is_list ? "a list of numbers" : "the number ";
+      break;
+    case literal_kind::time:
+      what = l.is_list ? "a list of times" : "the time ";
+      break;
+    case literal_kind::address:
+      what = "the address ";
+      break;
+    case literal_kind::network:
+      what = l.is_list ? "a list of addresses" : "the network ";
+      break;
+    default:
+      break;
   }
   if (l.is_list) return what;
   std::string s = what;
@@ -757,17 +828,20 @@ std::string mismatch_hint(value_type t, const leaf& l, std::string_view source) 
     }
     case value_type::time: {
       double d;
-      if (single_string && cell_number(l.text, d)) return "write the time without quotes: " + lhs + l.text;
+      if (single_string && cell_number(l.text, d))
+        return "write the time without quotes: " + lhs + l.text;
       return "write the time bare: an ISO 8601 time like " + c +
              " >= 2012-03-16T12:00:00Z, or epoch seconds like " + c + " >= 1331899200";
     }
     case value_type::addr: {
       ip_address a;
-      if (single_string && parse_ip(l.text, a)) return "write the address without quotes: " + lhs + l.text;
+      if (single_string && parse_ip(l.text, a))
+        return "write the address without quotes: " + lhs + l.text;
       return "write the address bare, without quotes: " + c + " == 10.0.0.1 or " + c +
              " in 10.0.0.0/8";
     }
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -829,9 +903,15 @@ bool filter::matches(const zeek::cell* cells) const {
       r = l.op == leaf_op::is_null;
     } else {
       switch (l.op) {
-        case leaf_op::is_null: r = false; break;
-        case leaf_op::not_null: r = true; break;
-        case leaf_op::str_cmp: r = ordered(l.cmp, c.text, std::string_view(l.text)); break;
+        case leaf_op::is_null:
+          r = false;
+          break;
+        case leaf_op::not_null:
+          r = true;
+          break;
+        case leaf_op::str_cmp:
+          r = ordered(l.cmp, c.text, std::string_view(l.text));
+          break;
         case leaf_op::str_in: {
           const auto& v = l.texts;
           bool found;
@@ -843,8 +923,9 @@ bool filter::matches(const zeek::cell* cells) const {
                 break;
               }
           } else {
-            found = std::binary_search(v.begin(), v.end(), c.text,
-                                       [](std::string_view a, std::string_view b) { return a < b; });
+            found =
+                std::binary_search(v.begin(), v.end(), c.text,
+                                   [](std::string_view a, std::string_view b) { return a < b; });
           }
           r = found != l.negate;
           break;
@@ -915,7 +996,8 @@ bool filter::matches(const zeek::cell* cells) const {
           r = re2::RE2::PartialMatch(re2::StringPiece(c.text.data(), c.text.size()), *l.re) !=
               l.negate;
           break;
-        default: r = false;
+        default:
+          r = false;
       }
     }
     pc = r ? l.on_true : l.on_false;

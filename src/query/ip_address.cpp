@@ -18,7 +18,8 @@ bool parse_ipv4(std::string_view t, ip_address& out) {
     }
     const char* start = p;
     unsigned v = 0;
-    while (p < e && p - start < 3 && static_cast<unsigned>(*p - '0') <= 9) v = v * 10 + (*p++ - '0');
+    while (p < e && p - start < 3 && static_cast<unsigned>(*p - '0') <= 9)
+      v = v * 10 + (*p++ - '0');
     const size_t n = static_cast<size_t>(p - start);
     if (n == 0 || v > 255 || (n > 1 && *start == '0')) return false;
     addr = addr << 8 | v;

@@ -33,7 +33,7 @@ bool parse_ip(std::string_view text, ip_address& out);
 
 // A network: the address with its host bits cleared, and the prefix length.
 struct ip_network {
-  ip_address net;      // masked
+  ip_address net;  // masked
   uint64_t mask_hi = 0, mask_lo = 0;
   uint8_t prefix = 0;  // 0..32 (v4) or 0..128 (v6)
 

@@ -40,10 +40,10 @@ error parse_error(std::string_view expr) {
 
 const std::vector<column_type>& conn_schema() {
   static const std::vector<column_type> s = {
-      {"ts", value_type::time},        {"uid", value_type::text},
-      {"id.orig_h", value_type::addr}, {"id.orig_p", value_type::number},
-      {"id.resp_h", value_type::addr}, {"id.resp_p", value_type::number},
-      {"proto", value_type::text},     {"service", value_type::text},
+      {"ts", value_type::time},         {"uid", value_type::text},
+      {"id.orig_h", value_type::addr},  {"id.orig_p", value_type::number},
+      {"id.resp_h", value_type::addr},  {"id.resp_p", value_type::number},
+      {"proto", value_type::text},      {"service", value_type::text},
       {"duration", value_type::number}, {"orig_bytes", value_type::number},
       {"conn_state", value_type::text}, {"history", value_type::text}};
   return s;
@@ -164,10 +164,10 @@ TEST(filter, keywords_in_any_case) {
 TEST(filter, unset_cells) {
   // Every comparison with unset is false; only == null / != null test it.
   row unset{{"service", nullptr}};
-  for (const char* e : {"service == \"dns\"", "service != \"dns\"", "service < \"z\"",
-                        "service in [\"dns\"]", "service not in [\"dns\"]", "service ~ \"\"",
-                        "service !~ \"x\"", "service == 5", "service != 5", "service != 10.0.0.1",
-                        "service != null"})
+  for (const char* e :
+       {"service == \"dns\"", "service != \"dns\"", "service < \"z\"", "service in [\"dns\"]",
+        "service not in [\"dns\"]", "service ~ \"\"", "service !~ \"x\"", "service == 5",
+        "service != 5", "service != 10.0.0.1", "service != null"})
     EXPECT_FALSE(match(e, unset)) << e;
   EXPECT_TRUE(match("service == null", unset));
   EXPECT_TRUE(match("not (service == \"dns\")", unset));
@@ -240,12 +240,12 @@ TEST(filter, times) {
 }
 
 TEST(filter, strings) {
-  EXPECT_TRUE(match("conn_state == \"S0\" or conn_state in [\"REJ\", \"RSTO\"]",
-                    {{"conn_state", "RSTO"}}));
-  EXPECT_TRUE(match("conn_state == \"S0\" or conn_state in [\"REJ\", \"RSTO\"]",
-                    {{"conn_state", "S0"}}));
-  EXPECT_FALSE(match("conn_state == \"S0\" or conn_state in [\"REJ\", \"RSTO\"]",
-                     {{"conn_state", "S1"}}));
+  EXPECT_TRUE(
+      match("conn_state == \"S0\" or conn_state in [\"REJ\", \"RSTO\"]", {{"conn_state", "RSTO"}}));
+  EXPECT_TRUE(
+      match("conn_state == \"S0\" or conn_state in [\"REJ\", \"RSTO\"]", {{"conn_state", "S0"}}));
+  EXPECT_FALSE(
+      match("conn_state == \"S0\" or conn_state in [\"REJ\", \"RSTO\"]", {{"conn_state", "S1"}}));
   EXPECT_TRUE(match("s == 's0\\'s'", {{"s", "s0's"}}));
   EXPECT_TRUE(match("s == \"a\\\"b\\\\c\\td\\x2d\"", {{"s", "a\"b\\c\td-"}}));
   EXPECT_TRUE(match("s < \"b\"", {{"s", "abc"}}));
@@ -382,7 +382,7 @@ TEST(filter, nesting_is_bounded) {
   EXPECT_EQ(e.message, "the expression nests deeper than 256 levels");
   // Far deeper input fails the same way instead of overflowing the stack.
   parse_error(std::string(1000000, '(') + "x == 1");
-  parse_error(std::string(100000, '[') );
+  parse_error(std::string(100000, '['));
 }
 
 TEST(filter, long_flat_chains_are_fine) {
@@ -494,11 +494,13 @@ TEST(filter, check_type_mismatches) {
             "'duration' is a number, so it compares with numbers, not with the time "
             "2012-03-16T12:00:00Z");
   e = check_error("conn_state in [1, 2]");
-  EXPECT_EQ(e.message, "'conn_state' is text, so it compares with strings, not with a list of numbers");
+  EXPECT_EQ(e.message,
+            "'conn_state' is text, so it compares with strings, not with a list of numbers");
   EXPECT_EQ(e.at, 14u);
   e = check_error("id.resp_p in 10.0.0.0/8");
-  EXPECT_EQ(e.message,
-            "'id.resp_p' is a number, so it compares with numbers, not with the network 10.0.0.0/8");
+  EXPECT_EQ(
+      e.message,
+      "'id.resp_p' is a number, so it compares with numbers, not with the network 10.0.0.0/8");
   // The first problem in the expression is the one reported.
   e = check_error("proto == \"tcp\" and nope == 1 and proto > 5");
   EXPECT_EQ(e.message, "unknown column 'nope'");
@@ -510,8 +512,8 @@ TEST(filter, check_falls_back_to_the_conn_table_and_is_lenient_otherwise) {
                                       {"extra", value_type::unknown}};
   EXPECT_FALSE(parsed("proto > 5").check(untyped).ok());
   // ...and a column outside that table takes any literal.
-  for (const char* e : {"extra > 5", "extra == \"x\"", "extra in 10.0.0.0/8",
-                        "extra < 2012-03-16T12:00:00Z"})
+  for (const char* e :
+       {"extra > 5", "extra == \"x\"", "extra in 10.0.0.0/8", "extra < 2012-03-16T12:00:00Z"})
     EXPECT_TRUE(parsed(e).check(untyped).ok()) << e;
 }
 

@@ -30,8 +30,8 @@ TEST(value_type, seed_conn_columns) {
   EXPECT_EQ(known_conn_type("id.resp_h"), value_type::addr);
   EXPECT_EQ(known_conn_type("id.orig_p"), value_type::number);
   EXPECT_EQ(known_conn_type("id.resp_p"), value_type::number);
-  for (const char* n : {"proto", "service", "conn_state", "history", "local_orig", "local_resp",
-                        "tunnel_parents"})
+  for (const char* n :
+       {"proto", "service", "conn_state", "history", "local_orig", "local_resp", "tunnel_parents"})
     EXPECT_EQ(known_conn_type(n), value_type::text) << n;
   for (const char* n : {"duration", "orig_bytes", "resp_bytes", "missed_bytes", "orig_pkts",
                         "orig_ip_bytes", "resp_pkts", "resp_ip_bytes"})
