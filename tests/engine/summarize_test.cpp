@@ -1,5 +1,6 @@
 #include "engine/summarize.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -444,11 +445,12 @@ namespace {
 
 class rotated_source final : public io::input_source {
  public:
-  // first: the file as mapped before it shrank to `cut` bytes, whose bytes
-  // in [cut, tail) read short (the chunks from `tail` on were read before);
-  // later opens: the file as it is now, `cut` bytes long.
-  rotated_source(std::unique_ptr<io::input_source> file, uint64_t cut, uint64_t tail, bool first)
-      : file_(std::move(file)), cut_(cut), tail_(tail), first_(first) {
+  // Opened before it shrank (`*shrunk` false): the file as mapped then,
+  // whose bytes in [cut, tail) read short, which is when it shrinks (the
+  // chunks from `tail` on were read before). Opened after: the file as it
+  // is now, `cut` bytes long.
+  rotated_source(std::unique_ptr<io::input_source> file, uint64_t cut, uint64_t tail, std::shared_ptr<std::atomic<bool>> shrunk)
+      : file_(std::move(file)), cut_(cut), tail_(tail), first_(!*shrunk), shrunk_(std::move(shrunk)) {
     path_ = file_->path();
     size_on_disk_ = first ? file_->size_on_disk() : cut;
   }
@@ -462,6 +464,7 @@ class rotated_source final : public io::input_source {
   uint64_t consumed() const override { return file_->consumed(); }
   size_t read_at(uint64_t offset, char* buf, size_t cap) const override {
     if (first_ && offset >= tail_) return file_->read_at(offset, buf, cap);  // read before it shrank
+    if (offset + cap > cut_) *shrunk_ = true;
     if (offset >= cut_) return 0;
     return file_->read_at(offset, buf, std::min<uint64_t>(cap, cut_ - offset));
   }
@@ -471,6 +474,7 @@ class rotated_source final : public io::input_source {
   std::unique_ptr<io::input_source> file_;
   uint64_t cut_, tail_;
   bool first_;
+  std::shared_ptr<std::atomic<bool>> shrunk_;
 };
 
 }  // namespace
@@ -491,7 +495,7 @@ TEST(summarize, a_chunked_file_that_shrinks_mid_pass_is_read_again_to_its_new_en
   auto expected = summarize(want);
   ASSERT_TRUE(expected.ok());
   for (unsigned threads : {1u, 2u}) {
-    int opens = 0;
+    auto shrunk = std::make_shared<std::atomic<bool>>(false);
     summarize_options o = want;
     o.inputs = {(dir / "conn.log").string()};
     o.threads = threads;
@@ -499,7 +503,7 @@ TEST(summarize, a_chunked_file_that_shrinks_mid_pass_is_read_again_to_its_new_en
     o.open_input = [&](const std::string& path) -> result<std::unique_ptr<io::input_source>> {
       auto file = io::input_source::open(path);
       if (!file) return file.err();
-      return std::unique_ptr<io::input_source>(new rotated_source(std::move(*file), cut, tail, opens++ == 0));
+      return std::unique_ptr<io::input_source>(new rotated_source(std::move(*file), cut, tail, shrunk));
     };
     auto r = summarize(o);
     ASSERT_TRUE(r.ok()) << r.err().message;

@@ -120,6 +120,33 @@ for expr, mask in WHERE:
         print("  zeekgraph:", got.splitlines()[:3])
         print("  pandas:   ", want.splitlines()[:3])
 
+# `rows --where` written as a Zeek log (and as NDJSON) and summarized again
+# gives the summary of `summarize --where`.
+for expr, _ in WHERE[:4]:
+    want = open(os.path.join(work, "w.csv"), "w")
+    subprocess.run([zg, "summarize", log, "-q", "--no-progress", "-o", want.name, "--where", expr], check=True)
+    same = True
+    for fmt in ("zeek", "ndjson"):
+        sub = os.path.join(work, "sub." + fmt)
+        subprocess.run([zg, "rows", log, "-q", "--format", fmt, "-o", sub, "--where", expr], check=True)
+        again = os.path.join(work, "again.csv")
+        subprocess.run([zg, "summarize", sub, "-q", "--no-progress", "-o", again], check=True)
+        same = same and open(again).read() == open(want.name).read()
+    failures += not same
+    print(("ok   " if same else "FAIL ") + f"rows --where '{expr}' (zeek and ndjson) summarized again equals summarize --where")
+
+# The rows behind an edge (one summary row) are the lines awk selects, in order.
+edges = df.groupby(["id.orig_h", "id.resp_h", "conn_state"]).size().sort_values(kind="stable")
+for (o, r, st), n in [(edges.index[-1], edges.iloc[-1]), (edges.index[len(edges) // 2], edges.iloc[len(edges) // 2])]:
+    expr = f'id.orig_h == {o} and id.resp_h == {r} and conn_state == "{st}"'
+    got = subprocess.run([zg, "rows", log, "-q", "--format", "csv", "--columns", "uid", "--where", expr],
+                         check=True, capture_output=True, text=True).stdout.split("\n")[1:-1]
+    awk = subprocess.run(["awk", "-F", "\t", f'$3 == "{o}" && $5 == "{r}" && $12 == "{st}" {{ print $2 }}', log],
+                         check=True, capture_output=True, text=True).stdout.split("\n")[:-1]
+    ok = got == awk and len(got) == n
+    failures += not ok
+    print(("ok   " if ok else "FAIL ") + f"rows of the edge {o} -> {r} {st}: {len(got)} rows, as awk selects them, in order")
+
 for name, args, expected in CASES:
     out = os.path.join(work, "zg.csv")
     subprocess.run([zg, "summarize", log, "-q", "--no-progress", "-o", out] + args, check=True)

@@ -26,6 +26,7 @@
 #include <zlib.h>
 
 #include "agg/query_spec.h"
+#include "engine/rows.h"
 #include "engine/summarize.h"
 #include "gen/conn_generator.h"
 #include "graph/graph_export.h"
@@ -488,6 +489,54 @@ int run_summarize(const summarize_args& a) {
   return EXIT_OK;
 }
 
+// ---- rows ------------------------------------------------------------------
+
+struct rows_args {
+  std::vector<std::string> inputs;
+  std::string where, columns, format = "zeek", output, log_path = "conn";
+  uint64_t offset = 0, limit = 0;
+  bool quiet = false;
+};
+
+std::vector<std::string> split_list(const std::string& s, char sep);
+
+int run_rows(const rows_args& a) {
+  zg::engine::rows_options o;
+  o.inputs = a.inputs;
+  o.expand.log_path = a.log_path == "*" ? "" : a.log_path;
+  o.offset = a.offset;
+  o.limit = a.limit;
+  o.format = a.format == "csv" ? zg::table::row_format::csv
+             : a.format == "ndjson" ? zg::table::row_format::ndjson
+                                    : zg::table::row_format::zeek;
+  o.columns = split_list(a.columns, ',');
+  if (!a.where.empty()) {
+    auto where = zg::query::filter::parse(a.where);
+    if (!where) {
+      zg::error e = where.err();
+      e.message = "--where: " + e.message;
+      print_error(e);
+      return EXIT_USAGE;
+    }
+    o.where = std::make_shared<const zg::query::filter>(std::move(*where));
+  }
+  std::cout.flush();
+  auto out = open_output(a.output.empty() ? "-" : a.output);
+  if (!out) return EXIT_OUTPUT;
+  auto res = zg::engine::write_rows(o, out->stream());
+  if (!res) {
+    zg::error e = res.err();
+    if (!a.where.empty() && e.source == a.where) e.message = "--where: " + e.message;
+    print_error(e);
+    return e.kind == zg::error_kind::usage ? EXIT_USAGE : EXIT_INPUT;
+  }
+  if (!commit_output(*out)) return EXIT_OUTPUT;
+  for (const auto& r : res->files)
+    if ((!a.quiet && res->files.size() <= MAX_LISTED_FILES) || r.problems_total()) print_report(r);
+  if (!a.quiet) std::cerr << "# rows " << res->written << "\n";
+  return EXIT_OK;
+}
+
 // ---- graph -----------------------------------------------------------------
 
 struct graph_args {
@@ -509,7 +558,7 @@ struct graph_args {
 };
 
 // The non-empty parts of `s` between `sep`s.
-std::vector<std::string> split_list(const std::string& s, char sep = ',') {
+std::vector<std::string> split_list(const std::string& s, char sep) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= s.size()) {
@@ -527,7 +576,7 @@ std::vector<std::string> split_list(const std::string& s, char sep = ',') {
 std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_result& res,
                                zg::graph::hypergraph& g, zg::graph::positions& pos) {
   zg::graph::hypergraph_options o;
-  o.entity_types = split_list(a.entities);
+  o.entity_types = split_list(a.entities, ',');
   o.direct = !a.events;
   o.categories.clear();
   for (const auto& c : a.categories) {
@@ -536,9 +585,9 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
       std::cerr << "zeekgraph: error: --category '" << c << "' is not NAME=col,col\n";
       return EXIT_USAGE;
     }
-    o.categories.push_back({c.substr(0, eq), split_list(c.substr(eq + 1))});
+    o.categories.push_back({c.substr(0, eq), split_list(c.substr(eq + 1), ',')});
   }
-  o.skip = split_list(a.skip);
+  o.skip = split_list(a.skip, ',');
   if (!a.edge_shape.empty()) {
     for (const auto& part : split_list(a.edge_shape, ';')) {
       size_t colon = part.find(':');
@@ -546,7 +595,7 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
         std::cerr << "zeekgraph: error: --edge-shape entry '" << part << "' is not col:col,col\n";
         return EXIT_USAGE;
       }
-      o.edges.push_back({part.substr(0, colon), split_list(part.substr(colon + 1))});
+      o.edges.push_back({part.substr(0, colon), split_list(part.substr(colon + 1), ',')});
     }
   }
   auto built = zg::graph::build_hypergraph(res.table, o);
@@ -734,6 +783,21 @@ int main(int argc, char** argv) {
                   "order rows by output columns, 'COL[:desc][,COL...]' (stable, nulls last, as pandas' sort_values)");
   sum->add_option("--limit", sargs.limit, "keep the first N rows (after --sort): top-N");
 
+  rows_args rargs;
+  auto* rows = app.add_subcommand("rows", "the raw connections, in input order: --where, --columns, --offset, --limit");
+  rows->add_option("inputs", rargs.inputs, "files, directories, globs, or - for stdin (default: stdin)");
+  rows->add_option("--where", rargs.where, "only rows that match EXPR (the grammar of summarize --where)");
+  rows->add_option("--columns", rargs.columns, "columns to write, comma separated (default: every column of the first input)");
+  rows->add_option("--offset", rargs.offset, "skip the first N matching rows");
+  rows->add_option("--limit", rargs.limit, "write at most N rows");
+  rows->add_option("--format", rargs.format,
+                   "zeek (a Zeek TSV log with its header, which summarize and zeek-cut read), csv (ts as ISO 8601 UTC) "
+                   "or ndjson (Zeek's JSON)")
+      ->check(CLI::IsMember({"zeek", "csv", "ndjson"}));
+  rows->add_option("-o,--output", rargs.output, "output file (default: stdout)");
+  rows->add_option("--log-path", rargs.log_path, "in directories, read files whose name contains this (default: conn; '*' = all)");
+  rows->add_flag("-q,--quiet", rargs.quiet, "report only files with problems");
+
   graph_args gargs;
   auto* graph = app.add_subcommand("graph", "the Graphistry tutorial's hypergraph of the summary: counts, ForceAtlas2 layout, exports");
   add_graph_options(graph, gargs);
@@ -765,6 +829,7 @@ int main(int argc, char** argv) {
     }
   }
   try {
+    if (*rows) return run_rows(rargs);
     if (*gen) return run_gen(gopts, gen_out);
     if (*sum) return run_summarize(sargs);
     if (*graph) {

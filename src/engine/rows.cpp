@@ -1,0 +1,128 @@
+#include "engine/rows.h"
+
+#include <algorithm>
+
+#include "engine/input_columns.h"
+#include "io/input_source.h"
+#include "zeek/schema_probe.h"
+
+namespace zeekgraph::engine {
+namespace {
+
+constexpr size_t READ_BYTES = size_t{1} << 20;
+
+// Applies the filter, the offset and the limit, and writes what is left.
+class row_output final : public zeek::row_sink {
+ public:
+  row_output(const rows_options& o, const std::vector<int>& filter_cells, table::row_writer& w)
+      : opts_(o), filter_cells_(filter_cells), writer_(w), gathered_(filter_cells.size()) {}
+  zeek::row_verdict add_row(const zeek::cell* cells) override {
+    if (opts_.where) {
+      for (size_t i = 0; i < filter_cells_.size(); ++i) gathered_[i] = cells[filter_cells_[i]];
+      if (!opts_.where->matches(gathered_.data())) return {zeek::row_outcome::filtered};
+    }
+    if (skipped_ < opts_.offset) {
+      ++skipped_;
+      return {};
+    }
+    if (done()) return {};
+    writer_.row(cells);
+    ++written_;
+    return {};
+  }
+  bool done() const { return opts_.limit && written_ >= opts_.limit; }
+  uint64_t written() const { return written_; }
+
+ private:
+  const rows_options& opts_;
+  const std::vector<int>& filter_cells_;
+  table::row_writer& writer_;
+  std::vector<zeek::cell> gathered_;
+  uint64_t skipped_ = 0, written_ = 0;
+};
+
+// The first input's columns and their Zeek types, for "every column".
+result<std::vector<zeek::schema_column>> first_schema(const std::string& path) {
+  auto src = io::input_source::open(path);
+  if (!src) return src.err();
+  std::string head(size_t{64} << 10, '\0');
+  size_t got = 0, n;
+  while (got < head.size() && (n = (*src)->read(head.data() + got, head.size() - got)) > 0) got += n;
+  head.resize(got);
+  return zeek::probe_schema(head).columns;
+}
+
+}  // namespace
+
+result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
+  auto paths = io::expand_inputs(opts.inputs.empty() ? std::vector<std::string>{"-"} : opts.inputs, opts.expand);
+  if (!paths) return paths.err();
+  // The columns to write, with types for the Zeek header and NDJSON.
+  std::vector<zeek::schema_column> schema;
+  if ((*paths)[0] != "-") {
+    auto s = first_schema((*paths)[0]);
+    if (!s) return s.err();
+    schema = std::move(*s);
+  }
+  std::vector<std::string> names = opts.columns;
+  if (names.empty()) {
+    if (schema.empty())
+      return error{error_kind::usage, "rows from stdin need --columns", "name the columns to write: --columns ts,uid,id.orig_h"};
+    for (const auto& c : schema) names.push_back(c.name);
+  }
+  if (auto st = check_input_columns(*paths, names, opts.where.get(), {}); !st) return st.err();
+  std::vector<table::row_column> out_columns;
+  for (const auto& n : names) {
+    auto it = std::find_if(schema.begin(), schema.end(), [&](const zeek::schema_column& c) { return zeek::same_column(c.name, n); });
+    std::string type = it != schema.end() && !it->zeek_type.empty() ? it->zeek_type : table::conn_zeek_type(n);
+    out_columns.push_back({n == "time" ? std::string("ts") : n, type});  // Zeek calls it ts
+  }
+  // The reader's columns: the written ones, then those only the filter reads.
+  std::vector<std::string> reader_columns = names;
+  std::vector<int> filter_cells;
+  if (opts.where)
+    for (const auto& c : opts.where->columns()) {
+      auto at = std::find_if(reader_columns.begin(), reader_columns.end(),
+                             [&](const std::string& have) { return zeek::same_column(have, c); });
+      filter_cells.push_back(static_cast<int>(at - reader_columns.begin()));
+      if (at == reader_columns.end()) reader_columns.push_back(c);
+    }
+
+  table::row_writer writer(out, opts.format, out_columns);
+  writer.header();
+  row_output sink(opts, filter_cells, writer);
+  rows_result res;
+  std::string buf;
+  for (const auto& path : *paths) {
+    if (sink.done()) break;
+    auto src = io::input_source::open(path);
+    if (!src) return src.err();
+    zeek::file_report report;
+    report.path = path;
+    report.gzip = (*src)->gzip();
+    zeek::log_reader reader(reader_columns, sink, report, opts.reader);
+    reader.start({});
+    size_t have = 0;
+    bool eof = false;
+    while (!eof && !sink.done() && !reader.stopped()) {
+      if (buf.size() < have + READ_BYTES) buf.resize(have + READ_BYTES);
+      size_t n = (*src)->read(buf.data() + have, READ_BYTES);
+      eof = n == 0;
+      have += n;
+      size_t used = reader.feed(std::string_view(buf.data(), have), eof);
+      buf.erase(0, used);
+      have -= used;
+      if (have > opts.reader.max_line_bytes + READ_BYTES) {
+        reader.reject_overlong(std::string_view(buf.data(), 200), have);
+        have = 0;
+      }
+    }
+    if (eof) reader.finish();
+    res.files.push_back(std::move(report));
+  }
+  writer.footer();
+  res.written = sink.written();
+  return res;
+}
+
+}  // namespace zeekgraph::engine

@@ -1,0 +1,172 @@
+#include "table/row_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+#include "util/json_string.h"
+
+namespace zeekgraph::table {
+namespace {
+
+bool numeric_type(std::string_view t) {
+  return t == "count" || t == "int" || t == "port" || t == "double" || t == "interval" || t == "time";
+}
+
+bool reads_as_number(std::string_view s) {
+  if (s.empty()) return false;
+  double v;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(v);
+}
+
+void csv_field(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out.append(s);
+    return;
+  }
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string conn_zeek_type(std::string_view c) {
+  static const std::pair<std::string_view, std::string_view> types[] = {
+      {"ts", "time"},          {"time", "time"},          {"uid", "string"},         {"id.orig_h", "addr"},
+      {"id.orig_p", "port"},   {"id.resp_h", "addr"},     {"id.resp_p", "port"},     {"proto", "enum"},
+      {"service", "string"},   {"duration", "interval"},  {"orig_bytes", "count"},   {"resp_bytes", "count"},
+      {"conn_state", "string"}, {"local_orig", "bool"},   {"local_resp", "bool"},    {"missed_bytes", "count"},
+      {"history", "string"},   {"orig_pkts", "count"},    {"orig_ip_bytes", "count"}, {"resp_pkts", "count"},
+      {"resp_ip_bytes", "count"}, {"tunnel_parents", "set[string]"}};
+  for (const auto& [name, type] : types)
+    if (name == c) return std::string(type);
+  return "string";
+}
+
+std::string iso_utc(std::string_view s) {
+  double v;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v)) return std::string(s);
+  double whole = std::floor(v);
+  long long micros = std::llround((v - whole) * 1e6);
+  if (micros == 1000000) {
+    whole += 1;
+    micros = 0;
+  }
+  std::time_t t = static_cast<std::time_t>(whole);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+  return buf;
+}
+
+row_writer::row_writer(std::ostream& out, row_format format, std::vector<row_column> columns)
+    : out_(out), format_(format), columns_(std::move(columns)) {
+  for (const auto& c : columns_) {
+    numeric_.push_back(numeric_type(c.zeek_type));
+    time_.push_back(c.zeek_type == "time");
+  }
+}
+
+void row_writer::header() {
+  if (format_ == row_format::csv) {
+    line_.clear();
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (i) line_ += ',';
+      csv_field(line_, columns_[i].name);
+    }
+    out_ << line_ << '\n';
+  } else if (format_ == row_format::zeek) {
+    out_ << "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields";
+    for (const auto& c : columns_) out_ << '\t' << c.name;
+    out_ << "\n#types";
+    for (const auto& c : columns_) out_ << '\t' << c.zeek_type;
+    out_ << '\n';
+  }
+}
+
+void row_writer::footer() {
+  if (format_ == row_format::zeek) out_ << "#close\n";
+}
+
+// Zeek's ASCII writer: '\\' and bytes that are not printable as \xHH, a
+// value equal to the unset or empty marker with its first byte escaped, and
+// a first field starting with '#' too (it would read as a header line).
+void row_writer::zeek_field(std::string_view s, bool first) {
+  static constexpr char HEX[] = "0123456789abcdef";
+  auto escape = [&](unsigned char c) {
+    line_ += "\\x";
+    line_ += HEX[c >> 4];
+    line_ += HEX[c & 15];
+  };
+  size_t i = 0;
+  if (!s.empty() && (s == "-" || s == "(empty)" || (first && s[0] == '#'))) {
+    escape(static_cast<unsigned char>(s[0]));
+    i = 1;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\\')
+      line_ += "\\\\";
+    else if (c < 0x20 || c == 0x7f)
+      escape(c);
+    else
+      line_ += static_cast<char>(c);
+  }
+}
+
+void row_writer::row(const zeek::cell* cells) {
+  line_.clear();
+  switch (format_) {
+    case row_format::zeek:
+      for (size_t i = 0; i < columns_.size(); ++i) {
+        if (i) line_ += '\t';
+        if (cells[i].kind == zeek::cell_kind::null)
+          line_ += '-';
+        else if (cells[i].text.empty())
+          line_ += "(empty)";
+        else
+          zeek_field(cells[i].text, i == 0);
+      }
+      break;
+    case row_format::csv:
+      for (size_t i = 0; i < columns_.size(); ++i) {
+        if (i) line_ += ',';
+        if (cells[i].kind == zeek::cell_kind::null) continue;
+        if (time_[i])
+          csv_field(line_, iso_utc(cells[i].text));
+        else
+          csv_field(line_, cells[i].text);
+      }
+      break;
+    case row_format::ndjson: {
+      line_ += '{';
+      bool any = false;
+      for (size_t i = 0; i < columns_.size(); ++i) {
+        if (cells[i].kind == zeek::cell_kind::null) continue;  // Zeek's JSON leaves unset fields out
+        if (any) line_ += ',';
+        any = true;
+        append_json_string(line_, columns_[i].name);
+        line_ += ':';
+        if (numeric_[i] && reads_as_number(cells[i].text))
+          line_.append(cells[i].text);
+        else
+          append_json_string(line_, cells[i].text);
+      }
+      line_ += '}';
+      break;
+    }
+  }
+  line_ += '\n';
+  out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+}
+
+}  // namespace zeekgraph::table

@@ -1,0 +1,47 @@
+// Raw connections out, one row at a time, in three formats: a Zeek TSV log
+// with its header (which zeekgraph and zeek-cut read back), CSV with ts as
+// ISO 8601 UTC, and Zeek-style NDJSON (an unset value's key is left out).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zeek/row_sink.h"
+
+namespace zeekgraph::table {
+
+enum class row_format { zeek, csv, ndjson };
+
+struct row_column {
+  std::string name;       // as written; a headerless log's "time" is written "ts"
+  std::string zeek_type;  // for '#types' and NDJSON numbers ("time", "count", "addr", "string", ...)
+};
+
+class row_writer {
+ public:
+  row_writer(std::ostream& out, row_format format, std::vector<row_column> columns);
+  void header();                        // Zeek: '#separator' .. '#types'; CSV: the names
+  void row(const zeek::cell* cells);    // cells[i] is columns[i]'s value
+  void footer();                        // Zeek: '#close'
+
+ private:
+  void zeek_field(std::string_view text, bool first);
+  std::ostream& out_;
+  row_format format_;
+  std::vector<row_column> columns_;
+  std::vector<bool> numeric_;  // NDJSON: written as a JSON number when it reads as one
+  std::vector<bool> time_;     // CSV: written as ISO 8601 UTC
+  std::string line_;
+};
+
+// A Zeek '#types' name for a column the input declares no type for: the
+// conn log's own types for its fields, "string" for others.
+std::string conn_zeek_type(std::string_view column);
+
+// Epoch seconds as ISO 8601 UTC with microseconds ("2012-03-16T12:30:00.000000Z");
+// text that is not a number is returned as it is.
+std::string iso_utc(std::string_view epoch_seconds);
+
+}  // namespace zeekgraph::table
