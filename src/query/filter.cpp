@@ -1,4 +1,5 @@
 #include "query/filter.h"
+#include "zeek/schema_probe.h"
 
 #include <re2/re2.h>
 
@@ -655,7 +656,7 @@ class filter_compiler {
     // Register the column: "ts" and "time" are one.
     auto& cols = f_.columns_;
     size_t c = 0;
-    while (c < cols.size() && !same_column_name(cols[c], l.column_name)) ++c;
+    while (c < cols.size() && !zeek::same_column(cols[c], l.column_name)) ++c;
     if (c == cols.size()) cols.push_back(l.column_name);
     l.column = static_cast<uint32_t>(c);
     f_.leaves_.push_back(std::move(l));
@@ -851,7 +852,7 @@ status filter::check(const std::vector<column_type>& schema) const {
   for (const leaf& l : leaves_) {
     const column_type* found = nullptr;
     for (const auto& ct : schema)
-      if (same_column_name(ct.name, l.column_name)) {
+      if (zeek::same_column(ct.name, l.column_name)) {
         found = &ct;
         break;
       }

@@ -72,10 +72,5 @@ value_type known_conn_type(std::string_view n) {
   return value_type::unknown;
 }
 
-bool same_column_name(std::string_view a, std::string_view b) {
-  if (a == b) return true;
-  auto is_time = [](std::string_view s) { return s == "ts" || s == "time"; };
-  return is_time(a) && is_time(b);
-}
 
 }  // namespace zeekgraph::query

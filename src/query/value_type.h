@@ -33,7 +33,5 @@ value_type zeek_type(std::string_view zeek_type_name);
 // a column whose type the input does not declare.
 value_type known_conn_type(std::string_view column_name);
 
-// "ts" and "time" name the same column (the reader binds either to either).
-bool same_column_name(std::string_view a, std::string_view b);
 
 }  // namespace zeekgraph::query

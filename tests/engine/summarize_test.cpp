@@ -449,10 +449,11 @@ class rotated_source final : public io::input_source {
   // whose bytes in [cut, tail) read short, which is when it shrinks (the
   // chunks from `tail` on were read before). Opened after: the file as it
   // is now, `cut` bytes long.
-  rotated_source(std::unique_ptr<io::input_source> file, uint64_t cut, uint64_t tail, std::shared_ptr<std::atomic<bool>> shrunk)
+  rotated_source(std::unique_ptr<io::input_source> file, uint64_t cut, uint64_t tail,
+                 std::shared_ptr<std::atomic<bool>> shrunk)
       : file_(std::move(file)), cut_(cut), tail_(tail), first_(!*shrunk), shrunk_(std::move(shrunk)) {
     path_ = file_->path();
-    size_on_disk_ = first ? file_->size_on_disk() : cut;
+    size_on_disk_ = first_ ? file_->size_on_disk() : cut;
   }
   std::optional<std::string_view> mapped() const override {
     auto m = file_->mapped();

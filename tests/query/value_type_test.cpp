@@ -1,4 +1,5 @@
 #include "query/value_type.h"
+#include "zeek/schema_probe.h"
 
 #include <gtest/gtest.h>
 
@@ -40,11 +41,11 @@ TEST(value_type, seed_conn_columns) {
 }
 
 TEST(value_type, ts_and_time_are_one_column) {
-  EXPECT_TRUE(same_column_name("ts", "time"));
-  EXPECT_TRUE(same_column_name("time", "ts"));
-  EXPECT_TRUE(same_column_name("uid", "uid"));
-  EXPECT_FALSE(same_column_name("ts", "uid"));
-  EXPECT_FALSE(same_column_name("Ts", "time"));
+  EXPECT_TRUE(zeek::same_column("ts", "time"));
+  EXPECT_TRUE(zeek::same_column("time", "ts"));
+  EXPECT_TRUE(zeek::same_column("uid", "uid"));
+  EXPECT_FALSE(zeek::same_column("ts", "uid"));
+  EXPECT_FALSE(zeek::same_column("Ts", "time"));
 }
 
 }  // namespace zeekgraph::query
