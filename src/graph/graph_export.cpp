@@ -4,27 +4,12 @@
 
 #include "table/table_writer.h"
 #include "util/float_repr.h"
+#include "util/xml_text.h"
 
 namespace zeekgraph::graph {
 namespace {
 
-void xml_escape(std::string& out, std::string_view s) {
-  for (unsigned char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 has no place for most control bytes.
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-          out += "?";
-        else
-          out += static_cast<char>(c);
-    }
-  }
-}
+void xml_escape(std::string& out, std::string_view s) { append_xml_text(out, s); }
 
 const char* xml_type(const table::column& c, bool graphml) {
   switch (c.type) {

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <vector>
 
+#include "util/utf8.h"
+#include "util/xml_text.h"
+
 namespace zeekgraph::graph {
 
 const char* palette_color(size_t i) {
@@ -60,19 +63,21 @@ void write_svg(const hypergraph& g, const table::summary_table& t, const positio
   }
   out << "</g>\n<g font-family=\"sans-serif\" font-size=\"13\" fill=\"#e8ecf4\">\n";
   double lx = o.width - legend + 10, ly = margin;
-  std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">%s</text>\n", lx, ly,
-                by ? o.color_by.c_str() : "edges");
-  out << buf;
+  std::string title;
+  append_xml_text(title, by ? o.color_by : "edges");
+  std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", lx, ly);
+  out << buf << title << "</text>\n";
   for (size_t i = 0; i < order.size() && i < 24; ++i) {
     ly += 20;
     std::snprintf(buf, sizeof buf, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>", lx,
                   ly - 11, palette_color(i));
     out << buf;
-    std::string label = order[i].first.substr(0, 16);
-    for (char& c : label)
-      if (c == '<' || c == '>' || c == '&' || c == '"') c = '?';
-    std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\">%s (%zu)</text>\n", lx + 18, ly, label.c_str(),
-                  order[i].second);
+    // 16 characters, cut between UTF-8 sequences, as XML text.
+    std::string label;
+    append_xml_text(label, std::string_view(order[i].first).substr(0, utf8_prefix(order[i].first, 16)));
+    std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\">", lx + 18, ly);
+    out << buf << label;
+    std::snprintf(buf, sizeof buf, " (%zu)</text>\n", order[i].second);
     out << buf;
   }
   std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#9aa3b5\">%zu nodes, %zu edges</text>\n",

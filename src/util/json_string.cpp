@@ -2,35 +2,10 @@
 
 #include <cstdint>
 
+#include "util/utf8.h"
+
 namespace zeekgraph {
 namespace {
-
-// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong
-// forms, no surrogates, nothing past U+10FFFF), or 0.
-size_t utf8_length(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return n;
-}
 
 void append_code_unit(std::string& out, unsigned c, const char* prefix = "\\u00") {
   static constexpr char HEX[] = "0123456789abcdef";
@@ -46,7 +21,7 @@ void append_json(std::string& out, std::string_view s, const char* invalid) {
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      if (size_t n = utf8_length(s, i)) {
+      if (size_t n = utf8_sequence_length(s, i)) {
         out.append(s.substr(i, n));
         i += n;
       } else {
