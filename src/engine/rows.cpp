@@ -21,24 +21,28 @@ class row_output final : public zeek::row_sink {
       for (size_t i = 0; i < filter_cells_.size(); ++i) gathered_[i] = cells[filter_cells_[i]];
       if (!opts_.where->matches(gathered_.data())) return {zeek::row_outcome::filtered};
     }
+    ++matched_;
     if (skipped_ < opts_.offset) {
       ++skipped_;
       return {};
     }
-    if (done()) return {};
+    if (full()) return {};
     writer_.row(cells);
     ++written_;
     return {};
   }
-  bool done() const { return opts_.limit && written_ >= opts_.limit; }
+  bool full() const { return opts_.limit && written_ >= opts_.limit; }
+  // Reading can stop: the page is full and nothing is left to count.
+  bool done() const { return full() && !opts_.count_all; }
   uint64_t written() const { return written_; }
+  uint64_t matched() const { return matched_; }
 
  private:
   const rows_options& opts_;
   const std::vector<int>& filter_cells_;
   table::row_writer& writer_;
   std::vector<zeek::cell> gathered_;
-  uint64_t skipped_ = 0, written_ = 0;
+  uint64_t skipped_ = 0, written_ = 0, matched_ = 0;
 };
 
 // The first input's columns and their Zeek types, for "every column".
@@ -122,6 +126,7 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
   }
   writer.footer();
   res.written = sink.written();
+  res.matched = sink.matched();
   return res;
 }
 

@@ -25,12 +25,14 @@ struct rows_options {
   std::vector<std::string> columns;      // empty: every column of the first input
   uint64_t offset = 0;                   // matching rows skipped first
   uint64_t limit = 0;                    // rows written at most (0: all)
+  bool count_all = false;                // read on past `limit`, to count every match
   table::row_format format = table::row_format::zeek;
 };
 
 struct rows_result {
   std::vector<zeek::file_report> files;  // one per input read (reading stops once `limit` rows are out)
   uint64_t written = 0;
+  uint64_t matched = 0;  // rows the filter kept (all of them with count_all)
 };
 
 // Reads the inputs in order and writes the rows `where` matches to `out`.

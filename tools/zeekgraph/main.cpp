@@ -35,6 +35,7 @@
 #include "layout/forceatlas2.h"
 #include "server/graph_payload.h"
 #include "server/graph_server.h"
+#include "server/query_routes.h"
 #include "io/gzip_decoder.h"
 #include "io/output_file.h"
 #include "table/sort_rows.h"
@@ -312,7 +313,8 @@ constexpr size_t MAX_LISTED_FILES = 10;
 
 // Summarizes the inputs and prints the per-file reports. Returns an exit
 // code when there is nothing to go on with, nullopt otherwise.
-std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_result& out) {
+std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_result& out,
+                               zg::engine::summarize_options* query = nullptr) {
   auto spec = zg::agg::parse_query_spec(a.by, a.agg);
   if (!spec) {
     print_error(spec.err());
@@ -378,6 +380,11 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   }
   auto res = zg::engine::summarize(opts);
   done = true;
+  if (query) {  // for serve's re-queries: the same query, without this run's sinks
+    *query = opts;
+    query->reader.rejects = nullptr;
+    query->progress = nullptr;
+  }
   if (bar.joinable()) bar.join();
   if (!res) {
     // A --where fault found against the input's columns: say which option.
@@ -573,32 +580,37 @@ std::vector<std::string> split_list(const std::string& s, char sep) {
 
 // Builds the graph of a summary: hypergraph, layout, exports. Fills `g`
 // and `pos`; returns an exit code on failure.
-std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_result& res,
-                               zg::graph::hypergraph& g, zg::graph::positions& pos) {
+// The hypergraph options the graph flags give. Errors: usage.
+zg::result<zg::graph::hypergraph_options> hypergraph_options_of(const graph_args& a) {
   zg::graph::hypergraph_options o;
   o.entity_types = split_list(a.entities, ',');
   o.direct = !a.events;
   o.categories.clear();
   for (const auto& c : a.categories) {
     size_t eq = c.find('=');
-    if (eq == std::string::npos) {
-      std::cerr << "zeekgraph: error: --category '" << c << "' is not NAME=col,col\n";
-      return EXIT_USAGE;
-    }
+    if (eq == std::string::npos) return zg::error{zg::error_kind::usage, "--category '" + c + "' is not NAME=col,col"};
     o.categories.push_back({c.substr(0, eq), split_list(c.substr(eq + 1), ',')});
   }
   o.skip = split_list(a.skip, ',');
   if (!a.edge_shape.empty()) {
     for (const auto& part : split_list(a.edge_shape, ';')) {
       size_t colon = part.find(':');
-      if (colon == std::string::npos) {
-        std::cerr << "zeekgraph: error: --edge-shape entry '" << part << "' is not col:col,col\n";
-        return EXIT_USAGE;
-      }
+      if (colon == std::string::npos)
+        return zg::error{zg::error_kind::usage, "--edge-shape entry '" + part + "' is not col:col,col"};
       o.edges.push_back({part.substr(0, colon), split_list(part.substr(colon + 1), ',')});
     }
   }
-  auto built = zg::graph::build_hypergraph(res.table, o);
+  return o;
+}
+
+std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_result& res,
+                               zg::graph::hypergraph& g, zg::graph::positions& pos) {
+  auto o = hypergraph_options_of(a);
+  if (!o) {
+    print_error(o.err());
+    return EXIT_USAGE;
+  }
+  auto built = zg::graph::build_hypergraph(res.table, *o);
   if (!built) {
     print_error(built.err());
     return EXIT_USAGE;
@@ -637,8 +649,8 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
 // Summary, hypergraph, layout and exports: what `graph` does, and `serve`
 // before it serves.
 std::optional<int> run_graph_steps(const graph_args& a, zg::engine::summarize_result& res, zg::graph::hypergraph& g,
-                                   zg::graph::positions& pos) {
-  if (auto rc = run_summary(a.summary, res)) return rc;
+                                   zg::graph::positions& pos, zg::engine::summarize_options* used = nullptr) {
+  if (auto rc = run_summary(a.summary, res, used)) return rc;
   return build_graph(a, res, g, pos);
 }
 
@@ -659,11 +671,44 @@ int run_serve(const graph_args& a) {
   zg::engine::summarize_result res;
   zg::graph::hypergraph g;
   zg::graph::positions pos;
-  if (auto rc = run_graph_steps(a, res, g, pos)) return *rc;
+  zg::engine::summarize_options used;
+  if (auto rc = run_graph_steps(a, res, g, pos, &used)) return *rc;
   if (!zg::server::graph_server::is_loopback(a.bind))
     std::cerr << "zeekgraph: warning: serving on " << a.bind
               << ", which other machines may reach; the graph holds your network's addresses\n";
   zg::server::graph_server server(zg::server::make_payload(g, res.table, pos));
+  // Drill-down and re-query (server/query_routes): the rows behind a node,
+  // an edge or a --where, and the graph of a filter, made as this one was.
+  zg::server::query_sources sources;
+  sources.rows.inputs = used.inputs;
+  sources.rows.expand = used.expand;
+  sources.rows.reader = used.reader;
+  sources.summary = &res.table;
+  sources.key_columns = used.spec.keys.size();
+  sources.requery = [&a, &used](const std::string& where) -> zg::result<zg::server::graph_payload> {
+    zg::engine::summarize_options o = used;
+    std::string expr = where;
+    if (!a.summary.where.empty() && !where.empty()) expr = "(" + a.summary.where + ") and (" + where + ")";
+    else if (where.empty()) expr = a.summary.where;
+    o.where.reset();
+    if (!expr.empty()) {
+      auto f = zg::query::filter::parse(expr);
+      if (!f) return f.err();
+      o.where = std::make_shared<const zg::query::filter>(std::move(*f));
+    }
+    auto r = zg::engine::summarize(o);
+    if (!r) return r.err();
+    auto ho = hypergraph_options_of(a);
+    if (!ho) return ho.err();
+    auto hg = zg::graph::build_hypergraph(r->table, *ho);
+    if (!hg) return hg.err();
+    auto lay = zg::layout::forceatlas2(static_cast<uint32_t>(hg->node_id.size()), hg->src, hg->dst, {}, a.layout);
+    zg::graph::positions p;
+    p.x = std::move(lay.x);
+    p.y = std::move(lay.y);
+    return zg::server::make_payload(*hg, r->table, p);
+  };
+  zg::server::add_query_routes(server, sources);
   active_server = &server;
   std::signal(SIGINT, stop_serving);
   std::signal(SIGTERM, stop_serving);

@@ -1,0 +1,164 @@
+#include "server/query_routes.h"
+
+#include <charconv>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "query/ip_address.h"
+#include "table/table_writer.h"
+
+namespace zeekgraph::server {
+namespace {
+
+constexpr uint64_t MAX_ROWS = 100000;
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A value as the filter language writes it: an address bare, text quoted.
+std::string literal(std::string_view v) {
+  query::ip_address ip;
+  if (query::parse_ip(v, ip)) return std::string(v);
+  return quoted(v);
+}
+
+http_reply bad_request(const error& e) {
+  std::string body = e.message + "\n";
+  if (!e.source.empty()) {
+    body += "  " + e.source + "\n";
+    if (e.at != std::string::npos) body += "  " + std::string(e.at, ' ') + "^\n";
+  }
+  if (!e.hint.empty()) body += "hint: " + e.hint + "\n";
+  return http_reply::text(e.kind == error_kind::usage ? 400 : 500, body);
+}
+
+uint64_t number_param(const http_request& req, std::string_view name, uint64_t fallback) {
+  auto v = req.query_value(name);
+  uint64_t out = fallback;
+  if (v) std::from_chars(v->data(), v->data() + v->size(), out);
+  return out;
+}
+
+}  // namespace
+
+std::string edge_expression(const table::summary_table& summary, size_t key_columns, size_t row) {
+  std::string expr;
+  for (size_t k = 0; k < key_columns && k < summary.columns.size(); ++k) {
+    const table::column& c = summary.columns[k];
+    std::string cell;
+    table::append_cell(cell, c, row, table::table_format::csv);
+    if (!expr.empty()) expr += " and ";
+    expr += "`" + c.name + "` == ";
+    expr += c.type == table::column_type::string ? literal(c.strings[row]) : cell;
+  }
+  return expr;
+}
+
+void add_query_routes(graph_server& server, const query_sources& sources) {
+  server.add_route(
+      "/api/rows",
+      [&sources](const http_request& req) {
+        engine::rows_options o = sources.rows;
+        std::string where;
+        if (auto w = req.query_value("where")) {
+          where = std::string(*w);
+        } else if (auto n = req.query_value("node")) {
+          const std::string role(req.query_value("role").value_or("any"));
+          const std::string v = literal(*n);
+          if (role == "src")
+            where = "id.orig_h == " + v;
+          else if (role == "dst")
+            where = "id.resp_h == " + v;
+          else if (role == "any")
+            where = "id.orig_h == " + v + " or id.resp_h == " + v;
+          else
+            return http_reply::text(400, "role is src, dst or any\n");
+        } else if (auto e = req.query_value("edge")) {
+          uint64_t row = UINT64_MAX;
+          std::from_chars(e->data(), e->data() + e->size(), row);
+          if (!sources.summary || row >= sources.summary->rows())
+            return http_reply::text(400, "edge is a summary row number, 0 to " +
+                                             std::to_string(sources.summary ? sources.summary->rows() : 0) + "\n");
+          where = edge_expression(*sources.summary, sources.key_columns, row);
+        }
+        if (!where.empty()) {
+          auto f = query::filter::parse(where);
+          if (!f) return bad_request(f.err());
+          o.where = std::make_shared<const query::filter>(std::move(*f));
+        }
+        if (auto cols = req.query_value("columns")) {
+          o.columns.clear();
+          for (size_t start = 0; start <= cols->size();) {
+            size_t comma = cols->find(',', start);
+            if (comma == std::string_view::npos) comma = cols->size();
+            if (comma > start) o.columns.emplace_back(cols->substr(start, comma - start));
+            start = comma + 1;
+          }
+        }
+        o.offset = number_param(req, "offset", 0);
+        o.limit = std::min(number_param(req, "limit", 200), MAX_ROWS);
+        if (o.limit == 0) o.limit = 200;
+        const std::string format(req.query_value("format").value_or("ndjson"));
+        o.format = format == "csv" ? table::row_format::csv
+                   : format == "zeek" ? table::row_format::zeek
+                                      : table::row_format::ndjson;
+        o.count_all = number_param(req, "total", 0) != 0;
+        std::ostringstream out;
+        auto res = engine::write_rows(o, out);
+        if (!res) return bad_request(res.err());
+        http_reply r = http_reply::text(200, out.str());
+        r.content_type = format == "csv"    ? "text/csv; charset=utf-8"
+                         : format == "zeek" ? "text/tab-separated-values; charset=utf-8"
+                                            : "application/x-ndjson; charset=utf-8";
+        r.headers.push_back({"X-Where", where});
+        if (o.count_all) r.headers.push_back({"X-Total-Count", std::to_string(res->matched)});
+        return r;
+      },
+      route_thread::worker);
+
+  // The last few re-queried graphs, by expression.
+  struct cache {
+    std::mutex mu;
+    std::list<std::pair<std::string, std::shared_ptr<const graph_payload>>> recent;
+  };
+  auto kept = std::make_shared<cache>();
+  server.add_route(
+      "/api/requery",
+      [&sources, kept](const http_request& req) {
+        const std::string where(req.query_value("where").value_or(""));
+        const std::string part(req.query_value("part").value_or("meta"));
+        if (part != "meta" && part != "bin") return http_reply::text(400, "part is meta or bin\n");
+        std::shared_ptr<const graph_payload> p;
+        {
+          std::lock_guard<std::mutex> lock(kept->mu);
+          for (auto it = kept->recent.begin(); it != kept->recent.end(); ++it)
+            if (it->first == where) {
+              p = it->second;
+              kept->recent.splice(kept->recent.begin(), kept->recent, it);
+              break;
+            }
+        }
+        if (!p) {
+          auto made = sources.requery(where);
+          if (!made) return bad_request(made.err());
+          p = std::make_shared<const graph_payload>(std::move(*made));
+          std::lock_guard<std::mutex> lock(kept->mu);
+          kept->recent.emplace_front(where, p);
+          if (kept->recent.size() > 4) kept->recent.pop_back();
+        }
+        http_reply r = http_reply::text(200, part == "bin" ? p->bin : p->meta_json);
+        r.content_type = part == "bin" ? "application/octet-stream" : "application/json";
+        return r;
+      },
+      route_thread::worker);
+}
+
+}  // namespace zeekgraph::server

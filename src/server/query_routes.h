@@ -1,0 +1,48 @@
+// The question-asking routes of `serve`, for the UI's drill-down and
+// filter bar (all GET, run on worker threads while the connection waits):
+//
+//   /api/rows?where=EXPR | node=VALUE[&role=src|dst|any] | edge=N
+//            [&columns=a,b][&offset=0][&limit=200][&format=ndjson|csv|zeek][&total=1]
+//     The raw connections, in input order, as `zeekgraph rows` writes
+//     them. node: rows whose id.orig_h (src), id.resp_h (dst) or either
+//     (any, the default) is VALUE; edge: the rows behind summary row N (its
+//     key columns equal N's keys); where: any --where expression. limit is
+//     at most 100,000. With total=1 the scan goes on to the end and the
+//     X-Total-Count header gives every match. X-Where names the filter.
+//   /api/requery?where=EXPR&part=meta|bin
+//     The graph of the rows EXPR keeps: summary, hypergraph and layout made
+//     again, as meta.json and graph.bin (the last 4 are kept, so the two
+//     parts cost one scan).
+//
+// A bad expression is a 400 whose body is the message, the expression and
+// a caret.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/rows.h"
+#include "server/graph_payload.h"
+#include "server/graph_server.h"
+#include "table/summary_table.h"
+#include "util/result.h"
+
+namespace zeekgraph::server {
+
+struct query_sources {
+  engine::rows_options rows;            // inputs, directory rules, reader options
+  const table::summary_table* summary;  // the served summary, for edge=N
+  size_t key_columns = 0;               // its first columns are the group keys
+  // Builds the graph of the rows `where` keeps (empty: all), as served.
+  std::function<result<graph_payload>(const std::string& where)> requery;
+};
+
+// Adds /api/rows and /api/requery to `server`; `sources` must outlive it.
+void add_query_routes(graph_server& server, const query_sources& sources);
+
+// The --where expression for the rows behind summary row `row`: each key
+// column equal to its value (addresses and numbers bare, text quoted).
+std::string edge_expression(const table::summary_table& summary, size_t key_columns, size_t row);
+
+}  // namespace zeekgraph::server
