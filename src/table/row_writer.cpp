@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "table/table_writer.h"
 #include "util/json_string.h"
 
 namespace zeekgraph::table {
@@ -19,19 +20,6 @@ bool reads_as_number(std::string_view s) {
   double v;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(v);
-}
-
-void csv_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
-    out.append(s);
-    return;
-  }
-  out += '"';
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
 }
 
 }  // namespace
@@ -81,7 +69,7 @@ void row_writer::header() {
     line_.clear();
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (i) line_ += ',';
-      csv_field(line_, columns_[i].name);
+      append_csv_field(line_, columns_[i].name);
     }
     out_ << line_ << '\n';
   } else if (format_ == row_format::zeek) {
@@ -142,9 +130,9 @@ void row_writer::row(const zeek::cell* cells) {
         if (i) line_ += ',';
         if (cells[i].kind == zeek::cell_kind::null) continue;
         if (time_[i])
-          csv_field(line_, iso_utc(cells[i].text));
+          append_csv_field(line_, iso_utc(cells[i].text));
         else
-          csv_field(line_, cells[i].text);
+          append_csv_field(line_, cells[i].text);
       }
       break;
     case row_format::ndjson: {

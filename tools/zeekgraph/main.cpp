@@ -82,6 +82,29 @@ void print_error(const zg::error& e) {
   if (!e.hint.empty()) std::cerr << "  hint: " << shown(e.hint) << "\n";
 }
 
+// --where's filter into `out` (null for none). Prints the fault, with a
+// caret, and returns false when the expression does not parse.
+bool parse_where(const std::string& text, std::shared_ptr<const zg::query::filter>& out) {
+  out.reset();
+  if (text.empty()) return true;
+  auto where = zg::query::filter::parse(text);
+  if (!where) {
+    zg::error e = where.err();
+    e.message = "--where: " + e.message;
+    print_error(e);
+    return false;
+  }
+  out = std::make_shared<const zg::query::filter>(std::move(*where));
+  return true;
+}
+
+// An error of a run given `where`: a fault in the expression (checked
+// against the input's columns) names the option.
+void print_run_error(zg::error e, const std::string& where) {
+  if (!where.empty() && e.source == where) e.message = "--where: " + e.message;
+  print_error(e);
+}
+
 // ---- gen -------------------------------------------------------------------
 
 // Generated text into an output file, gzip-compressed or not.
@@ -323,16 +346,7 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   zg::engine::summarize_options opts;
   opts.inputs = a.inputs;
   opts.spec = *spec;
-  if (!a.where.empty()) {
-    auto where = zg::query::filter::parse(a.where);
-    if (!where) {
-      zg::error e = where.err();
-      e.message = "--where: " + e.message;
-      print_error(e);
-      return EXIT_USAGE;
-    }
-    opts.where = std::make_shared<const zg::query::filter>(std::move(*where));
-  }
+  if (!parse_where(a.where, opts.where)) return EXIT_USAGE;
   opts.threads = a.threads;
   opts.reader.strict = a.strict;
   // Sizes: a positive number of bytes, with K, M or G; anything else
@@ -387,14 +401,7 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   }
   if (bar.joinable()) bar.join();
   if (!res) {
-    // A --where fault found against the input's columns: say which option.
-    if (!a.where.empty() && res.err().source == a.where) {
-      zg::error e = res.err();
-      e.message = "--where: " + e.message;
-      print_error(e);
-      return EXIT_USAGE;
-    }
-    print_error(res.err());
+    print_run_error(res.err(), a.where);
     switch (res.err().kind) {
       case zg::error_kind::usage: return EXIT_USAGE;
       case zg::error_kind::resource: return EXIT_RESOURCE;
@@ -517,25 +524,14 @@ int run_rows(const rows_args& a) {
              : a.format == "ndjson" ? zg::table::row_format::ndjson
                                     : zg::table::row_format::zeek;
   o.columns = split_list(a.columns, ',');
-  if (!a.where.empty()) {
-    auto where = zg::query::filter::parse(a.where);
-    if (!where) {
-      zg::error e = where.err();
-      e.message = "--where: " + e.message;
-      print_error(e);
-      return EXIT_USAGE;
-    }
-    o.where = std::make_shared<const zg::query::filter>(std::move(*where));
-  }
+  if (!parse_where(a.where, o.where)) return EXIT_USAGE;
   std::cout.flush();
   auto out = open_output(a.output.empty() ? "-" : a.output);
   if (!out) return EXIT_OUTPUT;
   auto res = zg::engine::write_rows(o, out->stream());
   if (!res) {
-    zg::error e = res.err();
-    if (!a.where.empty() && e.source == a.where) e.message = "--where: " + e.message;
-    print_error(e);
-    return e.kind == zg::error_kind::usage ? EXIT_USAGE : EXIT_INPUT;
+    print_run_error(res.err(), a.where);
+    return res.err().kind == zg::error_kind::usage ? EXIT_USAGE : EXIT_INPUT;
   }
   if (!commit_output(*out)) return EXIT_OUTPUT;
   for (const auto& r : res->files)
