@@ -9,9 +9,9 @@
 // Screenshots are kept in WORKDIR (hostile-file.png, hostile-served.png,
 // hostile-*-search.png).
 // usage: node web/test/hostile.test.mjs ZEEKGRAPH WORKDIR   (exit 77: no chromium)
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launchChromium, startServe } from "./harness.mjs";
 import { decodePng, inkShare } from "./png.mjs";
 
 const [zg, work] = process.argv.slice(2);
@@ -73,19 +73,9 @@ const check = (ok, what) => {
   if (!ok) failures++;
 };
 
-const server = spawn(zg, ["serve", log, "-q", "--no-progress", "--port", "0", ...BY], { stdio: ["ignore", "pipe", "inherit"] });
-const url = await new Promise((resolve, reject) => {
-  let out = "";
-  server.stdout.on("data", (d) => { out += d; const m = out.match(/serving (http:\/\/\S+)/); if (m) resolve(m[1]); });
-  server.on("exit", (c) => reject(new Error(`serve exited ${c}`)));
-  setTimeout(() => reject(new Error("serve did not start")), 60000);
-});
+const { server, url } = await startServe(zg, log, BY);
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run"],
-});
+const browser = await launchChromium(CHROMIUM);
 try {
   await checkPage("file", `file://${work}/hostile.html`, 3);
   await checkPage("served", url, 1);

@@ -5,9 +5,9 @@
 // Screenshots are kept in WORKDIR as artifacts. Prints the time to first
 // paint and to all edges drawn.
 // usage: node web/test/ui.test.mjs ZEEKGRAPH WORKDIR [ROWS]   (exit 77: no chromium)
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launchChromium, startServe } from "./harness.mjs";
 import { decodePng, inkShare } from "./png.mjs";
 
 const [zg, work, rowsArg] = process.argv.slice(2);
@@ -32,19 +32,9 @@ const check = (ok, what) => {
 const edgeCsv = readFileSync(`${work}/edges.csv`, "utf8").trim().split("\n").slice(1);
 const edgesOf = (ip) => edgeCsv.filter((l) => { const [s, d] = l.split(","); return s === `ip::${ip}` || d === `ip::${ip}`; }).length;
 
-const server = spawn(zg, ["serve", log, "-q", "--no-progress", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-const url = await new Promise((resolve, reject) => {
-  let out = "";
-  server.stdout.on("data", (d) => { out += d; const m = out.match(/serving (http:\/\/\S+)/); if (m) resolve(m[1]); });
-  server.on("exit", (c) => reject(new Error(`serve exited ${c}`)));
-  setTimeout(() => reject(new Error("serve did not start")), 60000);
-});
+const { server, url } = await startServe(zg, log);
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run"],
-});
+const browser = await launchChromium(CHROMIUM);
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
