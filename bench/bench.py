@@ -47,6 +47,7 @@ def engines(zeekgraph):
     return {
         # default -j: every core
         "zeekgraph": lambda i, o: [zeekgraph, "summarize", i, "-o", o, "-q", "--no-progress"],
+        "chdb": lambda i, o: ["node", str(peers / "chdb.mjs"), i, o],
         "duckdb": lambda i, o: ["node", str(peers / "duckdb.mjs"), i, o],
         "polars": lambda i, o: ["node", str(peers / "polars.mjs"), i, o],
         "pandas-vectorized": lambda i, o: [PY, str(peers / "pandas_vectorized.py"), i, o],
@@ -151,6 +152,7 @@ def machine(zeekgraph):
         "kernel": platform.release(),
         "versions": {
             "zeekgraph": first_line([zeekgraph, "--version"]),
+            "ClickHouse (npm chdb, in-process)": first_line(["node", str(peers / "chdb.mjs"), "--version"]),
             "duckdb (@duckdb/node-api)": first_line(["node", str(peers / "duckdb.mjs"), "--version"]),
             "polars (nodejs-polars)": first_line(["node", str(peers / "polars.mjs"), "--version"]),
             "pandas (Debian python3-pandas)": first_line([PY, str(peers / "pandas_seed.py"), "--version"]),
