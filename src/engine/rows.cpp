@@ -78,7 +78,9 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
   std::vector<table::row_column> out_columns;
   for (const auto& n : names) {
     auto it = std::find_if(schema.begin(), schema.end(), [&](const zeek::schema_column& c) { return zeek::same_column(c.name, n); });
-    std::string type = it != schema.end() && !it->zeek_type.empty() ? it->zeek_type : table::conn_zeek_type(n);
+    // Declared, or the conn log's own type, or text.
+    std::string type = it != schema.end() && !it->zeek_type.empty() ? it->zeek_type : std::string(zeek::conn_field_type(n));
+    if (type.empty()) type = "string";
     out_columns.push_back({n == "time" ? std::string("ts") : n, type});  // Zeek calls it ts
   }
   // The reader's columns: the written ones, then those only the filter reads.

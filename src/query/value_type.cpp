@@ -1,5 +1,7 @@
 #include "query/value_type.h"
 
+#include "zeek/log_format.h"
+
 #include <array>
 #include <utility>
 
@@ -42,35 +44,7 @@ value_type zeek_type(std::string_view n) {
   return value_type::unknown;
 }
 
-value_type known_conn_type(std::string_view n) {
-  static constexpr std::array<std::pair<std::string_view, value_type>, 22> table = {{
-      {"ts", value_type::time},
-      {"time", value_type::time},
-      {"uid", value_type::text},
-      {"id.orig_h", value_type::addr},
-      {"id.orig_p", value_type::number},
-      {"id.resp_h", value_type::addr},
-      {"id.resp_p", value_type::number},
-      {"proto", value_type::text},
-      {"service", value_type::text},
-      {"duration", value_type::number},
-      {"orig_bytes", value_type::number},
-      {"resp_bytes", value_type::number},
-      {"conn_state", value_type::text},
-      {"local_orig", value_type::text},
-      {"local_resp", value_type::text},
-      {"missed_bytes", value_type::number},
-      {"history", value_type::text},
-      {"orig_pkts", value_type::number},
-      {"orig_ip_bytes", value_type::number},
-      {"resp_pkts", value_type::number},
-      {"resp_ip_bytes", value_type::number},
-      {"tunnel_parents", value_type::text},
-  }};
-  for (const auto& [name, type] : table)
-    if (name == n) return type;
-  return value_type::unknown;
-}
+value_type known_conn_type(std::string_view n) { return zeek_type(zeek::conn_field_type(n)); }
 
 
 }  // namespace zeekgraph::query

@@ -24,19 +24,6 @@ bool reads_as_number(std::string_view s) {
 
 }  // namespace
 
-std::string conn_zeek_type(std::string_view c) {
-  static const std::pair<std::string_view, std::string_view> types[] = {
-      {"ts", "time"},          {"time", "time"},          {"uid", "string"},         {"id.orig_h", "addr"},
-      {"id.orig_p", "port"},   {"id.resp_h", "addr"},     {"id.resp_p", "port"},     {"proto", "enum"},
-      {"service", "string"},   {"duration", "interval"},  {"orig_bytes", "count"},   {"resp_bytes", "count"},
-      {"conn_state", "string"}, {"local_orig", "bool"},   {"local_resp", "bool"},    {"missed_bytes", "count"},
-      {"history", "string"},   {"orig_pkts", "count"},    {"orig_ip_bytes", "count"}, {"resp_pkts", "count"},
-      {"resp_ip_bytes", "count"}, {"tunnel_parents", "set[string]"}};
-  for (const auto& [name, type] : types)
-    if (name == c) return std::string(type);
-  return "string";
-}
-
 std::string iso_utc(std::string_view s) {
   double v;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);

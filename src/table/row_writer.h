@@ -36,10 +36,6 @@ class row_writer {
   std::string line_;
 };
 
-// A Zeek '#types' name for a column the input declares no type for: the
-// conn log's own types for its fields, "string" for others.
-std::string conn_zeek_type(std::string_view column);
-
 // Epoch seconds as ISO 8601 UTC with microseconds ("2012-03-16T12:30:00.000000Z");
 // text that is not a number is returned as it is.
 std::string iso_utc(std::string_view epoch_seconds);

@@ -23,6 +23,19 @@ bool log_format::same_schema(const log_format& o) const {
   return true;
 }
 
+std::string_view conn_field_type(std::string_view c) {
+  static constexpr std::pair<std::string_view, std::string_view> types[] = {
+      {"ts", "time"},          {"time", "time"},          {"uid", "string"},         {"id.orig_h", "addr"},
+      {"id.orig_p", "port"},   {"id.resp_h", "addr"},     {"id.resp_p", "port"},     {"proto", "enum"},
+      {"service", "string"},   {"duration", "interval"},  {"orig_bytes", "count"},   {"resp_bytes", "count"},
+      {"conn_state", "string"}, {"local_orig", "bool"},   {"local_resp", "bool"},    {"missed_bytes", "count"},
+      {"history", "string"},   {"orig_pkts", "count"},    {"orig_ip_bytes", "count"}, {"resp_pkts", "count"},
+      {"resp_ip_bytes", "count"}, {"tunnel_parents", "set[string]"}};
+  for (const auto& [name, type] : types)
+    if (name == c) return type;
+  return {};
+}
+
 const log_format& seed_layout() {
   static const log_format f = [] {
     log_format l;

@@ -40,6 +40,11 @@ struct log_format {
 // The seed's headerless conn layout (20 columns, Bro 2.x order).
 const log_format& seed_layout();
 
+// The Zeek type ('#types' name) of a conn log field, by name ("ts" and
+// "time" are "time"; local_resp too, which the headerless layout lacks),
+// or "" for any other name: the type of a column whose input declares none.
+std::string_view conn_field_type(std::string_view column);
+
 // pandas.read_csv's default NA strings plus the seed's '-'. Headerless input
 // follows the seed's read_csv call exactly, so these all read as null there.
 bool is_pandas_na_slow(std::string_view text);
