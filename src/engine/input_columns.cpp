@@ -29,6 +29,12 @@ result<std::string> head_of(const std::string& path, const input_opener& open) {
 
 }  // namespace
 
+result<zeek::log_schema> probe_input(const std::string& path, const input_opener& open) {
+  auto head = head_of(path, open);
+  if (!head) return head.err();
+  return zeek::probe_schema(*head);
+}
+
 status check_input_columns(const std::vector<std::string>& paths, std::vector<std::string> wanted,
                            const query::filter* where, const input_opener& open) {
   // The aggregate's columns become output names, so one column may not be
@@ -60,11 +66,10 @@ status check_input_columns(const std::vector<std::string>& paths, std::vector<st
   };
   bool json = false;
   for (const auto& p : paths) {
-    auto head = head_of(p, open);
-    if (!head) return head.err();
-    auto schema = zeek::probe_schema(*head);
-    json = json || schema.format == zeek::input_format::json;
-    for (const auto& c : schema.columns) offer(c.name, c.zeek_type);
+    auto schema = probe_input(p, open);
+    if (!schema) return schema.err();
+    json = json || schema->format == zeek::input_format::json;
+    for (const auto& c : schema->columns) offer(c.name, c.zeek_type);
     if (!missing()) break;
   }
   if (json)

@@ -17,6 +17,10 @@ namespace zeekgraph::engine {
 
 using input_opener = std::function<result<std::unique_ptr<io::input_source>>(const std::string&)>;
 
+// The schema of one input, from its first 64 KiB (decompressed).
+// Errors: error_kind::io when it cannot be opened.
+result<zeek::log_schema> probe_input(const std::string& path, const input_opener& open);
+
 // Checks that every `wanted` column is in some input. Files are probed in
 // order until all are found. A TSV header or the headerless layout is a
 // complete list; a JSON log's first object may leave unset fields out, so

@@ -45,17 +45,6 @@ class row_output final : public zeek::row_sink {
   uint64_t skipped_ = 0, written_ = 0, matched_ = 0;
 };
 
-// The first input's columns and their Zeek types, for "every column".
-result<std::vector<zeek::schema_column>> first_schema(const std::string& path) {
-  auto src = io::input_source::open(path);
-  if (!src) return src.err();
-  std::string head(size_t{64} << 10, '\0');
-  size_t got = 0, n;
-  while (got < head.size() && (n = (*src)->read(head.data() + got, head.size() - got)) > 0) got += n;
-  head.resize(got);
-  return zeek::probe_schema(head).columns;
-}
-
 }  // namespace
 
 result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
@@ -64,9 +53,9 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
   // The columns to write, with types for the Zeek header and NDJSON.
   std::vector<zeek::schema_column> schema;
   if ((*paths)[0] != "-") {
-    auto s = first_schema((*paths)[0]);
+    auto s = probe_input((*paths)[0], {});
     if (!s) return s.err();
-    schema = std::move(*s);
+    schema = std::move(s->columns);
   }
   std::vector<std::string> names = opts.columns;
   if (names.empty()) {
