@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config git
       zlib1g-dev libisal-dev isal libsimdjson-dev libcli11-dev libfmt-dev libmicrohttpd-dev libre2-dev
       libgtest-dev libgmock-dev libbenchmark-dev
-      python3 python3-pandas curl wrk time)
+      python3 python3-pandas python3-networkx curl wrk time)
 # The web UI is bundled with node/npm at build time; browser tests use Debian's chromium.
 command -v npm >/dev/null || PKGS+=(nodejs npm)
 [[ ${ZEEKGRAPH_BROWSER_TESTS:-1} == 1 ]] && PKGS+=(chromium)

@@ -85,13 +85,14 @@ void write_edges_csv(const hypergraph& g, const table::summary_table& t, std::os
 void write_gexf(const hypergraph& g, const table::summary_table& t, const positions& p, std::ostream& out) {
   std::string b =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">\n"
+      "<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:viz=\"http://www.gexf.net/1.2draft/viz\" version=\"1.2\">\n"
       "  <meta><creator>zeekgraph</creator></meta>\n"
       "  <graph defaultedgetype=\"directed\" mode=\"static\">\n"
       "    <attributes class=\"node\">\n"
       "      <attribute id=\"type\" title=\"type\" type=\"string\"/>\n"
       "      <attribute id=\"category\" title=\"category\" type=\"string\"/>\n"
       "      <attribute id=\"degree\" title=\"degree\" type=\"long\"/>\n"
+      "      <attribute id=\"sessions\" title=\"sessions\" type=\"long\"/>\n"
       "    </attributes>\n    <attributes class=\"edge\">\n"
       "      <attribute id=\"edgeType\" title=\"edgeType\" type=\"string\"/>\n";
   for (size_t c = 0; c < t.columns.size(); ++c) {
@@ -108,7 +109,8 @@ void write_gexf(const hypergraph& g, const table::summary_table& t, const positi
     xml_escape(b, g.node_type[i]);
     b += "\"/><attvalue for=\"category\" value=\"";
     xml_escape(b, g.node_category[i]);
-    b += "\"/><attvalue for=\"degree\" value=\"" + std::to_string(g.degree[i]) + "\"/></attvalues>";
+    b += "\"/><attvalue for=\"degree\" value=\"" + std::to_string(g.degree[i]) + "\"/><attvalue for=\"sessions\" value=\"" +
+         std::to_string(g.sessions[i]) + "\"/></attvalues>";
     if (!p.x.empty()) {
       b += "<viz:position x=\"";
       append_float_repr(b, p.x[i]);

@@ -1,6 +1,6 @@
 // Writes a hypergraph for other tools: Graphistry-style node and edge CSVs
-// (edges carry every table column), GEXF 1.3 and GraphML, both of which
-// Gephi opens. Positions, when given, go into GEXF's viz:position and
+// (edges carry every table column), GEXF 1.2 (the version both Gephi and
+// networkx read; networkx rejects 1.3) and GraphML. Positions, when given, go into GEXF's viz:position and
 // GraphML's x/y attributes.
 #pragma once
 

@@ -78,7 +78,7 @@ def main():
         bad += 1
     # GEXF and GraphML parse as XML and hold the same graph.
     import xml.etree.ElementTree as ET
-    ns = {"g": "http://gexf.net/1.3"}
+    ns = {"g": "http://www.gexf.net/1.2draft"}
     root = ET.parse(gexf).getroot()
     gn, ge = len(root.findall(".//g:node", ns)), len(root.findall(".//g:edge", ns))
     if (gn, ge) != (len(ids), len(edges)):

@@ -763,7 +763,7 @@ void add_graph_options(CLI::App* cmd, graph_args& g) {
   cmd->add_option("--skip", g.skip, "columns never made entities, comma separated (Graphistry's SKIP)");
   cmd->add_option("--nodes", g.nodes, "write the nodes as CSV (Graphistry's columns, plus x, y)");
   cmd->add_option("--edges", g.edges, "write the edges as CSV, with every summary column");
-  cmd->add_option("--gexf", g.gexf, "write GEXF 1.3 (Gephi)");
+  cmd->add_option("--gexf", g.gexf, "write GEXF 1.2 (Gephi, networkx)");
   cmd->add_option("--graphml", g.graphml, "write GraphML");
   cmd->add_option("--svg", g.svg, "render the laid-out graph as SVG");
   cmd->add_option("--html", g.html, "write the interactive UI with the graph as one HTML file (opens offline)");
