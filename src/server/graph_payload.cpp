@@ -60,7 +60,8 @@ std::string base64(std::string_view in) {
 }
 
 graph_payload make_payload(const graph::hypergraph& g, const table::summary_table& t, const graph::positions& p,
-                           const std::string& color_by) {
+                           const payload_options& o) {
+  const std::string& color_by = o.color_by;
   graph_payload out;
   const uint32_t n = static_cast<uint32_t>(g.node_id.size()), m = static_cast<uint32_t>(g.links());
   // Edge classes: values of the colour column, most common first (the
@@ -90,6 +91,11 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
     if (i) j += ',';
     append_json_string(j, g.node_title[i]);
   }
+  j += "],\"internal\":[";
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i) j += ',';
+    j += o.local.contains(g.node_title[i]) ? '1' : '0';
+  }
   j += "]},\"classes\":[";
   for (size_t i = 0; i < classes.size(); ++i) {
     if (i) j += ',';
@@ -97,6 +103,7 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
   }
   j += "],\"color_by\":";
   append_json_string(j, by ? color_by : "edgeType");
+  j += ",\"key_columns\":" + std::to_string(std::min(o.key_columns, t.columns.size()));
   j += ",\"table\":{\"columns\":[";
   for (size_t c = 0; c < t.columns.size(); ++c) {
     if (c) j += ',';

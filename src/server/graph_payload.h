@@ -9,17 +9,26 @@
 
 #include "graph/graph_export.h"
 #include "graph/hypergraph.h"
+#include "graph/local_networks.h"
 #include "table/summary_table.h"
 
 namespace zeekgraph::server {
 
 struct graph_payload {
   std::string bin;        // 'ZGG1', n, m, classes; f32 x, y; u32 degree, sessions; u32 src, dst; u8 class
-  std::string meta_json;  // {"nodes":{"title":[..]},"classes":[..],"color_by":..,"table":{..}[,"edge_row":[..]]}
+  // {"nodes":{"title":[..],"internal":[0|1,..]},"classes":[..],"color_by":..,"key_columns":K,
+  //  "table":{"columns":[..],"data":[[..],..]}[,"edge_row":[..]]}
+  std::string meta_json;
+};
+
+struct payload_options {
+  std::string color_by = "conn_state";  // the column whose values class (colour) the edges
+  size_t key_columns = 0;               // the summary's first K columns are its group keys
+  graph::local_networks local = graph::default_local_networks();  // internal node addresses
 };
 
 graph_payload make_payload(const graph::hypergraph& g, const table::summary_table& t, const graph::positions& p,
-                           const std::string& color_by = "conn_state");
+                           const payload_options& o = {});
 
 // The page for `serve` (links style.css and app.js).
 std::string served_page();

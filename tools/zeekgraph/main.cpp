@@ -553,6 +553,7 @@ struct graph_args {
   std::string bind = "127.0.0.1";
   std::vector<std::string> allow_hosts;  // Host names served besides localhost, loopback and the bind address
   int port = 8080;
+  zg::server::payload_options payload;  // the UI's data: --local-nets; key_columns set once summarized
   zg::layout::fa2_settings layout = [] {
     zg::layout::fa2_settings s;
     s.scaling_ratio = 10;  // ~5K nodes and 80K edges crowd at Gephi's default 2
@@ -636,7 +637,7 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
             write(a.graphml, [&](std::ostream& out) { zg::graph::write_graphml(g, res.table, pos, out); }) &&
             write(a.svg, [&](std::ostream& out) { zg::graph::write_svg(g, res.table, pos, {}, out); }) &&
             write(a.html, [&](std::ostream& out) {
-              out << zg::server::standalone_page(zg::server::make_payload(g, res.table, pos));
+              out << zg::server::standalone_page(zg::server::make_payload(g, res.table, pos, a.payload));
             });
   if (!ok) return EXIT_OUTPUT;
   return std::nullopt;
@@ -644,13 +645,16 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
 
 // Summary, hypergraph, layout and exports: what `graph` does, and `serve`
 // before it serves.
-std::optional<int> run_graph_steps(const graph_args& a, zg::engine::summarize_result& res, zg::graph::hypergraph& g,
+std::optional<int> run_graph_steps(graph_args& a, zg::engine::summarize_result& res, zg::graph::hypergraph& g,
                                    zg::graph::positions& pos, zg::engine::summarize_options* used = nullptr) {
+  zg::engine::summarize_options query;
+  if (!used) used = &query;
   if (auto rc = run_summary(a.summary, res, used)) return rc;
+  a.payload.key_columns = used->spec.keys.size();
   return build_graph(a, res, g, pos);
 }
 
-int run_graph(const graph_args& a) {
+int run_graph(graph_args& a) {
   zg::engine::summarize_result res;
   zg::graph::hypergraph g;
   zg::graph::positions pos;
@@ -663,7 +667,7 @@ void stop_serving(int) {
   if (active_server) active_server->stop();
 }
 
-int run_serve(const graph_args& a) {
+int run_serve(graph_args& a) {
   zg::engine::summarize_result res;
   zg::graph::hypergraph g;
   zg::graph::positions pos;
@@ -672,7 +676,7 @@ int run_serve(const graph_args& a) {
   if (!zg::server::graph_server::is_loopback(a.bind))
     std::cerr << "zeekgraph: warning: serving on " << a.bind
               << ", which other machines may reach; the graph holds your network's addresses\n";
-  zg::server::graph_server server(zg::server::make_payload(g, res.table, pos));
+  zg::server::graph_server server(zg::server::make_payload(g, res.table, pos, a.payload));
   // Drill-down and re-query (server/query_routes): the rows behind a node,
   // an edge or a --where, and the graph of a filter, made as this one was.
   zg::server::query_sources sources;
@@ -702,7 +706,7 @@ int run_serve(const graph_args& a) {
     zg::graph::positions p;
     p.x = std::move(lay.x);
     p.y = std::move(lay.y);
-    return zg::server::make_payload(*hg, r->table, p);
+    return zg::server::make_payload(*hg, r->table, p, a.payload);
   };
   zg::server::add_query_routes(server, sources);
   active_server = &server;
@@ -767,6 +771,14 @@ void add_graph_options(CLI::App* cmd, graph_args& g) {
   cmd->add_option("--graphml", g.graphml, "write GraphML");
   cmd->add_option("--svg", g.svg, "render the laid-out graph as SVG");
   cmd->add_option("--html", g.html, "write the interactive UI with the graph as one HTML file (opens offline)");
+  cmd->add_option_function<std::string>(
+      "--local-nets",
+      [&g](const std::string& list) {
+        auto nets = zg::graph::parse_local_networks(list);
+        if (!nets) throw CLI::ValidationError(nets.err().message + " (" + nets.err().hint + ")");
+        g.payload.local = std::move(*nets);
+      },
+      "networks whose nodes the UI colours internal, CIDR,CIDR (besides RFC 1918, RFC 4193, link-local, loopback)");
   cmd->add_option("--iterations", g.layout.max_iterations, "ForceAtlas2 iteration budget (default 2000)");
   cmd->add_option("--gravity", g.layout.gravity, "ForceAtlas2 gravity (default 1)");
   cmd->add_option("--scaling-ratio", g.layout.scaling_ratio, "ForceAtlas2 repulsion (default 10)");

@@ -1,0 +1,32 @@
+// Which node addresses are internal: the private and local ranges (RFC 1918,
+// RFC 4193 unique local, IPv4 and IPv6 link-local, loopback) and the
+// networks of `--local-nets CIDR,...`. The UI colours internal and external
+// nodes apart.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "query/ip_address.h"
+#include "util/result.h"
+
+namespace zeekgraph::graph {
+
+struct local_networks {
+  std::vector<query::ip_network> nets;
+  // True when `text` is an IPv4 or IPv6 address inside one of nets. Text
+  // that is not an address (a host name, a hypergraph event) is not.
+  bool contains(std::string_view text) const;
+};
+
+// The built-in ranges: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16,
+// 169.254.0.0/16, 127.0.0.0/8, fc00::/7, fe80::/10, ::1/128.
+local_networks default_local_networks();
+
+// The built-in ranges plus each network of `list` ("10.20.0.0/16,2001:db8::/32";
+// a bare address is its /32 or /128; spaces around commas are allowed).
+// Errors: error_kind::usage naming the entry that is not a network.
+result<local_networks> parse_local_networks(std::string_view list);
+
+}  // namespace zeekgraph::graph
