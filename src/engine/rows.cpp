@@ -83,6 +83,8 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
       if (at == reader_columns.end()) reader_columns.push_back(c);
     }
 
+  zeek::reader_options reader_opts = opts.reader;
+  if (opts.where) reader_opts.needles = opts.where->needles();  // lines without them are skipped unparsed
   table::row_writer writer(out, opts.format, out_columns);
   writer.header();
   row_output sink(opts, filter_cells, writer);
@@ -95,7 +97,7 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
     zeek::file_report report;
     report.path = path;
     report.gzip = (*src)->gzip();
-    zeek::log_reader reader(reader_columns, sink, report, opts.reader);
+    zeek::log_reader reader(reader_columns, sink, report, reader_opts);
     reader.start({});
     size_t have = 0;
     bool eof = false;
@@ -107,7 +109,7 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
       size_t used = reader.feed(std::string_view(buf.data(), have), eof);
       buf.erase(0, used);
       have -= used;
-      if (have > opts.reader.max_line_bytes + READ_BYTES) {
+      if (have > reader_opts.max_line_bytes + READ_BYTES) {
         reader.reject_overlong(std::string_view(buf.data(), 200), have);
         have = 0;
       }

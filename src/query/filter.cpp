@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 
 #include "agg/number.h"
 #include "query/iso_time.h"
@@ -72,6 +74,8 @@ namespace {
 
 constexpr int MAX_DEPTH = 256;
 constexpr int MAX_SLOTS = 32;
+constexpr size_t MAX_NEEDLES = 16;
+constexpr size_t MIN_NEEDLE = 4;
 
 bool is_word_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_word_char(char c) { return is_word_start(c) || (c >= '0' && c <= '9') || c == '.'; }
@@ -162,6 +166,7 @@ class filter_compiler {
     if (failed_) return err_;
     wire(root, detail::ACCEPT, detail::REJECT);
     assign_slots();
+    if (auto n = needles_of(root)) f_.needles_ = std::move(*n);
     return ok_status();
   }
 
@@ -688,6 +693,78 @@ class filter_compiler {
         wire(n.children.back(), t, f);
         break;
     }
+  }
+
+  // Texts one of which every accepted row holds verbatim (filter::needles):
+  // nullopt where a subtree promises none.
+  std::optional<std::vector<std::string>> needles_of(int i) const {
+    const node& n = nodes_[i];
+    switch (n.kind) {
+      case node_kind::leaf:
+        return leaf_needles(f_.leaves_[n.leaf]);
+      case node_kind::not_:
+        return std::nullopt;
+      case node_kind::and_: {
+        // Any child's needles do; the fewest, then the longest shortest one.
+        std::optional<std::vector<std::string>> best;
+        auto shortest = [](const std::vector<std::string>& v) {
+          size_t m = SIZE_MAX;
+          for (const auto& t : v) m = std::min(m, t.size());
+          return m;
+        };
+        for (int k : n.children)
+          if (auto c = needles_of(k))
+            if (!best || c->size() < best->size() ||
+                (c->size() == best->size() && shortest(*c) > shortest(*best)))
+              best = std::move(c);
+        return best;
+      }
+      case node_kind::or_: {
+        std::vector<std::string> all;
+        for (int k : n.children) {
+          auto c = needles_of(k);
+          if (!c) return std::nullopt;
+          all.insert(all.end(), c->begin(), c->end());
+        }
+        std::sort(all.begin(), all.end());
+        all.erase(std::unique(all.begin(), all.end()), all.end());
+        if (all.size() > MAX_NEEDLES) return std::nullopt;
+        return all;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // A cell equal to a text, or to an IPv4 address (a strict dotted quad has
+  // one spelling), shows those bytes in its raw line unless the line holds a
+  // backslash (an escape). Short texts would match nearly every line.
+  static std::optional<std::vector<std::string>> leaf_needles(const leaf& l) {
+    std::vector<std::string> v;
+    if (l.negate) return std::nullopt;
+    if (l.op == leaf_op::str_cmp && l.cmp == cmp_op::eq) {
+      v.push_back(l.text);
+    } else if (l.op == leaf_op::str_in) {
+      v = l.texts;
+    } else if (l.op == leaf_op::addr_cmp && l.cmp == cmp_op::eq && l.address.family == 4) {
+      v.push_back(ipv4_text(l.address));
+    } else if (l.op == leaf_op::addr_in) {
+      for (const auto& net : l.networks) {
+        if (net.net.family != 4 || net.prefix != 32) return std::nullopt;
+        v.push_back(ipv4_text(net.net));
+      }
+    } else {
+      return std::nullopt;
+    }
+    if (v.empty() || v.size() > MAX_NEEDLES) return std::nullopt;
+    for (const auto& t : v)
+      if (t.size() < MIN_NEEDLE) return std::nullopt;
+    return v;
+  }
+
+  static std::string ipv4_text(const ip_address& a) {
+    const auto x = static_cast<uint32_t>(a.lo);
+    return std::to_string(x >> 24) + '.' + std::to_string(x >> 16 & 255) + '.' +
+           std::to_string(x >> 8 & 255) + '.' + std::to_string(x & 255);
   }
 
   // A column read as a number (or an address) by two or more leaves gets a

@@ -118,12 +118,19 @@ class filter {
   // Whether the row passes. cells[i] is the value of columns()[i].
   bool matches(const zeek::cell* cells) const;
 
+  // Texts one of which the raw line of every row the filter accepts holds
+  // verbatim, unless the line holds a backslash (an escape, in TSV or JSON):
+  // each `==` or `in` of text (4 bytes or more) or of an IPv4 address on one
+  // side of an `and`, or on every side of an `or`. Empty: none known. A
+  // reader may skip lines lacking them all unparsed (reader_options::needles).
+  const std::vector<std::string>& needles() const { return needles_; }
   // The expression as given to parse().
   const std::string& text() const { return text_; }
 
  private:
   std::string text_;
   std::vector<std::string> columns_;
+  std::vector<std::string> needles_;
   std::vector<detail::leaf> leaves_;  // in source order; leaf 0 is the entry
   uint8_t number_slots_ = 0;          // per-row caches of parsed cells (<= 32 each)
   uint8_t address_slots_ = 0;

@@ -53,6 +53,7 @@ void file_report::append(const file_report& later) {
   rows_rejected += later.rows_rejected;
   rows_null_key += later.rows_null_key;
   rows_filtered += later.rows_filtered;
+  rows_skipped += later.rows_skipped;
   schema_changes += later.schema_changes;
   for (const auto& p : later.problems) add_problem(p);
   problems_suppressed += later.problems_suppressed;

@@ -54,6 +54,9 @@ struct file_report {
   uint64_t rows_rejected = 0;
   uint64_t rows_null_key = 0;
   uint64_t rows_filtered = 0;  // dropped by --where before the aggregate saw them
+  // Of rows_filtered: lines skipped unparsed because they lack every text
+  // the filter needs (reader_options::needles), so not checked for problems.
+  uint64_t rows_skipped = 0;
   uint64_t schema_changes = 0;  // '#fields' blocks after the first that differ
   std::vector<problem> problems;       // the first MAX_PROBLEMS
   uint64_t problems_suppressed = 0;    // counted, not kept

@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include "util/find_text.h"
 #include "zeek/field_splitter.h"
 #include "zeek/header_line.h"
 #include "zeek/line_scanner.h"
@@ -94,13 +95,22 @@ void log_reader::bind() {
 
 size_t log_reader::feed(std::string_view block, bool at_end) {
   span_at_ = nullptr;  // a span is valid within one block only
+  std::fill(next_hit_.begin(), next_hit_.end(), nullptr);
   const char* begin = block.data();
   const char* p = begin;
   const char* end = begin + block.size();
   while (p < end && !stopped_) {
+    const char* stop = end;  // with needles: the end of one line that may match
+    if (skipping_ok()) {
+      p = skip_unmatched(p, end);
+      if (p >= end) break;
+      if (const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p)))
+        stop = static_cast<const char*>(nl) + 1;
+    }
     if (rows_fast_ok()) {
-      p = scan_rows(p, end);
+      p = scan_rows(p, stop);
       if (p >= end || stopped_) break;
+      if (p == stop) continue;
     }
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     if (!nl) {
@@ -288,6 +298,56 @@ bool log_reader::rows_fast_ok() const {
   return state_.format_known && fmt.format != input_format::json && fmt.saw_fields &&
          missing_.empty() && state_.offset > 0 && fmt.separator != '\n' && fmt.separator != '\\' &&
          fmt.separator != '\0';
+}
+
+bool log_reader::skipping_ok() const {
+  return !opts_.needles.empty() && state_.format_known && state_.offset > 0 &&
+         (rows_fast_ok() || state_.format.format == input_format::json);
+}
+
+const char* log_reader::skip_unmatched(const char* p, const char* end) {
+  if (*p == '#') return p;
+  const size_t needles = opts_.needles.size();
+  if (next_hit_.size() != needles + 2) next_hit_.assign(needles + 2, nullptr);
+  const auto left = [&] { return static_cast<size_t>(end - p); };
+  // The first byte of a line that must be read: a needle, a backslash, or
+  // the '#' of a header line. Earlier searches stand while still ahead.
+  const char* hit = end;
+  for (size_t k = 0; k < needles + 2; ++k) {
+    const char*& h = next_hit_[k];
+    if (!h || h < p) {
+      if (k < needles) {
+        h = util::find_text(p, end, opts_.needles[k]);
+      } else if (k == needles) {
+        const void* f = std::memchr(p, '\\', left());
+        h = f ? static_cast<const char*>(f) : end;
+      } else {
+        h = util::find_text(p, end, "\n#");
+        if (h < end) ++h;
+      }
+    }
+    hit = std::min(hit, h);
+  }
+  // Complete lines before the hit's line (or before the block's last
+  // newline, with no hit) hold no needle: they cannot match.
+  const char* upto;
+  if (hit < end) {
+    const void* nl = memrchr(p, '\n', static_cast<size_t>(hit - p));
+    upto = nl ? static_cast<const char*>(nl) + 1 : p;
+  } else {
+    const void* nl = memrchr(p, '\n', left());
+    upto = nl ? static_cast<const char*>(nl) + 1 : p;
+  }
+  if (upto == p) return p;
+  const uint64_t lines = util::count_byte(p, upto, '\n');
+  const auto bytes = static_cast<uint64_t>(upto - p);
+  state_.line += lines;
+  state_.offset += bytes;
+  state_.closed = false;
+  report_.lines_read += lines;
+  report_.rows_filtered += lines;
+  report_.rows_skipped += lines;
+  return upto;
 }
 
 const char* log_reader::scan_rows(const char* p, const char* end) {

@@ -21,6 +21,11 @@ struct reader_options {
   size_t max_line_bytes = size_t{1} << 20;  // longer lines are rejected
   bool strict = false;                      // stop at the first problem
   reject_sink* rejects = nullptr;           // receives rejected lines
+  // query::filter::needles() of the filter the sink applies: once the format
+  // is known, complete data lines holding none of these texts, no backslash
+  // and no '#' at their start are counted as filtered without being parsed
+  // (file_report::rows_skipped), so a rare uid is found at memchr speed.
+  std::vector<std::string> needles;
 };
 
 // Where a reader starts: the file's beginning, or a chunk in its middle
@@ -81,6 +86,13 @@ class log_reader {
   // Ordinary TSV rows in one pass each (zeek/line_scanner.h); returns the
   // first line it leaves to on_line().
   bool rows_fast_ok() const;
+  // Skipping by opts_.needles is on, and complete lines from `p` that
+  // cannot match are counted off; returns the first line to read.
+  bool skipping_ok() const;
+  const char* skip_unmatched(const char* p, const char* end);
+  // Per needle, then backslash, then '#' line: its next place in feed()'s
+  // block (end: none), or null before the first search.
+  std::vector<const char*> next_hit_;
   const char* scan_rows(const char* p, const char* end);
   std::unique_ptr<span_masks> span_;  // scan_rows' byte classes, 6 KiB
   const char* span_at_ = nullptr;      // where span_ starts in feed()'s block; null: none

@@ -518,3 +518,43 @@ TEST(filter, check_falls_back_to_the_conn_table_and_is_lenient_otherwise) {
 }
 
 }  // namespace zeekgraph::query
+
+namespace zeekgraph::query {
+
+using needles = std::vector<std::string>;
+
+TEST(filter, needles_are_texts_every_accepted_row_holds) {
+  EXPECT_EQ(parsed(R"(uid == "CsN0jYWypFpfeLgsRt")").needles(), needles{"CsN0jYWypFpfeLgsRt"});
+  EXPECT_EQ(parsed(R"(service in ["http", "dns", "ssl"] )").needles(), (needles{}));  // "dns" is too short
+  EXPECT_EQ(parsed(R"(service in ["http", "smtp"])").needles(), (needles{"http", "smtp"}));
+  EXPECT_EQ(parsed("id.orig_h == 192.168.202.110").needles(), needles{"192.168.202.110"});
+  EXPECT_EQ(parsed("id.orig_h == 10.0.0.1 or id.resp_h == 10.0.0.1").needles(), needles{"10.0.0.1"});
+  EXPECT_EQ(parsed("id.orig_h in [10.0.0.1, 10.0.0.2/32]").needles(), (needles{"10.0.0.1", "10.0.0.2"}));
+  // An and takes its best side; a conn_state is short, a uid is not.
+  EXPECT_EQ(parsed(R"(conn_state == "S0" and uid == "Cabcdef")").needles(), needles{"Cabcdef"});
+  EXPECT_EQ(parsed(R"(duration > 1 and (uid == "Cabcdef" or uid == "Cxyzxyz"))").needles(),
+            (needles{"Cabcdef", "Cxyzxyz"}));
+}
+
+TEST(filter, no_needles_where_a_match_need_not_show_a_text) {
+  for (const char* e : {R"(uid != "Cabcdef")", R"(not (uid == "Cabcdef"))", R"(uid not in ["Cabcdef"])",
+                        R"(uid == "Cabcdef" or duration > 1)", R"(uid == "Cabcdef" or service == null)",
+                        "id.orig_h in 10.0.0.0/8", "id.orig_h == ::1", "id.orig_h < 10.0.0.1",
+                        R"(uid ~ "Cabcdef")", R"(uid >= "Cabcdef")", "duration > 1.5"})
+    EXPECT_TRUE(parsed(e).needles().empty()) << e;
+}
+
+TEST(filter, a_match_always_holds_a_needle) {
+  // The property the reader relies on, over cells spelled as logs spell them.
+  const filter f = parsed(R"(uid == "Cabcdef" or id.orig_h in [10.0.0.1, 192.168.1.20])");
+  for (const char* uid : {"Cabcdef", "Cabcdefg", "xCabcdef", "Cabcde", "-"})
+    for (const char* host : {"10.0.0.1", "10.0.0.10", "192.168.1.20", "::ffff:10.0.0.1", "010.0.0.1"}) {
+      if (!run(f, {{"uid", uid}, {"id.orig_h", host}})) continue;
+      const std::string line = std::string(uid) + "\t" + host;
+      bool held = false;
+      for (const auto& n : f.needles()) held |= line.find(n) != std::string::npos;
+      EXPECT_TRUE(held) << line;
+    }
+}
+
+}  // namespace zeekgraph::query

@@ -209,3 +209,101 @@ TEST(log_reader, rows_are_the_same_however_the_input_is_cut) {
 }
 
 }  // namespace zeekgraph::zeek
+
+namespace zeekgraph::zeek {
+namespace {
+
+// Keeps rows whose first column equals `want`, as a filter on `uid == want`
+// would, and records them with their line accounting.
+struct equal_sink final : row_sink {
+  std::string want;
+  std::vector<std::string> kept;
+  row_verdict add_row(const cell* cells) override {
+    if (cells[0].kind == cell_kind::null || cells[0].text != want) return {row_outcome::filtered};
+    kept.push_back(std::string(cells[0].text) + "|" + std::string(cells[1].text));
+    return {};
+  }
+};
+
+struct skim {
+  std::vector<std::string> kept;
+  file_report report;
+  uint64_t lines = 0;
+};
+
+// Reads `log` in blocks of `block` bytes, as the rows driver does.
+skim read_with(std::string_view log, const std::string& want, std::vector<std::string> needles, size_t block) {
+  std::vector<std::string> columns{"uid", "id.orig_h"};
+  equal_sink sink;
+  sink.want = want;
+  skim out;
+  reader_options opts;
+  opts.needles = std::move(needles);
+  log_reader reader(columns, sink, out.report, opts);
+  reader.start({});
+  std::string buf;
+  size_t at = 0;
+  while (at < log.size() || !buf.empty()) {
+    const size_t n = std::min(block, log.size() - at);
+    buf.append(log.substr(at, n));
+    at += n;
+    const bool eof = at == log.size();
+    buf.erase(0, reader.feed(buf, eof));
+    if (eof) break;
+  }
+  reader.finish();
+  out.kept = std::move(sink.kept);
+  out.lines = reader.state().line;
+  return out;
+}
+
+}  // namespace
+
+TEST(log_reader, needles_skip_lines_that_cannot_match_and_change_nothing_else) {
+  const std::string want = "CAbcdefg";
+  std::string tsv = "#separator \\x09\n#unset_field\t-\n#fields\tts\tuid\tid.orig_h\n";
+  std::mt19937 rng(7);
+  for (int i = 0; i < 3000; ++i) {
+    const int r = static_cast<int>(rng() % 100);
+    const std::string uid = r < 3 ? want : r < 5 ? "C\\x41bcdefg" : "Cz" + std::to_string(rng());
+    const std::string ts = std::to_string(i) + ".5\t", host = "10.0.0." + std::to_string(i % 250);
+    if (i == 1500) tsv += "#fields\tts\tid.orig_h\tuid\n";  // a new schema part-way: uid moves
+    tsv += i < 1500 ? ts + uid + "\t" + host + "\n" : ts + host + "\t" + uid + "\n";
+  }
+  tsv += "#close\t2012-03-16-23-59-59\n";
+  const skim plain = read_with(tsv, want, {}, 1 << 20);
+  ASSERT_GT(plain.kept.size(), 100u);
+  for (size_t block : {size_t{7}, size_t{100}, size_t{4096}, size_t{1} << 20}) {
+    SCOPED_TRACE(block);
+    const skim fast = read_with(tsv, want, {want}, block);
+    EXPECT_EQ(fast.kept, plain.kept);  // the escaped C\x41bcdefg included
+    EXPECT_EQ(fast.lines, plain.lines);
+    EXPECT_EQ(fast.report.lines_read, plain.report.lines_read);
+    EXPECT_EQ(fast.report.header_lines, plain.report.header_lines);
+    EXPECT_EQ(fast.report.rows_filtered, plain.report.rows_filtered);
+    EXPECT_EQ(fast.report.rows_used, plain.report.rows_used);
+    EXPECT_EQ(fast.report.bytes, plain.report.bytes);
+    EXPECT_EQ(fast.report.problems_total(), 0u);
+    EXPECT_GT(fast.report.rows_skipped, 2500u);
+    EXPECT_LE(fast.report.rows_skipped, fast.report.rows_filtered);
+  }
+  EXPECT_EQ(plain.report.rows_skipped, 0u);
+}
+
+TEST(log_reader, needles_skip_json_lines_too_but_not_escaped_ones) {
+  std::string json;
+  for (int i = 0; i < 500; ++i)
+    json += "{\"ts\":" + std::to_string(i) + ",\"uid\":\"" + (i % 50 == 0 ? "CAbcdefg" : i % 77 == 0 ? "C\\u0041bcdefg" : "Cxx" + std::to_string(i)) +
+            "\",\"id.orig_h\":\"10.0.0.1\"}\n";
+  const skim plain = read_with(json, "CAbcdefg", {}, 1 << 20);
+  const skim fast = read_with(json, "CAbcdefg", {"CAbcdefg"}, 333);
+  size_t expected = 0;
+  for (int i = 0; i < 500; ++i) expected += i % 50 == 0 || i % 77 == 0;
+  EXPECT_EQ(plain.kept.size(), expected);
+  EXPECT_EQ(fast.kept, plain.kept);
+  EXPECT_EQ(fast.report.lines_read, 500u);
+  EXPECT_EQ(fast.report.rows_filtered, plain.report.rows_filtered);
+  EXPECT_GT(fast.report.rows_skipped, 400u);
+}
+
+}  // namespace zeekgraph::zeek

@@ -215,6 +215,7 @@ void print_report(const zg::zeek::file_report& r) {
             << " used, " << r.rows_rejected << " rejected, " << r.rows_null_key
             << " dropped for a null key";
   if (r.rows_filtered) std::cerr << ", " << r.rows_filtered << " filtered out by --where";
+  if (r.rows_skipped) std::cerr << " (" << r.rows_skipped << " of them unparsed: they lack the text it needs)";
   if (r.schema_changes) std::cerr << ", " << r.schema_changes << " schema change(s)";
   std::cerr << "\n";
   for (const auto& p : r.problems) {
@@ -263,6 +264,7 @@ void write_report_json(const zg::engine::summarize_result& res, std::ostream& ou
         << ",\"lines_read\":" << r.lines_read << ",\"header_lines\":" << r.header_lines
         << ",\"rows_used\":" << r.rows_used << ",\"rows_rejected\":" << r.rows_rejected
         << ",\"rows_null_key\":" << r.rows_null_key << ",\"rows_filtered\":" << r.rows_filtered
+        << ",\"rows_skipped\":" << r.rows_skipped
         << ",\"schema_changes\":" << r.schema_changes
         << ",\"problems_total\":" << r.problems_total() << ",\"problems\":[";
     for (size_t j = 0; j < r.problems.size(); ++j) {
