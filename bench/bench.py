@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Side-by-side benchmark: zeekgraph against DuckDB, Polars and pandas.
+"""Side-by-side benchmark: zeekgraph against ClickHouse, DuckDB, Polars and pandas.
 
 Run it through bench/run.sh, which installs what this needs first:
     bash bench/run.sh [--sizes 1000000,5000000,22700000] [--runs 3]
@@ -7,13 +7,16 @@ Run it through bench/run.sh, which installs what this needs first:
 For every size it generates (once, cached in bench/data/) a plain and a
 gzip -6 conn log with `zeekgraph gen`, then times every engine on the same
 file, checks its CSV against zeekgraph's with compare.py, times the limit
-proxies (cat, wc -l, gzip -dc, igzip -dc), and writes a markdown report to
+proxies (cat, wc -l, gzip -dc, igzip -dc), then runs the filtered queries
+(FILTERS: the same WHERE in every peer, each output checked against
+zeekgraph's --where summary) on the plain file, and writes a markdown report to
 bench/results/<date>-<sizes>[-<label>].md (also printed to stdout).
 No timing is asserted anywhere: this measures, it does not judge.
 """
 import argparse
 import datetime
 import hashlib
+import json
 import os
 import platform
 import statistics
@@ -53,6 +56,38 @@ def engines(zeekgraph):
         "pandas-vectorized": lambda i, o: [PY, str(peers / "pandas_vectorized.py"), i, o],
         "pandas-seed": lambda i, o: [PY, str(peers / "pandas_seed.py"), i, o],
     }
+
+
+# Filtered summaries: name -> (what it asks, zeekgraph --where, the peers'
+# conditions as peers/filters.mjs reads them). `ctx` holds values read from
+# the data: a uid from its middle line, and the hour after its first one.
+FILTERS = {
+    "cidr": lambda ctx: (
+        "connections to one /24 (about 5% of rows)",
+        "id.resp_h in 192.168.231.0/24",
+        [{"op": "prefix", "col": "id.resp_h", "value": "192.168.231."}]),
+    "uid": lambda ctx: (
+        "one connection by uid",
+        f'uid == "{ctx["uid"]}"',
+        [{"op": "eq", "col": "uid", "value": ctx["uid"]}]),
+    "state-hour": lambda ctx: (
+        "failed connections (S0, REJ) in one hour",
+        f'conn_state in ["S0", "REJ"] and ts >= {ctx["hour"]} and ts < {ctx["hour"] + 3600}',
+        [{"op": "in", "col": "conn_state", "values": ["S0", "REJ"]},
+         {"op": "range", "col": "time", "min": ctx["hour"], "max": ctx["hour"] + 3600}]),
+}
+FILTER_PEERS = ("chdb", "duckdb", "polars")
+
+
+def filter_context(path):
+    """A uid from the middle line of `path` and the first whole hour after its first row."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        first = f.readline().split(b"\t")
+        f.seek(size // 2)
+        f.readline()
+        middle = f.readline().split(b"\t")
+    return {"uid": middle[1].decode(), "hour": (int(float(first[0])) // 3600 + 1) * 3600}
 
 
 def proxies(path, gz):
@@ -100,7 +135,7 @@ def generator_fingerprint(zeekgraph):
     return hashlib.sha256(out).hexdigest()
 
 
-def ensure_data(zeekgraph, rows, data, fingerprint):
+def ensure_data(zeekgraph, rows, data, fingerprint, want_gz=True):
     """bench/data/conn-<rows>.log and .log.gz, generated only when missing
     (or made by a different generator: conn-<rows>.log.gen holds its fingerprint)."""
     data.mkdir(parents=True, exist_ok=True)
@@ -115,7 +150,7 @@ def ensure_data(zeekgraph, rows, data, fingerprint):
         subprocess.run([zeekgraph, "gen", "--rows", str(rows), "-o", str(tmp)], check=True)
         tmp.rename(plain)
         stamp.write_text(fingerprint + "\n")
-    if not gz.exists() or gz.stat().st_mtime < plain.stat().st_mtime:
+    if want_gz and (not gz.exists() or gz.stat().st_mtime < plain.stat().st_mtime):
         log(f"compressing {gz} (gzip -6)")
         tmp = data / f"conn-{rows}.log.gz.tmp"
         with open(tmp, "wb") as f:
@@ -164,7 +199,7 @@ def machine(zeekgraph):
     }
 
 
-def report(args, info, results, sizes):
+def report(args, info, results, filtered, sizes):
     today = datetime.date.today().isoformat()
     out = [f"# zeekgraph benchmark, {today}", ""]
     cmd = f"bash bench/run.sh --sizes {','.join(map(str, sizes))} --runs {args.runs}"
@@ -172,6 +207,10 @@ def report(args, info, results, sizes):
         cmd += f" --engines {args.engines}"
     if args.seed_max_rows != 1_000_000:
         cmd += f" --seed-max-rows {args.seed_max_rows}"
+    if args.formats != "plain,gz":
+        cmd += f" --formats {args.formats}"
+    if args.filters != ",".join(FILTERS):
+        cmd += f" --filters {args.filters}"
     out.append(f"`{cmd}`")
     out.append("")
     out.append(f"- CPU: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, Linux {info['kernel']}")
@@ -211,9 +250,65 @@ def report(args, info, results, sizes):
                 out.append(f"    {e}")
             if r.get("stderr"):
                 out += [f"    {ln}" for ln in r["stderr"].splitlines()[-5:]]
+    for rows in sizes:
+        ftables = filtered.get(rows) or []
+        if not ftables:
+            continue
+        out += ["", f"## {rows:,} rows, filtered (plain input)", ""]
+        out.append("Each peer runs the same WHERE before the same summary; its CSV is checked against "
+                   "zeekgraph's `--where` summary. `vs zeekgraph` = peer time / zeekgraph time on "
+                   "that filter; `of full` = zeekgraph's time / its unfiltered time on the same file.")
+        out.append("")
+        out.append("| filter | engine | median s | peak RSS MiB | vs zeekgraph | of full | check |")
+        out.append("|---|---|---:|---:|---:|---:|---|")
+        for name, what, where, full, table in ftables:
+            ref_t = next((r.get("median") for n, r, _ in table if n == "zeekgraph"), None)
+            for n, r, check in table:
+                label = f"{name}: {what}"
+                if "failed" in r:
+                    out.append(f"| {label} | {n} | | | | | FAILED ({r['failed']}) |")
+                    continue
+                t = r["median"]
+                ratio = f"{t / ref_t:.2f}" if ref_t else ""
+                of_full = f"{t / full:.2f}" if n == "zeekgraph" and full else ""
+                out.append(f"| {label} | {n} | {t:.3f} | {r['rss_kib'] / 1024:,.0f} | {ratio} | {of_full} | {check} |")
+        out.append("")
+        for name, what, where, full, table in ftables:
+            out.append(f"- {name}: `--where '{where}'`")
     if any(rows > args.seed_max_rows for rows in sizes):
         out += ["", f"pandas-seed (row-wise apply) runs only up to {args.seed_max_rows:,} rows."]
     return "\n".join(out) + "\n"
+
+
+def run_filters(args, names, path, outdir, full, wanted):
+    """Every filter: zeekgraph --where, then each peer, checked against it."""
+    peers = BENCH / "peers"
+    ctx = filter_context(path)
+    out = []
+    for name in names:
+        what, where, spec = FILTERS[name](ctx)
+        table = []
+        ref_csv = str(outdir / f"zeekgraph-where-{name}.csv")
+        argv = [args.zeekgraph, "summarize", path, "-o", ref_csv, "-q", "--no-progress", "--where", where]
+        log(f"filter {name}: zeekgraph x{args.runs}")
+        r = measure(argv, path, args.runs)
+        table.append(("zeekgraph", r, "reference" if "failed" not in r else ""))
+        for peer in FILTER_PEERS:
+            if peer not in wanted:
+                continue
+            out_csv = str(outdir / f"{peer}-where-{name}.csv")
+            log(f"filter {name}: {peer} x{args.runs}")
+            pr = measure(["node", str(peers / f"{peer}.mjs"), path, out_csv, json.dumps(spec)], path, args.runs)
+            check = ""
+            if "failed" not in pr and "failed" not in r:
+                c = compare.compare(ref_csv, out_csv)
+                pr["examples"] = c["examples"]
+                check = ("identical" if c["identical"] else "ok" if c["ok"] else
+                         f"WRONG ({c['mismatches']} of {c['ref_rows']} rows)")
+            table.append((peer, pr, check))
+            log(f"  {pr.get('median', 0):.3f}s {check}")
+        out.append((name, what, where, full, table))
+    return out
 
 
 def main():
@@ -223,6 +318,10 @@ def main():
     ap.add_argument("--zeekgraph", default=str(BENCH.parent / "build/tools/zeekgraph/zeekgraph"))
     ap.add_argument("--engines", default=",".join(engines("zeekgraph")),
                     help="subset of engines to run (zeekgraph always runs: it is the reference)")
+    ap.add_argument("--formats", default="plain,gz", help="inputs to time: plain, gz or both")
+    ap.add_argument("--filters", default=",".join(FILTERS),
+                    help="filtered queries to run on the plain file (empty: none); "
+                         "the peers among --engines that take a filter run them too")
     ap.add_argument("--seed-max-rows", type=int, default=1_000_000,
                     help="run the slow pandas-seed only up to this many rows")
     ap.add_argument("--data", default=str(BENCH / "data"), help="cache of generated inputs and outputs")
@@ -232,16 +331,21 @@ def main():
     wanted = set(args.engines.split(",")) | {"zeekgraph"}
     all_engines = engines(args.zeekgraph)
     unknown = wanted - set(all_engines)
+    filter_names = [f for f in args.filters.split(",") if f]
+    unknown |= {f"filter {f}" for f in filter_names if f not in FILTERS}
     if unknown or args.runs < 1:
         ap.error(f"unknown engines {sorted(unknown)}" if unknown else "--runs must be >= 1")
 
     info = machine(args.zeekgraph)
     data = Path(args.data)
-    results = {}
+    results, filtered = {}, {}
     fingerprint = generator_fingerprint(args.zeekgraph)
     for rows in sizes:
         results[rows] = []
-        for fmt, path in ensure_data(args.zeekgraph, rows, data, fingerprint):
+        formats = set(args.formats.split(","))
+        for fmt, path in ensure_data(args.zeekgraph, rows, data, fingerprint, "gz" in formats):
+            if fmt not in formats:
+                continue
             outdir = data / "out" / str(rows)
             outdir.mkdir(parents=True, exist_ok=True)
             table = []
@@ -281,8 +385,11 @@ def main():
                 log(f"{rows:,} rows, {fmt}: {name} x{args.runs}")
                 table.append((name, measure(argv, path, args.runs), "(limit proxy)"))
             results[rows].append((fmt, path, table))
+            if fmt == "plain" and filter_names:
+                full = next((r.get("median") for n, r, _ in table if n == "zeekgraph"), None)
+                filtered[rows] = run_filters(args, filter_names, path, outdir, full, wanted)
 
-    text = report(args, info, results, sizes)
+    text = report(args, info, results, filtered, sizes)
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
     label = f"-{args.label}" if args.label else ""

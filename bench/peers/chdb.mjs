@@ -1,10 +1,12 @@
 // ClickHouse peer, in-process (npm chdb): the tutorial's summary in
 // ClickHouse SQL over file(..., 'TSV'), '-' read as NULL, exact distinct
 // counts (uniqExact), rows ordered by the keys as byte strings.
-// usage: node peers/chdb.mjs INPUT OUTPUT.csv   (INPUT may be .gz)
+// usage: node peers/chdb.mjs INPUT OUTPUT.csv [FILTER-JSON]   (INPUT may be .gz;
+//        FILTER-JSON: the rows kept, see filters.mjs)
 //        node peers/chdb.mjs --version
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { filterArg, filterSql } from "./filters.mjs";
 
 const require = createRequire(import.meta.url);
 const { query } = require("chdb");
@@ -29,6 +31,8 @@ const columns = [
   ["orig_ip_bytes", "Int64"], ["resp_pkts", "Int64"], ["resp_ip_bytes", "Int64"], ["tunnel_parents", "String"],
 ].map(([n, t]) => `\`${n}\` Nullable(${t})`).join(", ");
 
+const where = filterSql(filterArg(process.argv), { quote: (c) => "\`" + c + "\`", startsWith: "startsWith" });
+
 // pandas rules: size counts nulls; nunique/min/max/mean skip nulls; a sum
 // of nulls only is 0; orig+resp is null when either side is; rows with a
 // null key are dropped.
@@ -48,6 +52,7 @@ FROM (
   SELECT *, orig_bytes + resp_bytes AS sum_bytes
   FROM file(${lit(input)}, 'TSV', ${lit(columns)})
   WHERE \`id.orig_h\` IS NOT NULL AND \`id.resp_h\` IS NOT NULL AND conn_state IS NOT NULL
+    AND ${where}
 )
 GROUP BY \`id.orig_h\`, \`id.resp_h\`, conn_state
 ORDER BY \`id.orig_h\`, \`id.resp_h\`, conn_state

@@ -1,7 +1,9 @@
 // DuckDB peer: the seed's summary in SQL, via @duckdb/node-api.
-// usage: node peers/duckdb.mjs INPUT OUTPUT.csv   (INPUT may be .gz)
+// usage: node peers/duckdb.mjs INPUT OUTPUT.csv [FILTER-JSON]   (INPUT may be .gz;
+//        FILTER-JSON: the rows kept, see filters.mjs)
 //        node peers/duckdb.mjs --version
 import { DuckDBInstance, version } from "@duckdb/node-api";
+import { filterArg, filterSql } from "./filters.mjs";
 
 if (process.argv[2] === "--version") {
   console.log(version());
@@ -35,6 +37,7 @@ COPY (
     FROM read_csv(${lit(input)}, delim = '\\t', header = false, nullstr = '-',
                   auto_detect = false, columns = ${columnsSql})
     WHERE "id.orig_h" IS NOT NULL AND "id.resp_h" IS NOT NULL AND conn_state IS NOT NULL
+      AND ${filterSql(filterArg(process.argv))}
   )
   SELECT "id.orig_h", "id.resp_h", conn_state,
          min(time) AS "time min", max(time) AS "time max", count(*) AS "count",

@@ -1,8 +1,10 @@
 // Polars peer: the seed's summary as a lazy query, via nodejs-polars.
-// usage: node peers/polars.mjs INPUT OUTPUT.csv   (INPUT may be .gz)
+// usage: node peers/polars.mjs INPUT OUTPUT.csv [FILTER-JSON]   (INPUT may be .gz;
+//        FILTER-JSON: the rows kept, see filters.mjs)
 //        node peers/polars.mjs --version
 import { readFileSync } from "node:fs";
 import pl from "nodejs-polars";
+import { filterArg, filterPolars } from "./filters.mjs";
 
 if (process.argv[2] === "--version") {
   console.log(pl.version);
@@ -39,8 +41,10 @@ const frame = input.endsWith(".gz")
   ? pl.readCSV(readFileSync(input), opts).lazy()
   : pl.scanCSV(input, opts);
 
+const where = filterPolars(pl, filterArg(process.argv));
+const keep = col("id.orig_h").isNotNull().and(col("id.resp_h").isNotNull()).and(col("conn_state").isNotNull());
 const summary = frame
-  .filter(col("id.orig_h").isNotNull().and(col("id.resp_h").isNotNull()).and(col("conn_state").isNotNull()))
+  .filter(where ? keep.and(where) : keep)
   .withColumns(col("orig_bytes").add(col("resp_bytes")).alias("sum_bytes"))
   .groupBy(keys)
   .agg(
