@@ -13,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 
 #if defined(__SSE2__)
@@ -474,6 +475,13 @@ bool nunique_store::values_distinct(unsigned threads) {
 }
 
 void nunique_store::merge_from(nunique_store&& o, const std::vector<uint32_t>& gid_map) {
+  for (uint32_t g = 0; g < o.counted_.size(); ++g) {
+    if (!o.counted_[g]) continue;
+    const uint32_t to = gid_map[g];
+    if (to >= counted_.size()) counted_.resize(std::max<size_t>(to + 1, counted_.size() * 2), 0);
+    counted_[to] += o.counted_[g];
+  }
+  std::vector<uint64_t>().swap(o.counted_);
   if (o.recent_.empty()) {  // never used
     for (auto& e : o.long_) long_.emplace_back(gid_map[e.first], std::move(e.second));
     return;
@@ -554,8 +562,73 @@ std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
   long_.erase(std::unique(long_.begin(), long_.end()), long_.end());
   for (const auto& [gid, s] : long_) ++out[gid];
   decltype(long_)().swap(long_);
+  for (size_t g = 0; g < counted_.size() && g < groups; ++g) out[g] += counted_[g];
+  std::vector<uint64_t>().swap(counted_);
   bytes_ = 0;
   return out;
+}
+
+nunique_store::pair_set nunique_store::take_pairs(unsigned threads) {
+  if (fingerprinted())
+    throw std::logic_error("nunique: a fingerprinted store has no pairs to take");
+  pair_set out;
+  init();
+  auto taken = [&](auto& l, auto& into) {
+    using E = typename std::remove_reference_t<decltype(l.buf)>::value_type;
+    std::vector<std::vector<E>> mem(PARTS);
+    for (const E& e : l.buf) mem[part_of(e, group_hash_)].push_back(e);
+    std::vector<E>().swap(l.buf);
+    threads = std::max(1u, threads);
+    std::vector<std::vector<E>> local(threads);
+    std::vector<std::vector<uint32_t>> sets(threads);
+    visit_partitions(mem, l.spilled, threads, [&](unsigned t, const std::vector<E>& v, const auto& ranges) {
+      std::vector<uint32_t>& slots = sets[t];
+      const size_t mask = reset_set(slots, ranges);
+      for (auto [from, to] : ranges)
+        for (size_t k = from; k < to; ++k) {
+          const E& e = v[k];
+          size_t i = pair_hash(e) & mask;
+          while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
+          if (!slots[i]) {
+            slots[i] = static_cast<uint32_t>(k + 1);
+            local[t].push_back(e);
+          }
+        }
+      return true;
+    });
+    std::vector<spill_chunk>().swap(l.spilled);
+    for (auto& part : local) into.insert(into.end(), part.begin(), part.end());
+  };
+  taken(small_, out.small);
+  taken(wide_, out.wide);
+  // A fixed order, so one state writes the same bytes at any thread count.
+  std::sort(out.small.begin(), out.small.end());
+  std::sort(out.wide.begin(), out.wide.end(), [](const wide_entry& a, const wide_entry& b) {
+    return std::tie(a.gid, a.hi, a.lo) < std::tie(b.gid, b.hi, b.lo);
+  });
+  std::sort(long_.begin(), long_.end());
+  long_.erase(std::unique(long_.begin(), long_.end()), long_.end());
+  out.longs.swap(long_);
+  decltype(long_)().swap(long_);
+  bytes_ = 0;
+  return out;
+}
+
+void nunique_store::add_pairs(pair_set&& pairs) {
+  init();
+  become_exact();
+  bytes_ += pairs.small.size() * 8 + pairs.wide.size() * sizeof(wide_entry);
+  small_.buf.insert(small_.buf.end(), pairs.small.begin(), pairs.small.end());
+  wide_.buf.insert(wide_.buf.end(), pairs.wide.begin(), pairs.wide.end());
+  for (auto& l : pairs.longs) long_.push_back(std::move(l));
+  maybe_spill();
+}
+
+void nunique_store::add_count(uint32_t gid, uint64_t n) {
+  init();
+  become_exact();
+  if (gid >= counted_.size()) counted_.resize(std::max<size_t>(gid + 1, counted_.size() * 2), 0);
+  counted_[gid] += n;
 }
 
 size_t nunique_store::memory_bytes() const {

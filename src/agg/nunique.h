@@ -98,6 +98,23 @@ class nunique_store {
   struct fp_entry {
     uint64_t h;
   };
+  // A state file's pairs (agg/state_file): each (group, value) pair once,
+  // in the store's packed encodings, which depend on the value alone.
+  struct pair_set {
+    std::vector<uint64_t> small;  // gid << 32 | value
+    std::vector<wide_entry> wide;
+    std::vector<std::pair<uint32_t, std::string>> longs;
+  };
+  // Takes every pair out, duplicates removed, sorted; an exact store only
+  // (a fingerprinted one throws std::logic_error). Consumes the pairs.
+  pair_set take_pairs(unsigned threads = 1);
+  // Adds pairs as take_pairs() gave them; the caller has checked their
+  // group ids. Makes the store exact.
+  void add_pairs(pair_set&& pairs);
+  // Adds `n` distinct values to group `gid` that count() reports without
+  // pairs: a closed state's counts, whose groups no other state shares.
+  void add_count(uint32_t gid, uint64_t n);
+
   static constexpr size_t TRIAL = 32768;
 
   static constexpr int PART_BITS = 10;
@@ -146,6 +163,7 @@ class nunique_store {
   layout<uint64_t> small_;   // gid << 32 | value
   layout<wide_entry> wide_;
   std::vector<std::pair<uint32_t, std::string>> long_;
+  std::vector<uint64_t> counted_;  // add_count(), by group id
   std::vector<uint64_t> recent_;  // direct-mapped cache of small pairs just added
   static constexpr uint64_t RECENT_TRIAL = uint64_t{1} << 16;
   bool recent_on_ = true;

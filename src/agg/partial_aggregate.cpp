@@ -475,7 +475,7 @@ void partial_aggregate::update_batch() {
   }
 }
 
-void partial_aggregate::merge_from(partial_aggregate& other) {
+void partial_aggregate::merge_from(partial_aggregate& other, std::vector<uint32_t>* gid_map) {
   flush();
   other.flush();
 
@@ -572,6 +572,7 @@ void partial_aggregate::merge_from(partial_aggregate& other) {
     }
     dst.uniq.merge_from(std::move(src.uniq), map);
   }
+  if (gid_map) *gid_map = std::move(map);
 }
 
 bool partial_aggregate::empty() const {

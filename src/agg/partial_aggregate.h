@@ -105,8 +105,9 @@ class partial_aggregate final : public zeek::row_sink {
   void flush();
 
   // Folds `other` into this one, taking its distinct-value pairs. Group
-  // ids of `other` map to new ones here.
-  void merge_from(partial_aggregate& other);
+  // ids of `other` map to new ones here; `gid_map`, when given, receives
+  // that map (other's group id -> ours).
+  void merge_from(partial_aggregate& other, std::vector<uint32_t>* gid_map = nullptr);
   // No row and no merge has touched this state: folding another into it
   // gives that other state, bit for bit, so a caller may take it instead.
   bool empty() const;
@@ -264,6 +265,8 @@ class partial_aggregate final : public zeek::row_sink {
   size_t ordered_width_ = 0;
   std::vector<ordered_state> ordered_;
 
+  // Writes and reads these states in the state file format (agg/state_file).
+  friend class state_codec;
 };
 
 }  // namespace zeekgraph::agg

@@ -14,8 +14,9 @@ bool sum_replay::needed(const aggregate_plan& plan) {
   return std::any_of(plan.columns.begin(), plan.columns.end(), [](const column_plan& cp) { return cp.kahan_sum(); });
 }
 
-sum_replay::sum_replay(const aggregate_plan& plan, size_t items, size_t memory)
-    : plan_(plan), items_(items), memory_(memory), slot_(plan.columns.size(), -1), slices_(items, 0) {
+sum_replay::sum_replay(const aggregate_plan& plan, size_t items, size_t memory, bool keep_values)
+    : plan_(plan), items_(items), memory_(memory), slot_(plan.columns.size(), -1), slices_(items, 0),
+      keep_(keep_values) {
   for (size_t c = 0; c < plan.columns.size(); ++c)
     if (plan.columns[c].kahan_sum()) slot_[c] = static_cast<int>(width_++);
 }
@@ -36,7 +37,8 @@ sum_replay::~sum_replay() {
 }
 
 uint64_t sum_replay::memory_bytes() const {
-  uint64_t b = keys_.memory_bytes() + sums_.capacity() * sizeof(ordered_state) + waiting_bytes_;
+  uint64_t b = keys_.memory_bytes() + sums_.capacity() * sizeof(ordered_state) + waiting_bytes_ +
+               kept_.capacity() * sizeof(sum_entry);
   for (const auto& [state, ids] : ids_) b += ids.capacity() * sizeof(uint32_t);
   return b;
 }
@@ -52,6 +54,11 @@ uint32_t sum_replay::id_of(const partial_aggregate& state, uint32_t gid) {
 }
 
 void sum_replay::add(const sum_entry* e, size_t n) {
+  if (keep_) {
+    kept_.insert(kept_.end(), e, e + n);
+    if (plan_.budget) plan_.budget->charge_growing(charged_, memory_bytes());
+    return;
+  }
   for (size_t i = 0; i < n; ++i)
     sums_[e[i].gid * width_ + static_cast<size_t>(slot_[e[i].column])].add(e[i].value);
 }
@@ -142,6 +149,18 @@ void sum_replay::advance() {
 bool sum_replay::complete() const {
   std::lock_guard<std::mutex> lock(mu_);
   return next_.item == items_;
+}
+
+std::vector<uint32_t> sum_replay::ids_of(const partial_aggregate& state) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const size_t known = sums_.size() / std::max<size_t>(width_, 1);
+  std::vector<uint32_t> ids(state.group_count(), NONE);
+  for (uint32_t gid = 0; gid < state.group_count(); ++gid) {
+    key_of(state, gid);
+    const uint32_t id = keys_.find_or_add(key_);
+    if (id < known) ids[gid] = id;
+  }
+  return ids;
 }
 
 void sum_replay::apply(partial_aggregate& total) {

@@ -40,8 +40,10 @@ class sum_replay {
   static bool needed(const aggregate_plan& plan);
 
   // `items` pieces of work; slices that wait keep up to `memory` bytes of
-  // values in memory.
-  sum_replay(const aggregate_plan& plan, size_t items, size_t memory = size_t{16} << 20);
+  // values in memory. With `keep_values` the values are kept in input
+  // order instead of summed, for a state file (see kept()).
+  sum_replay(const aggregate_plan& plan, size_t items, size_t memory = size_t{16} << 20,
+             bool keep_values = false);
   ~sum_replay();  // gives its charge back to the plan's memory budget
 
   // Takes what `state` logged since the last call, as the next values of
@@ -58,6 +60,13 @@ class sum_replay {
   // Sets the states of the Kahan-summed columns (count, min, max, sum) in
   // `total`'s groups (after every slice is folded in).
   void apply(partial_aggregate& total);
+
+  // keep_values: every value, in input order, its gid in our numbering
+  // (see ids_of), once complete().
+  const std::vector<sum_entry>& kept() const { return kept_; }
+  // Our group id of each of `state`'s groups; UINT32_MAX where the group
+  // logged no value.
+  std::vector<uint32_t> ids_of(const partial_aggregate& state);
 
  private:
   struct waiting {
@@ -91,6 +100,8 @@ class sum_replay {
   uint64_t charged_ = 0;
   uint64_t memory_bytes() const;
   std::unique_ptr<spill_file> file_;
+  const bool keep_;
+  std::vector<sum_entry> kept_;
 };
 
 }  // namespace zeekgraph::agg

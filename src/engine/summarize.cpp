@@ -1,4 +1,5 @@
 #include "engine/summarize.h"
+#include "engine/summary_passes.h"
 #include "engine/filter_sink.h"
 #include "engine/input_columns.h"
 #include "engine/stream_split.h"
@@ -101,6 +102,11 @@ class runner {
   // copytruncate): chunks read before it shrank may hold lines past its new
   // end, so only reading it again gives the prefix it has now.
   bool chunked_file_shrank() const { return chunked_shrank_.load(); }
+  // For a state file: the float values of the Kahan-summed columns are
+  // kept in input order (sum_replay's keep_values), not summed into the
+  // total; take_replay() hands them on after run().
+  void keep_values() { keep_values_ = true; }
+  std::unique_ptr<agg::sum_replay> take_replay() { return std::move(kept_replay_); }
 
  private:
   void run_item(work_item& item, agg::partial_aggregate& sink);
@@ -171,6 +177,8 @@ class runner {
   std::unique_ptr<agg::sum_replay> replay_;  // plan_.ordered_sums with Kahan-summed columns
   bool sums_in_order_ = true;
   bool read_apart_ = false;
+  bool keep_values_ = false;
+  std::unique_ptr<agg::sum_replay> kept_replay_;
   std::atomic<bool> chunked_shrank_{false};
 };
 
@@ -564,7 +572,10 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
     slot.gzip = s.gzip();
     const size_t items_before = items.size();
     auto m = s.mapped();
-    if (threads > 1 && m && m->size() >= opts_.chunk_bytes && chunked < max_chunked) {
+    if (opts_.range && !m)
+      return error{error_kind::usage, "a byte range needs an uncompressed file, and '" + paths_[f] + "' is not one",
+                   "read compressed files whole"};
+    if (m && (opts_.range || (threads > 1 && m->size() >= opts_.chunk_bytes && chunked < max_chunked))) {
       ++chunked;
       // Read the header first, then cut the data into line-aligned chunks.
       null_sink none;
@@ -579,16 +590,29 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
         pos = next;
       }
       zeek::reader_state st = hr.state();
+      const uint64_t data_start = pos;
+      // A byte range: the lines that start in it (after the header).
+      uint64_t stop_at = m->size();
+      if (opts_.range) {
+        auto line_at = [&](uint64_t at) -> uint64_t {
+          if (at >= m->size()) return m->size();
+          if (at == 0 || (*m)[at - 1] == '\n') return at;
+          const void* nl = std::memchr(m->data() + at, '\n', m->size() - at);
+          return nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - m->data()) + 1 : m->size();
+        };
+        pos = std::max(pos, line_at(opts_.range->first));
+        stop_at = std::max(pos, line_at(opts_.range->second));
+      }
       // Chunks of about 32 MiB (at least 4 per thread): threads take them as
       // they finish, so the last one to finish waits for at most one small
       // chunk. With 4 chunks a thread (~350 MB each at 22.7M rows) one
       // thread idled for ~0.3 s at the end.
-      size_t nchunks = std::max<size_t>(threads * 4, (m->size() - pos) / (size_t{32} << 20));
-      uint64_t step = (m->size() - pos) / nchunks + 1;
+      size_t nchunks = threads > 1 ? std::max<size_t>(threads * 4, (stop_at - pos) / (size_t{32} << 20)) : 1;
+      uint64_t step = (stop_at - pos) / nchunks + 1;
       size_t first = items.size();
-      while (pos < m->size()) {
-        uint64_t end = std::min<uint64_t>(m->size(), pos + step);
-        if (end < m->size()) {
+      while (pos < stop_at) {
+        uint64_t end = std::min<uint64_t>(stop_at, pos + step);
+        if (end < stop_at) {
           const void* nl = std::memchr(m->data() + end, '\n', m->size() - end);
           end = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - m->data()) + 1 : m->size();
         }
@@ -604,13 +628,23 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
         items.push_back(std::move(it));
         pos = end;
       }
-      if (items.size() == first) {  // a header-only file
+      if (items.size() == first && opts_.range) {  // an empty range: reads nothing
+        work_item it;
+        it.file = f;
+        it.chunk = true;
+        it.begin = it.end = pos;
+        it.start = st;
+        it.last_chunk = pos == m->size();
+        items.push_back(std::move(it));
+      } else if (items.size() == first) {  // a header-only file
         work_item it;
         it.file = f;
         items.push_back(std::move(it));
       } else {
-        items[first].report.header_lines = header.header_lines;
-        items[first].report.bytes = header.bytes;
+        if (items[first].begin == data_start) {  // a range past the header does not count it again
+          items[first].report.header_lines = header.header_lines;
+          items[first].report.bytes = header.bytes;
+        }
         // Chunk line numbers are relative; fixed up below with the header count.
         chunk_headers_.emplace_back(first, st.line);
       }
@@ -629,7 +663,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   replay_.reset();
   sums_in_order_ = true;
   if (plan_.ordered_sums && agg::sum_replay::needed(plan_))
-    replay_ = std::make_unique<agg::sum_replay>(plan_, items.size());
+    replay_ = std::make_unique<agg::sum_replay>(plan_, items.size(), size_t{16} << 20, keep_values_);
   // Pipelined: a gzip file that is more than one thread's share of all the
   // input (known once every file is open).
   std::vector<uint64_t> file_work(files_.size());
@@ -751,10 +785,14 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
   }
   out.stopped = stop_.load();
   if (replay_ && !out.stopped) {
-    if (sums_in_order_ && replay_->complete())
-      replay_->apply(*total);
-    else
+    if (sums_in_order_ && replay_->complete()) {
+      if (keep_values_)
+        kept_replay_ = std::move(replay_);
+      else
+        replay_->apply(*total);
+    } else {
       sums_in_order_ = false;
+    }
   }
   replay_.reset();  // its key table and sums, before the output is built
   return ok_status();
@@ -843,13 +881,16 @@ error spill_failed(const agg::spill_error& e) {
 
 }  // namespace
 
-result<summarize_result> summarize(const summarize_options& opts) {
+result<summary_passes> run_passes(const summarize_options& opts, bool for_state) {
   uint64_t total_bytes = 0;
   auto paths = list_inputs(opts, total_bytes);
   if (!paths) return paths.err();
   if (auto st = check_input_columns(*paths, opts.spec.input_columns(), opts.where.get(), opts.open_input); !st)
     return st.err();
   bool rereadable = std::find(paths->begin(), paths->end(), "-") == paths->end();
+  if (opts.range && paths->size() != 1)
+    return error{error_kind::usage, "a byte range reads one file, and the inputs are " + std::to_string(paths->size()),
+                 "name one uncompressed file"};
 
   std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums, exact_nunique;
   const unsigned threads = thread_count(opts.threads);
@@ -865,11 +906,13 @@ result<summarize_result> summarize(const summarize_options& opts) {
   summarize_options one_thread = opts;
   one_thread.threads = 1;
   for (unsigned pass = 1;; ++pass) {
-    auto plan = agg::aggregate_plan::make(opts.spec, as_text, as_numeric);
+    auto plan_owner = std::make_unique<agg::aggregate_plan>(agg::aggregate_plan::make(opts.spec, as_text, as_numeric));
+    agg::aggregate_plan& plan = *plan_owner;
     // Slices read apart sum float columns in input order (sum_replay). One
     // thread reads every piece into one state, in input order (no chunks,
-    // no pipelining, files as listed), so it needs no log.
-    plan.ordered_sums = !sequential && threads > 1;
+    // no pipelining, files as listed), so it needs no log. A state file
+    // keeps every float value in order, for merges to replay (agg/state_file).
+    plan.ordered_sums = for_state || (!sequential && threads > 1);
     // stdin cannot be read again: keep exact int states and Kahan sums
     // from the start.
     auto listed = [](const std::vector<std::string>& v, const std::string& n) {
@@ -880,10 +923,12 @@ result<summarize_result> summarize(const summarize_options& opts) {
       if (!rereadable || listed(kahan_sums, cp.name)) cp.plain_sum = false;
       // Distinct texts as fingerprints while the input can be read again
       // with exact pairs, should a value repeat (not on the last pass).
-      cp.fingerprint_nunique = rereadable && pass < 4 && cp.need_nunique && cp.mode == agg::value_mode::text &&
-                               !listed(exact_nunique, cp.name);
+      // A state file keeps exact pairs: a merge could not check fingerprints.
+      cp.fingerprint_nunique = !for_state && rereadable && pass < 4 && cp.need_nunique &&
+                               cp.mode == agg::value_mode::text && !listed(exact_nunique, cp.name);
     }
-    agg::memory_budget budget(limit);
+    auto budget_owner = std::make_unique<agg::memory_budget>(limit);
+    agg::memory_budget& budget = *budget_owner;
     // What the process holds already (code, libraries, the caller's data)
     // and each reading thread's buffers count too: the limit bounds the
     // peak resident size, not just the tables.
@@ -892,6 +937,7 @@ result<summarize_result> summarize(const summarize_options& opts) {
     std::unique_ptr<agg::partial_aggregate> total;
     summarize_result attempt;
     runner r(sequential ? one_thread : opts, plan, *paths);
+    if (for_state) r.keep_values();
     try {
       if (auto s = r.run(attempt, total); !s) return s.err();
     } catch (const agg::spill_error& e) {
@@ -983,7 +1029,17 @@ result<summarize_result> summarize(const summarize_options& opts) {
     attempt.recounted = exact_nunique;
     attempt.resummed = sequential;
     attempt.unordered = unordered;
-    if (attempt.stopped) return attempt;  // --strict stopped: the table is not written, so not made
+    summary_passes done;
+    if (attempt.stopped || for_state) {  // --strict stopped: the table is not written, so not made
+      done.result = std::move(attempt);
+      if (!done.result.stopped) {
+        done.replay = r.take_replay();
+        done.total = std::move(total);
+        done.plan = std::move(plan_owner);
+        done.budget = std::move(budget_owner);
+      }
+      return done;
+    }
     // The table is built beside the total state: a summary that would not
     // fit stops here, before it is made.
     budget.charge(agg::finalize_bytes(*total));
@@ -993,8 +1049,15 @@ result<summarize_result> summarize(const summarize_options& opts) {
     } catch (const agg::spill_error& e) {
       return spill_failed(e);
     }
-    return attempt;
+    done.result = std::move(attempt);
+    return done;
   }
+}
+
+result<summarize_result> summarize(const summarize_options& opts) {
+  auto done = run_passes(opts, false);
+  if (!done) return done.err();
+  return std::move(done->result);
 }
 
 }  // namespace zeekgraph::engine

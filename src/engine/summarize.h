@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,10 @@ struct summarize_options {
   // counted with the copy a doubling table needs; 0: three quarters of RAM or
   // of the cgroup's memory.max, whichever is lower.
   uint64_t memory_limit = 0;
+  // Reads only the lines that start in [first, second) of the one input,
+  // an uncompressed file, after its header: a map task's byte range
+  // (python/zeekgraph/distributed.py). Positions past the end are its end.
+  std::optional<std::pair<uint64_t, uint64_t>> range;
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
   // Opens one input; empty means io::input_source::open. Tests put sources
   // that fail in chosen ways here.

@@ -28,6 +28,7 @@
 #include "agg/query_spec.h"
 #include "engine/rows.h"
 #include "engine/summarize.h"
+#include "engine/summarize_state.h"
 #include "gen/conn_generator.h"
 #include "graph/graph_export.h"
 #include "graph/hypergraph.h"
@@ -312,6 +313,14 @@ struct summarize_args {
   std::string sort;            // summarize: "COL[:desc],COL..."
   size_t limit = 0;            // summarize: the first N rows (0: all)
   std::string memory_limit;
+  // State files (engine/summarize_state): save the run's partial aggregate,
+  // merge saved ones, read a byte range of one file, hash-partition the
+  // saved state, save it closed.
+  std::string save_state;
+  std::vector<std::string> merge_state;
+  std::string range;
+  uint32_t partitions = 1;
+  bool closed = false;
 };
 
 // "512M", "8G", "1048576" -> bytes; 0 on a malformed size (a sign, a
@@ -339,7 +348,7 @@ constexpr size_t MAX_LISTED_FILES = 10;
 // Summarizes the inputs and prints the per-file reports. Returns an exit
 // code when there is nothing to go on with, nullopt otherwise.
 std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_result& out,
-                               zg::engine::summarize_options* query = nullptr) {
+                               zg::engine::summarize_options* query = nullptr, zg::agg::saved_state* state = nullptr) {
   auto spec = zg::agg::parse_query_spec(a.by, a.agg);
   if (!spec) {
     print_error(spec.err());
@@ -394,7 +403,31 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     opts.progress = &progress;
     bar = std::thread(progress_loop, std::ref(progress), total_bytes, std::ref(done));
   }
-  auto res = zg::engine::summarize(opts);
+  if (!a.range.empty()) {
+    // --range BEGIN:END, bytes of the one input.
+    const size_t colon = a.range.find(':');
+    uint64_t begin = 0, end = 0;
+    auto number = [](const std::string& t, uint64_t& v) {
+      if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 19) return false;
+      v = std::stoull(t);
+      return true;
+    };
+    if (colon == std::string::npos || !number(a.range.substr(0, colon), begin) ||
+        !number(a.range.substr(colon + 1), end) || end < begin) {
+      std::cerr << "zeekgraph: error: --range '" << shown(a.range) << "' is not BEGIN:END\n"
+                << "  hint: byte offsets, such as --range 0:67108864; the lines that start in it are read\n";
+      return EXIT_USAGE;
+    }
+    opts.range = std::make_pair(begin, end);
+  }
+  auto res = [&]() -> zg::result<zg::engine::summarize_result> {
+    if (!state) return zg::engine::summarize(opts);
+    zg::engine::summarize_result r;
+    auto st = zg::engine::summarize_state(opts, r);
+    if (!st) return st.err();
+    *state = std::move(*st);
+    return r;
+  }();
   done = true;
   if (query) {  // for serve's re-queries: the same query, without this run's sinks
     *query = opts;
@@ -460,7 +493,74 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   return std::nullopt;
 }
 
+zg::result<zg::table::summary_table> state_table(zg::agg::saved_state& st, unsigned threads) {
+  return zg::agg::finalize_state(st, zg::thread_count(threads));
+}
+
+// Exit code of a state file error.
+int state_exit(const zg::error& e) {
+  print_error(e);
+  return e.kind == zg::error_kind::usage ? EXIT_USAGE : e.kind == zg::error_kind::resource ? EXIT_RESOURCE : EXIT_INPUT;
+}
+
+// --save-state / --merge-state: the inputs (if any) into a state, merged
+// with the saved states in input order; written as a state, a summary, or
+// both. Writes `table` when a summary is wanted.
+std::optional<int> run_states(const summarize_args& a, zg::table::summary_table& table, bool& want_table) {
+  std::vector<zg::agg::saved_state> states;
+  if (!a.inputs.empty() || a.merge_state.empty()) {
+    zg::engine::summarize_result res;
+    zg::agg::saved_state st;
+    if (auto rc = run_summary(a, res, nullptr, &st)) return *rc;
+    states.push_back(std::move(st));
+  }
+  uint64_t lines = 0, used = 0, rejected = 0, nullkey = 0, files = 0;
+  for (const auto& path : a.merge_state) {
+    auto st = zg::agg::read_state_file(path);
+    if (!st) return state_exit(st.err());
+    for (const auto& f : st->files) {
+      ++files;
+      lines += f.lines_read;
+      used += f.rows_used;
+      rejected += f.rows_rejected;
+      nullkey += f.rows_null_key;
+    }
+    states.push_back(std::move(*st));
+  }
+  if (!a.merge_state.empty() && !a.quiet)
+    std::cerr << "zeekgraph: merged " << a.merge_state.size() << " state file" << (a.merge_state.size() == 1 ? "" : "s")
+              << ": " << files << " files, " << lines << " lines read, " << used << " used, " << rejected
+              << " rejected, " << nullkey << " dropped for a null key\n";
+  auto merged = zg::agg::merge_states(std::move(states), a.closed, zg::thread_count(a.threads));
+  if (!merged) return state_exit(merged.err());
+  want_table = a.save_state.empty() || !a.output.empty();
+  if (!a.save_state.empty()) {
+    if (auto s = zg::engine::write_state_file(*merged, a.save_state, a.partitions); !s) {
+      print_error(s.err());
+      return EXIT_OUTPUT;
+    }
+    if (!a.quiet) std::cerr << "zeekgraph: wrote state " << shown(a.save_state) << (a.partitions > 1 ? ".0-" + std::to_string(a.partitions - 1) : std::string()) << "\n";
+    if (!want_table) return EXIT_OK;
+    // Writing took the distinct-value pairs: the summary comes from the file.
+    auto back = zg::agg::read_state_file(a.save_state);
+    if (!back) return state_exit(back.err());
+    *merged = std::move(*back);
+  }
+  auto t = state_table(*merged, a.threads);
+  if (!t) return state_exit(t.err());
+  table = std::move(*t);
+  return std::nullopt;
+}
+
 int run_summarize(const summarize_args& a) {
+  if (a.partitions > 1 && (a.save_state.empty() || !a.output.empty())) {
+    std::cerr << "zeekgraph: error: --partitions splits a saved state; it needs --save-state and no -o\n";
+    return EXIT_USAGE;
+  }
+  if ((a.closed || a.partitions > 1) && a.save_state.empty()) {
+    std::cerr << "zeekgraph: error: --closed and --partitions shape the file --save-state writes\n";
+    return EXIT_USAGE;
+  }
   // Top-N: the sort keys name output columns, checked before reading.
   std::vector<zg::table::sort_key> sort_keys;
   if (!a.sort.empty()) {
@@ -481,8 +581,17 @@ int run_summarize(const summarize_args& a) {
     sort_keys = std::move(*keys);
   }
   zg::engine::summarize_result summary;
-  if (auto rc = run_summary(a, summary)) return *rc;
   auto* res = &summary;
+  if (!a.save_state.empty() || !a.merge_state.empty()) {
+    bool want_table = true;
+    if (auto rc = run_states(a, summary.table, want_table)) return *rc;
+    if (!want_table) return EXIT_OK;
+  } else if (!a.range.empty()) {
+    std::cerr << "zeekgraph: error: --range reads a piece of a file into a state; it needs --save-state\n";
+    return EXIT_USAGE;
+  } else if (auto rc = run_summary(a, summary)) {
+    return *rc;
+  }
   if (!sort_keys.empty() || a.limit) {
     if (auto st = zg::table::sort_rows(res->table, sort_keys, a.limit); !st) {
       print_error(st.err());
@@ -837,6 +946,16 @@ int main(int argc, char** argv) {
   sum->add_option("--sort", sargs.sort,
                   "order rows by output columns, 'COL[:desc][,COL...]' (stable, nulls last, as pandas' sort_values)");
   sum->add_option("--limit", sargs.limit, "keep the first N rows (after --sort): top-N");
+  sum->add_option("--save-state", sargs.save_state,
+                  "write the partial aggregate to FILE, to merge later with --merge-state (with -o, the summary too)");
+  sum->add_option("--merge-state", sargs.merge_state,
+                  "merge these saved states (and the inputs, if any), in input order, into the summary or --save-state")
+      ->expected(1, -1);
+  sum->add_option("--range", sargs.range, "with --save-state: read only the lines of the one input that start in bytes BEGIN:END");
+  sum->add_option("--partitions", sargs.partitions, "with --save-state: write FILE.0 .. FILE.R-1, the groups split by key hash")
+      ->check(CLI::Range(1u, 65536u));
+  sum->add_flag("--closed", sargs.closed,
+                "with --save-state: float sums and distinct counts final (merges only with the other partitions of one input)");
 
   rows_args rargs;
   auto* rows = app.add_subcommand("rows", "the raw connections, in input order: --where, --columns, --offset, --limit");

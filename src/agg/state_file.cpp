@@ -1,0 +1,948 @@
+#include "agg/state_file.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+
+#include "agg/finalize.h"
+#include "agg/group_table.h"
+
+namespace zeekgraph::agg {
+
+namespace {
+
+constexpr char MAGIC[8] = {'Z', 'G', 'S', 'T', 'A', 'T', 'E', '\n'};
+enum section_tag : uint32_t { META = 1, FACTS = 2, GROUPS = 3, FLOATS = 4, UNIQUE = 5, END = 6 };
+
+// ---- bytes out ---------------------------------------------------------------
+
+struct writer {
+  std::string b;
+  void u8(uint8_t v) { b.push_back(static_cast<char>(v)); }
+  void u32(uint32_t v) {
+    char x[4];
+    std::memcpy(x, &v, 4);
+    b.append(x, 4);
+  }
+  void u64(uint64_t v) {
+    char x[8];
+    std::memcpy(x, &v, 8);
+    b.append(x, 8);
+  }
+  void f64(double d) { u64(std::bit_cast<uint64_t>(d)); }
+  void var(uint64_t v) {
+    while (v >= 0x80) {
+      u8(static_cast<uint8_t>(v | 0x80));
+      v >>= 7;
+    }
+    u8(static_cast<uint8_t>(v));
+  }
+  void str(std::string_view s) {
+    var(s.size());
+    b.append(s);
+  }
+};
+
+uint32_t crc_of(uint32_t tag, uint64_t len, std::string_view payload) {
+  unsigned char head[12];
+  std::memcpy(head, &tag, 4);
+  std::memcpy(head + 4, &len, 8);
+  uLong crc = crc32(0L, Z_NULL, 0);
+  crc = crc32(crc, head, 12);
+  // zlib's length is a uInt: feed big payloads in pieces.
+  for (size_t at = 0; at < payload.size();) {
+    const size_t n = std::min<size_t>(payload.size() - at, size_t{1} << 30);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(payload.data() + at), static_cast<uInt>(n));
+    at += n;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+void put_section(std::string& out, uint32_t tag, const std::string& payload) {
+  writer w;
+  w.u32(tag);
+  w.u64(payload.size());
+  out += w.b;
+  out += payload;
+  writer c;
+  c.u32(crc_of(tag, payload.size(), payload));
+  out += c.b;
+}
+
+// ---- bytes in ----------------------------------------------------------------
+
+// Reads a payload; the first failure sticks (every later read returns
+// zeros), and the caller checks ok() at its checkpoints.
+struct reader {
+  std::string_view s;
+  size_t pos = 0;
+  std::string fault;
+  bool ok() const { return fault.empty(); }
+  void fail(std::string what) {
+    if (fault.empty()) fault = std::move(what);
+    pos = s.size();
+  }
+  size_t left() const { return s.size() - pos; }
+  bool need(size_t n, const char* what) {
+    if (!ok()) return false;
+    if (n > left()) {
+      fail(std::string("cut short in ") + what);
+      return false;
+    }
+    return true;
+  }
+  uint8_t u8(const char* what) {
+    if (!need(1, what)) return 0;
+    return static_cast<uint8_t>(s[pos++]);
+  }
+  uint64_t u64(const char* what) {
+    if (!need(8, what)) return 0;
+    uint64_t v;
+    std::memcpy(&v, s.data() + pos, 8);
+    pos += 8;
+    return v;
+  }
+  double f64(const char* what) { return std::bit_cast<double>(u64(what)); }
+  uint64_t var(const char* what) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      const uint8_t byte = u8(what);
+      if (!ok()) return 0;
+      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return v;
+    }
+    fail(std::string("a number too long in ") + what);
+    return 0;
+  }
+  // A count of items of at least `min_bytes` each: no more than the payload holds.
+  size_t count(size_t min_bytes, const char* what) {
+    const uint64_t n = var(what);
+    if (ok() && n > left() / std::max<size_t>(min_bytes, 1)) {
+      fail(std::string("a count past the end of the data in ") + what);
+      return 0;
+    }
+    return static_cast<size_t>(n);
+  }
+  std::string_view bytes(const char* what) {
+    const uint64_t n = var(what);
+    if (!need(n, what)) return {};
+    std::string_view v = s.substr(pos, static_cast<size_t>(n));
+    pos += static_cast<size_t>(n);
+    return v;
+  }
+  bool flag(const char* what) {
+    const uint8_t v = u8(what);
+    if (v > 1) fail(std::string("a flag that is neither 0 nor 1 in ") + what);
+    return v == 1;
+  }
+};
+
+// ---- the query ---------------------------------------------------------------
+
+void put_spec(writer& w, const query_spec& q) {
+  w.var(q.keys.size());
+  for (const auto& k : q.keys) w.str(k);
+  w.var(q.aggs.size());
+  for (const auto& a : q.aggs) {
+    w.str(a.column);
+    w.var(a.fns.size());
+    for (agg_fn f : a.fns) w.u8(static_cast<uint8_t>(f));
+  }
+  w.var(q.derived.size());
+  for (const auto& d : q.derived) {
+    w.str(d.name);
+    w.str(d.left);
+    w.str(d.right);
+  }
+  w.u8(q.seed_extras);
+}
+
+std::string spec_bytes(const query_spec& q) {
+  writer w;
+  put_spec(w, q);
+  return w.b;
+}
+
+// A spec that aggregate_plan::make can build: every name it looks up is
+// there, derived operands come before their use.
+bool spec_buildable(const query_spec& q) {
+  if (q.keys.empty()) return false;
+  std::vector<std::string> names = q.input_columns();
+  auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  for (const auto& d : q.derived) {
+    if (!has(d.left) || !has(d.right) || d.left == d.name || d.right == d.name) return false;
+    for (const auto& e : q.derived)
+      if (&e != &d && e.name == d.name) return false;
+    names.push_back(d.name);
+  }
+  for (const auto& k : q.keys)
+    if (!has(k)) return false;
+  for (size_t i = 0; i < q.keys.size(); ++i)
+    for (size_t j = i + 1; j < q.keys.size(); ++j)
+      if (q.keys[i] == q.keys[j]) return false;
+  for (const auto& a : q.aggs)
+    if (!has(a.column)) return false;
+  return true;
+}
+
+bool get_spec(reader& r, query_spec& q) {
+  const size_t nk = r.count(1, "the query's keys");
+  for (size_t i = 0; i < nk && r.ok(); ++i) q.keys.emplace_back(r.bytes("a key"));
+  const size_t na = r.count(2, "the query's aggregates");
+  for (size_t i = 0; i < na && r.ok(); ++i) {
+    agg_column a;
+    a.column = r.bytes("an aggregate");
+    const size_t nf = r.count(1, "an aggregate's functions");
+    for (size_t j = 0; j < nf && r.ok(); ++j) {
+      const uint8_t f = r.u8("an aggregate function");
+      if (f > static_cast<uint8_t>(agg_fn::mean)) r.fail("an unknown aggregate function");
+      a.fns.push_back(static_cast<agg_fn>(f));
+    }
+    q.aggs.push_back(std::move(a));
+  }
+  const size_t nd = r.count(3, "the query's derived columns");
+  for (size_t i = 0; i < nd && r.ok(); ++i) {
+    derived_column d;
+    d.name = r.bytes("a derived column");
+    d.left = r.bytes("a derived column");
+    d.right = r.bytes("a derived column");
+    q.derived.push_back(std::move(d));
+  }
+  q.seed_extras = r.flag("the query");
+  if (r.ok() && !spec_buildable(q)) r.fail("a query that names columns it does not have");
+  return r.ok();
+}
+
+std::vector<int> kahan_columns(const aggregate_plan& plan) {
+  std::vector<int> k;
+  for (size_t c = 0; c < plan.columns.size(); ++c)
+    if (plan.columns[c].kahan_sum()) k.push_back(static_cast<int>(c));
+  return k;
+}
+
+std::vector<int> nunique_columns(const aggregate_plan& plan) {
+  std::vector<int> k;
+  for (size_t c = 0; c < plan.columns.size(); ++c)
+    if (plan.columns[c].need_nunique) k.push_back(static_cast<int>(c));
+  return k;
+}
+
+const char* mode_name(value_mode m) { return m == value_mode::numeric ? "numbers" : "text"; }
+
+}  // namespace
+
+// ---- the groups: partial_aggregate's states ----------------------------------
+
+class state_codec {
+ public:
+  // Key values of group g, in the bytes sum_replay and finalize read.
+  static uint64_t key_hash(const partial_aggregate& a, uint32_t g) {
+    std::string key;
+    for (size_t k = 0; k < a.plan_.key_columns.size(); ++k) {
+      const std::string_view v = a.key_value(g, k);
+      const uint32_t n = static_cast<uint32_t>(v.size());
+      key.append(reinterpret_cast<const char*>(&n), 4);
+      key.append(v);
+    }
+    return group_table::hash(key);
+  }
+
+  static void put_facts(writer& w, const partial_aggregate& a) {
+    w.var(a.facts_.size());
+    for (const column_facts& f : a.facts_) {
+      w.var(f.nulls);
+      w.var(f.values);
+      w.var(f.float_text);
+      w.var(f.not_numeric);
+      w.var(f.big_ints);
+      w.var(f.negative_zeros);
+      w.f64(f.abs_sum);
+    }
+  }
+
+  static void get_facts(reader& r, partial_aggregate& a) {
+    const size_t n = r.count(14, "the column facts");
+    if (r.ok() && n != a.facts_.size()) r.fail("column facts for another number of columns");
+    for (size_t c = 0; c < n && r.ok(); ++c) {
+      column_facts& f = a.facts_[c];
+      f.nulls = r.var("the column facts");
+      f.values = r.var("the column facts");
+      f.float_text = r.var("the column facts");
+      f.not_numeric = r.var("the column facts");
+      f.big_ints = r.var("the column facts");
+      f.negative_zeros = r.var("the column facts");
+      f.abs_sum = r.f64("the column facts");
+    }
+  }
+
+  static void set_facts(partial_aggregate& a, const std::vector<column_facts>& f) { a.facts_ = f; }
+  static const std::vector<column_facts>& facts(const partial_aggregate& a) { return a.facts_; }
+
+  static void put_group(writer& w, partial_aggregate& a, uint32_t g) {
+    const aggregate_plan& plan = a.plan_;
+    for (size_t k = 0; k < plan.key_columns.size(); ++k) w.str(a.key_value(g, k));
+    const uint64_t* b = a.block(g);
+    w.var(b[0]);
+    for (size_t c = 0; c < plan.columns.size(); ++c) {
+      const auto& at = a.layout_[c];
+      if (at.n >= 0) w.u64(b[at.n]);
+      if (at.min >= 0) {
+        w.u64(b[at.min]);
+        w.u64(b[at.min + 1]);
+      }
+      if (at.sum >= 0) w.u64(b[at.sum]);
+      if (at.comp >= 0) w.u64(b[at.comp]);
+      if (const int_acc* ia = a.exact_ints(c, g)) {
+        w.u64(static_cast<uint64_t>(ia->imin));
+        w.u64(static_cast<uint64_t>(ia->imax));
+        w.u64(ia->isum);
+      }
+      if (has_text_state(plan.columns[c])) {
+        const text_acc& t = a.cols_[c].txt[g];
+        w.var(t.n);
+        w.str(t.min);
+        w.str(t.max);
+      }
+    }
+  }
+
+  // Adds the next group from `r`; it must be new, and gets the next id.
+  static bool get_group(reader& r, partial_aggregate& a) {
+    const aggregate_plan& plan = a.plan_;
+    std::string ids(a.key_width_, '\0');
+    for (size_t k = 0; k < plan.key_columns.size(); ++k) {
+      const std::string_view v = r.bytes("a group's key");
+      if (!r.ok()) return false;
+      if (plan.columns[static_cast<size_t>(plan.key_columns[k])].mode == value_mode::numeric) {
+        // As add_row keys them: 8 bytes of a double, never NaN (a null) or -0.0.
+        double d;
+        if (v.size() == 8) std::memcpy(&d, v.data(), 8);
+        if (v.size() != 8 || d != d || (d == 0 && std::signbit(d))) {
+          r.fail("a numeric key that is not a number as keys are kept");
+          return false;
+        }
+      }
+      const uint32_t id = a.dicts_[k].find_or_add(v);
+      std::memcpy(ids.data() + 4 * k, &id, 4);
+    }
+    const uint32_t gid = a.groups_.find_or_add(ids);
+    if (gid != a.groups_count_) {
+      r.fail("a group listed twice");
+      return false;
+    }
+    a.add_group(ids.data());
+    uint64_t* b = a.block(gid);
+    b[0] = r.var("a group's size");
+    for (size_t c = 0; c < plan.columns.size(); ++c) {
+      const auto& at = a.layout_[c];
+      if (at.n >= 0) b[at.n] = r.u64("a group's counts");
+      if (at.min >= 0) {
+        b[at.min] = r.u64("a group's minimum");
+        b[at.min + 1] = r.u64("a group's maximum");
+      }
+      if (at.sum >= 0) b[at.sum] = r.u64("a group's sum");
+      if (at.comp >= 0) b[at.comp] = r.u64("a group's sum");
+      if (a.int_slot_[c] >= 0) {
+        int_acc& ia = a.ints_[gid * a.int_stride_ + static_cast<size_t>(a.int_slot_[c])];
+        ia.imin = static_cast<int64_t>(r.u64("a group's integers"));
+        ia.imax = static_cast<int64_t>(r.u64("a group's integers"));
+        ia.isum = r.u64("a group's integers");
+      }
+      if (has_text_state(plan.columns[c])) {
+        text_acc& t = a.cols_[c].txt[gid];
+        t.n = r.var("a group's text");
+        t.min = r.bytes("a group's text");
+        t.max = r.bytes("a group's text");
+      }
+    }
+    return r.ok();
+  }
+
+  static bool has_text_state(const column_plan& cp) {
+    return cp.mode == value_mode::text && (cp.need_minmax || cp.need_count);
+  }
+};
+
+// ---- saved_state -------------------------------------------------------------
+
+saved_state::saved_state() = default;
+saved_state::~saved_state() {
+  groups.reset();  // before the plan it refers to
+}
+saved_state::saved_state(saved_state&&) noexcept = default;
+saved_state& saved_state::operator=(saved_state&& o) noexcept {
+  groups.reset();
+  spec = std::move(o.spec);
+  where = std::move(o.where);
+  typing = std::move(o.typing);
+  pieces = std::move(o.pieces);
+  files = std::move(o.files);
+  closed = o.closed;
+  partition = o.partition;
+  partitions = o.partitions;
+  plan = std::move(o.plan);
+  groups = std::move(o.groups);
+  value_start = std::move(o.value_start);
+  values = std::move(o.values);
+  return *this;
+}
+
+std::vector<column_typing> typing_of(const aggregate_plan& plan) {
+  std::vector<column_typing> t;
+  for (const auto& cp : plan.columns) t.push_back({cp.name, cp.mode, cp.exact_ints, cp.plain_sum});
+  return t;
+}
+
+result<std::unique_ptr<aggregate_plan>> state_plan(const query_spec& spec, const std::vector<column_typing>& typing) {
+  std::vector<std::string> text, numeric;
+  for (const auto& t : typing) (t.mode == value_mode::text ? text : numeric).push_back(t.name);
+  auto plan = std::make_unique<aggregate_plan>(aggregate_plan::make(spec, text, numeric));
+  plan->ordered_sums = true;
+  if (!typing.empty()) {
+    if (typing.size() != plan->columns.size())
+      return error{error_kind::usage, "the column typing does not fit the query's columns", ""};
+    for (size_t c = 0; c < typing.size(); ++c) {
+      column_plan& cp = plan->columns[c];
+      if (cp.name != typing[c].name || cp.mode != typing[c].mode)
+        return error{error_kind::usage, "the column typing does not fit the query's column '" + cp.name + "'", ""};
+      cp.exact_ints = typing[c].exact_ints;
+      cp.plain_sum = typing[c].plain_sum;
+    }
+  }
+  for (auto& cp : plan->columns) cp.fingerprint_nunique = false;
+  return plan;
+}
+
+// ---- encode ------------------------------------------------------------------
+
+std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
+  partitions = std::max<uint32_t>(partitions, 1);
+  partial_aggregate& a = *st.groups;
+  a.flush();
+  const aggregate_plan& plan = *st.plan;
+  const size_t groups = a.group_count();
+  const std::vector<int> kahan = kahan_columns(plan);
+  const size_t K = kahan.size();
+
+  // Each group's partition, and its id within it.
+  std::vector<uint32_t> part(groups, 0), local(groups);
+  std::vector<uint32_t> part_groups(partitions, 0);
+  for (uint32_t g = 0; g < groups; ++g) {
+    if (partitions > 1) part[g] = static_cast<uint32_t>(state_codec::key_hash(a, g) % partitions);
+    local[g] = part_groups[part[g]]++;
+  }
+
+  std::vector<writer> meta(partitions), facts(partitions), grp(partitions), floats(partitions), uniq(partitions);
+  for (uint32_t p = 0; p < partitions; ++p) {
+    writer& w = meta[p];
+    put_spec(w, st.spec);
+    w.str(st.where);
+    w.var(st.typing.size());
+    for (const auto& t : st.typing) {
+      w.str(t.name);
+      w.u8(static_cast<uint8_t>(t.mode));
+      w.u8(t.exact_ints);
+      w.u8(t.plain_sum);
+    }
+    w.var(st.pieces.size());
+    for (const auto& pc : st.pieces) {
+      w.str(pc.path);
+      w.u64(pc.begin);
+      w.u64(pc.end);
+    }
+    w.var(st.files.size());
+    for (const auto& f : st.files) {
+      w.str(f.path);
+      for (uint64_t v : {f.lines_read, f.rows_used, f.rows_rejected, f.rows_null_key, f.rows_filtered, f.problems})
+        w.var(v);
+    }
+    w.u8(st.closed);
+    w.var(partitions > 1 ? p : st.partition);
+    w.var(partitions > 1 ? partitions : st.partitions);
+    state_codec::put_facts(facts[p], a);
+    grp[p].var(part_groups[p]);
+  }
+  for (uint32_t g = 0; g < groups; ++g) state_codec::put_group(grp[part[g]], a, g);
+
+  // Kahan columns: open, each group's values in input order; closed, the sums.
+  for (uint32_t g = 0; g < groups; ++g) {
+    writer& w = floats[part[g]];
+    for (size_t k = 0; k < K; ++k) {
+      if (st.closed) {
+        const numeric_result r = a.numeric(static_cast<size_t>(kahan[k]), g);
+        w.var(r.any ? r.n : 0);
+        if (!r.any) continue;
+        w.f64(r.min);
+        w.f64(r.max);
+        w.f64(r.sum);
+        continue;
+      }
+      const size_t at = g * K + k;
+      const uint64_t from = at < st.value_start.size() ? st.value_start[at] : 0;
+      const uint64_t to = at + 1 < st.value_start.size() ? st.value_start[at + 1] : from;
+      w.var(to - from);
+      for (uint64_t i = from; i < to; ++i) w.f64(st.values[i]);
+    }
+  }
+
+  // nunique: exact pairs (open) or counts (closed), renumbered per partition.
+  for (int c : nunique_columns(plan)) {
+    nunique_store& store = a.distinct(static_cast<size_t>(c));
+    if (st.closed) {
+      const std::vector<uint64_t> counts = store.count(groups);
+      for (uint32_t g = 0; g < groups; ++g) uniq[part[g]].var(counts[g]);
+      continue;
+    }
+    nunique_store::pair_set pairs = store.take_pairs();
+    std::vector<std::vector<uint64_t>> small(partitions);
+    std::vector<std::vector<nunique_store::wide_entry>> wide(partitions);
+    std::vector<std::vector<std::pair<uint32_t, std::string>*>> longs(partitions);
+    for (uint64_t e : pairs.small) {
+      const uint32_t g = static_cast<uint32_t>(e >> 32);
+      small[part[g]].push_back(uint64_t{local[g]} << 32 | (e & 0xffffffffu));
+    }
+    for (auto e : pairs.wide) {
+      const uint32_t g = e.gid;
+      e.gid = local[g];
+      wide[part[g]].push_back(e);
+    }
+    for (auto& l : pairs.longs) longs[part[l.first]].push_back(&l);
+    for (uint32_t p = 0; p < partitions; ++p) {
+      writer& w = uniq[p];
+      w.var(small[p].size());
+      for (uint64_t e : small[p]) w.u64(e);
+      w.var(wide[p].size());
+      for (const auto& e : wide[p]) {
+        w.u64(e.lo);
+        w.u64(e.hi);
+        w.var(e.gid);
+      }
+      w.var(longs[p].size());
+      for (const auto* l : longs[p]) {
+        w.var(local[l->first]);
+        w.str(l->second);
+      }
+    }
+  }
+
+  std::vector<std::string> out(partitions);
+  for (uint32_t p = 0; p < partitions; ++p) {
+    std::string& o = out[p];
+    o.append(MAGIC, sizeof MAGIC);
+    writer v;
+    v.u32(STATE_FILE_VERSION);
+    o += v.b;
+    put_section(o, META, meta[p].b);
+    put_section(o, FACTS, facts[p].b);
+    put_section(o, GROUPS, grp[p].b);
+    put_section(o, FLOATS, floats[p].b);
+    put_section(o, UNIQUE, uniq[p].b);
+    put_section(o, END, {});
+  }
+  return out;
+}
+
+// ---- decode ------------------------------------------------------------------
+
+result<saved_state> decode_state(std::string_view bytes, const std::string& name) {
+  auto bad = [&](const std::string& what) {
+    return error{error_kind::corrupt, "'" + name + "' is not a valid zeekgraph state file: " + what,
+                 "make it again with zeekgraph summarize --save-state"};
+  };
+  if (bytes.size() < sizeof MAGIC + 4 || std::memcmp(bytes.data(), MAGIC, sizeof MAGIC) != 0)
+    return bad("it does not start with the state file's magic bytes");
+  uint32_t version;
+  std::memcpy(&version, bytes.data() + sizeof MAGIC, 4);
+  if (version != STATE_FILE_VERSION)
+    return error{error_kind::corrupt,
+                 "'" + name + "' is a state file of version " + std::to_string(version) + ", and this zeekgraph reads version " +
+                     std::to_string(STATE_FILE_VERSION),
+                 "make the state again with this zeekgraph"};
+
+  // The sections, each checked whole before any is read.
+  std::map<uint32_t, std::string_view> sections;
+  size_t pos = sizeof MAGIC + 4;
+  bool ended = false;
+  while (pos < bytes.size()) {
+    if (ended) return bad("bytes after its end");
+    if (bytes.size() - pos < 12) return bad("it is cut short (a section header)");
+    uint32_t tag;
+    uint64_t len;
+    std::memcpy(&tag, bytes.data() + pos, 4);
+    std::memcpy(&len, bytes.data() + pos + 4, 8);
+    pos += 12;
+    if (len > bytes.size() - pos || bytes.size() - pos - len < 4) return bad("it is cut short (section " + std::to_string(tag) + ")");
+    const std::string_view payload = bytes.substr(pos, static_cast<size_t>(len));
+    pos += static_cast<size_t>(len);
+    uint32_t crc;
+    std::memcpy(&crc, bytes.data() + pos, 4);
+    pos += 4;
+    if (crc != crc_of(tag, len, payload)) return bad("section " + std::to_string(tag) + " fails its checksum (the file is damaged)");
+    if (tag < META || tag > END) return bad("an unknown section " + std::to_string(tag));
+    if (sections.count(tag)) return bad("section " + std::to_string(tag) + " appears twice");
+    sections[tag] = payload;
+    if (tag == END) ended = true;
+  }
+  if (!ended) return bad("it is cut short (no end section)");
+  for (uint32_t t : {META, FACTS, GROUPS, FLOATS, UNIQUE})
+    if (!sections.count(t)) return bad("section " + std::to_string(t) + " is missing");
+
+  saved_state st;
+  reader m{sections[META]};
+  if (!get_spec(m, st.spec)) return bad(m.fault);
+  st.where = m.bytes("the --where text");
+  const size_t nt = m.count(4, "the column typing");
+  for (size_t i = 0; i < nt && m.ok(); ++i) {
+    column_typing t;
+    t.name = m.bytes("the column typing");
+    const uint8_t mode = m.u8("the column typing");
+    if (mode > static_cast<uint8_t>(value_mode::text)) m.fail("an unknown column type");
+    t.mode = static_cast<value_mode>(mode);
+    t.exact_ints = m.flag("the column typing");
+    t.plain_sum = m.flag("the column typing");
+    st.typing.push_back(std::move(t));
+  }
+  const size_t np = m.count(17, "the pieces");
+  for (size_t i = 0; i < np && m.ok(); ++i) {
+    state_piece p;
+    p.path = m.bytes("a piece");
+    p.begin = m.u64("a piece");
+    p.end = m.u64("a piece");
+    if (m.ok() && p.begin > p.end) m.fail("a piece that ends before it begins");
+    st.pieces.push_back(std::move(p));
+  }
+  const size_t nf = m.count(7, "the file counts");
+  for (size_t i = 0; i < nf && m.ok(); ++i) {
+    state_file_counts f;
+    f.path = m.bytes("a file's counts");
+    f.lines_read = m.var("a file's counts");
+    f.rows_used = m.var("a file's counts");
+    f.rows_rejected = m.var("a file's counts");
+    f.rows_null_key = m.var("a file's counts");
+    f.rows_filtered = m.var("a file's counts");
+    f.problems = m.var("a file's counts");
+    st.files.push_back(std::move(f));
+  }
+  st.closed = m.flag("the state's kind");
+  const uint64_t part = m.var("the partition"), parts = m.var("the partition");
+  if (m.ok() && (parts == 0 || part >= parts || parts > UINT32_MAX)) m.fail("a partition out of range");
+  st.partition = static_cast<uint32_t>(part);
+  st.partitions = static_cast<uint32_t>(parts);
+  if (m.ok() && m.left()) m.fail("bytes after the header");
+  if (!m.ok()) return bad(m.fault);
+
+  auto plan = state_plan(st.spec, st.typing);
+  if (!plan) return bad("its column typing does not fit its query");
+  st.plan = std::move(*plan);
+  st.groups = std::make_unique<partial_aggregate>(*st.plan);
+  partial_aggregate& a = *st.groups;
+
+  reader f{sections[FACTS]};
+  state_codec::get_facts(f, a);
+  if (f.ok() && f.left()) f.fail("bytes after the column facts");
+  if (!f.ok()) return bad(f.fault);
+
+  reader g{sections[GROUPS]};
+  const size_t groups = g.count(1, "the groups");
+  for (size_t i = 0; i < groups && g.ok(); ++i) state_codec::get_group(g, a);
+  if (g.ok() && g.left()) g.fail("bytes after the groups");
+  if (!g.ok()) return bad(g.fault);
+
+  const std::vector<int> kahan = kahan_columns(*st.plan);
+  const size_t K = kahan.size();
+  reader v{sections[FLOATS]};
+  if (!st.closed) st.value_start.assign(groups * K + 1, 0);
+  for (uint32_t gid = 0; gid < groups && v.ok(); ++gid)
+    for (size_t k = 0; k < K && v.ok(); ++k) {
+      if (st.closed) {
+        const uint64_t n = v.var("the float sums");
+        if (n == 0) continue;
+        ordered_state o;
+        o.n = n;
+        o.min = v.f64("the float sums");
+        o.max = v.f64("the float sums");
+        o.sum.sum = v.f64("the float sums");
+        a.set_ordered(static_cast<size_t>(kahan[k]), gid, o);
+        continue;
+      }
+      const size_t n = v.count(8, "the float values");
+      for (size_t i = 0; i < n; ++i) st.values.push_back(v.f64("the float values"));
+      st.value_start[gid * K + k + 1] = st.values.size();
+    }
+  if (v.ok() && v.left()) v.fail("bytes after the float values");
+  if (!v.ok()) return bad(v.fault);
+
+  reader u{sections[UNIQUE]};
+  for (int c : nunique_columns(*st.plan)) {
+    if (!u.ok()) break;
+    nunique_store& store = a.distinct(static_cast<size_t>(c));
+    if (st.closed) {
+      for (uint32_t gid = 0; gid < groups && u.ok(); ++gid) store.add_count(gid, u.var("the distinct counts"));
+      continue;
+    }
+    nunique_store::pair_set pairs;
+    const size_t ns = u.count(8, "the distinct values");
+    for (size_t i = 0; i < ns && u.ok(); ++i) {
+      const uint64_t e = u.u64("the distinct values");
+      if ((e >> 32) >= groups) u.fail("a distinct value of a group that does not exist");
+      pairs.small.push_back(e);
+    }
+    const size_t nw = u.count(17, "the distinct values");
+    for (size_t i = 0; i < nw && u.ok(); ++i) {
+      nunique_store::wide_entry e;
+      e.lo = u.u64("the distinct values");
+      e.hi = u.u64("the distinct values");
+      const uint64_t gid = u.var("the distinct values");
+      if (gid >= groups) u.fail("a distinct value of a group that does not exist");
+      e.gid = static_cast<uint32_t>(gid);
+      pairs.wide.push_back(e);
+    }
+    const size_t nl = u.count(2, "the distinct values");
+    for (size_t i = 0; i < nl && u.ok(); ++i) {
+      const uint64_t gid = u.var("the distinct values");
+      if (gid >= groups) u.fail("a distinct value of a group that does not exist");
+      pairs.longs.emplace_back(static_cast<uint32_t>(gid), std::string(u.bytes("the distinct values")));
+    }
+    if (u.ok()) store.add_pairs(std::move(pairs));
+  }
+  if (u.ok() && u.left()) u.fail("bytes after the distinct values");
+  if (!u.ok()) return bad(u.fault);
+  return st;
+}
+
+result<saved_state> read_state_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return error{error_kind::io, "cannot open state file '" + path + "': " + std::strerror(errno), ""};
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return error{error_kind::io, "cannot read state file '" + path + "': " + std::strerror(errno), ""};
+  return decode_state(bytes, path);
+}
+
+// ---- merge -------------------------------------------------------------------
+
+namespace {
+
+error mismatch(std::string what, std::string hint) { return error{error_kind::usage, std::move(what), std::move(hint)}; }
+
+std::string piece_text(const state_piece& p) {
+  std::string s = "'" + p.path + "'";
+  if (p.begin != 0 || p.end != UINT64_MAX)
+    s += " bytes " + std::to_string(p.begin) + "-" + (p.end == UINT64_MAX ? std::string("end") : std::to_string(p.end));
+  return s;
+}
+
+// Checks what a merged state's facts allow: the plain integer sums and the
+// float64 states kept for integers are exact only within float64's integers.
+status check_facts(const saved_state& st) {
+  const aggregate_plan& plan = *st.plan;
+  for (size_t c = 0; c < plan.columns.size(); ++c) {
+    const column_plan& cp = plan.columns[c];
+    const column_facts& f = st.groups->facts(c);
+    if (cp.mode != value_mode::numeric) continue;
+    if (cp.need_sum && cp.plain_sum && (f.float_text > 0 || !f.ints_exact_in_double()))
+      return error{error_kind::format,
+                   "the merged states' column '" + cp.name +
+                       "' holds decimals or sums past 2^52, which its states summed as integers",
+                   "summarize those inputs together, in one run"};
+    if ((cp.need_minmax || cp.need_sum) && !cp.exact_ints && f.reads_as_int() && !f.ints_exact_in_double())
+      return error{error_kind::format,
+                   "the merged states' column '" + cp.name + "' holds integers past 2^53, which its states kept as floats",
+                   "summarize those inputs together, in one run"};
+  }
+  return ok_status();
+}
+
+// Replays each group's Kahan values in order into its ordered states.
+void apply_values(saved_state& st) {
+  const std::vector<int> kahan = kahan_columns(*st.plan);
+  const size_t K = kahan.size();
+  if (st.closed || K == 0) return;
+  partial_aggregate& a = *st.groups;
+  for (uint32_t g = 0; g < a.group_count(); ++g)
+    for (size_t k = 0; k < K; ++k) {
+      const size_t at = g * K + k;
+      if (at + 1 >= st.value_start.size()) continue;
+      ordered_state o;
+      for (uint64_t i = st.value_start[at]; i < st.value_start[at + 1]; ++i) o.add(st.values[i]);
+      if (o.n) a.set_ordered(static_cast<size_t>(kahan[k]), g, o);
+    }
+}
+
+}  // namespace
+
+result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, unsigned threads) {
+  (void)threads;
+  if (states.empty()) return mismatch("no state to merge", "");
+  // The same question, asked of data typed alike.
+  const std::string spec = spec_bytes(states[0].spec);
+  for (size_t i = 1; i < states.size(); ++i) {
+    const saved_state& s = states[i];
+    if (spec_bytes(s.spec) != spec)
+      return mismatch("the states answer different queries (--by/--agg): " + piece_text(states[0].pieces.empty() ? state_piece{} : states[0].pieces[0]) +
+                          " and " + piece_text(s.pieces.empty() ? state_piece{} : s.pieces[0]),
+                      "merge only states made with the same --by and --agg");
+    if (s.where != states[0].where)
+      return mismatch("the states were made with different --where: '" + states[0].where + "' and '" + s.where + "'",
+                      "merge only states made with the same --where");
+    if (s.closed != states[0].closed)
+      return mismatch("open and closed states cannot be merged", "merge the open states first, then close them");
+    for (size_t c = 0; c < s.typing.size(); ++c) {
+      const column_typing &x = states[0].typing[c], &y = s.typing[c];
+      if (x == y) continue;
+      std::string what = x.mode != y.mode ? std::string("read as ") + mode_name(x.mode) + " in one and as " + mode_name(y.mode) + " in the other"
+                         : x.exact_ints != y.exact_ints ? "kept as exact int64 in one state only (integers past 2^53)"
+                                                        : "summed as integers in one state and as floats in the other";
+      return mismatch("the states' data typed column '" + x.name + "' apart: " + what,
+                      "pandas types a column by all its values: summarize those inputs together, in one run");
+    }
+  }
+  // Input order: by first piece. Pieces of open states must not overlap or
+  // interleave; closed states (hash partitions of one input) share theirs.
+  std::vector<size_t> order(states.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto first = [&](size_t i) { return states[i].pieces.empty() ? state_piece{} : states[i].pieces.front(); };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return first(a) < first(b); });
+  const bool closed = states[0].closed;
+  std::vector<state_piece> pieces;
+  std::vector<state_file_counts> files;
+  if (closed) {
+    std::vector<bool> seen(states[0].partitions, false);
+    for (const saved_state& s : states) {
+      if (s.pieces != states[0].pieces || s.partitions != states[0].partitions)
+        return mismatch("closed states of different inputs cannot be merged", "merge the closed partitions of one input");
+      if (seen[s.partition]) return mismatch("two closed states of partition " + std::to_string(s.partition), "");
+      seen[s.partition] = true;
+    }
+    pieces = states[0].pieces;
+    files = states[0].files;
+  } else {
+    for (const saved_state& s : states)
+      if (s.partition != states[0].partition || s.partitions != states[0].partitions)
+        return mismatch("the states hold different hash partitions of their groups", "merge one partition of each state");
+    for (size_t i : order) {
+      for (const auto& p : states[i].pieces) {
+        if (!pieces.empty()) {
+          const state_piece& last = pieces.back();
+          if (p < last)
+            return mismatch("the states' inputs interleave: " + piece_text(p) + " comes before " + piece_text(last) +
+                                ", which another state read",
+                            "a state's inputs must follow each other in path order: save one state per file or per hour");
+          if (p.path == last.path && p.begin < last.end)
+            return mismatch("two states read the same input: " + piece_text(last) + " and " + piece_text(p),
+                            "merge each state once");
+        }
+        pieces.push_back(p);
+      }
+      for (const auto& f : states[i].files) {
+        if (!files.empty() && files.back().path == f.path) {  // ranges of one file
+          auto& b = files.back();
+          b.lines_read += f.lines_read;
+          b.rows_used += f.rows_used;
+          b.rows_rejected += f.rows_rejected;
+          b.rows_null_key += f.rows_null_key;
+          b.rows_filtered += f.rows_filtered;
+          b.problems += f.problems;
+        } else {
+          files.push_back(f);
+        }
+      }
+    }
+  }
+
+  saved_state out = std::move(states[order[0]]);
+  const std::vector<column_facts> closed_facts = closed ? state_codec::facts(*out.groups) : std::vector<column_facts>{};
+  const std::vector<int> kahan = kahan_columns(*out.plan);
+  const size_t K = kahan.size();
+  out.groups->flush();
+  // Values: (state, its gid map) in input order; the first state's ids are ours.
+  struct source {
+    saved_state* st;
+    std::vector<uint32_t> map;
+  };
+  std::vector<source> sources;
+  std::vector<uint64_t> first_start = std::move(out.value_start);
+  std::vector<double> first_values = std::move(out.values);
+  for (size_t j = 1; j < order.size(); ++j) {
+    saved_state& s = states[order[j]];
+    const size_t before = out.groups->group_count();
+    std::vector<uint32_t> map;
+    out.groups->merge_from(*s.groups, &map);
+    if (closed) {
+      if (out.groups->group_count() != before + s.groups->group_count())
+        return mismatch("two closed states hold the same group", "closed states must be hash partitions of one input");
+      for (uint32_t g = 0; g < map.size(); ++g)
+        for (size_t k = 0; k < K; ++k) {
+          const numeric_result r = s.groups->numeric(static_cast<size_t>(kahan[k]), g);
+          if (!r.any) continue;
+          ordered_state o;
+          o.n = r.n;
+          o.min = r.min;
+          o.max = r.max;
+          o.sum.sum = r.sum;
+          out.groups->set_ordered(static_cast<size_t>(kahan[k]), map[g], o);
+        }
+    }
+    sources.push_back({&s, std::move(map)});
+  }
+  if (closed) {
+    state_codec::set_facts(*out.groups, closed_facts);  // each closed state has the whole input's facts
+  } else if (K > 0) {
+    // Concatenate each group's values in input order: counts, then fill.
+    const size_t groups = out.groups->group_count();
+    std::vector<uint64_t> start(groups * K + 1, 0);
+    auto count_from = [&](const std::vector<uint64_t>& vs, size_t n, auto id) {
+      for (uint32_t g = 0; g < n; ++g)
+        for (size_t k = 0; k < K; ++k) {
+          const size_t at = g * K + k;
+          if (at + 1 < vs.size()) start[id(g) * K + k + 1] += vs[at + 1] - vs[at];
+        }
+    };
+    count_from(first_start, first_start.empty() ? 0 : (first_start.size() - 1) / K, [](uint32_t g) { return g; });
+    for (auto& src : sources)
+      count_from(src.st->value_start, src.map.size(), [&](uint32_t g) { return src.map[g]; });
+    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    std::vector<double> values(start.back());
+    std::vector<uint64_t> fill(start.begin(), start.end() - 1);
+    auto copy_from = [&](const std::vector<uint64_t>& vs, const std::vector<double>& from, size_t n, auto id) {
+      for (uint32_t g = 0; g < n; ++g)
+        for (size_t k = 0; k < K; ++k) {
+          const size_t at = g * K + k;
+          if (at + 1 >= vs.size()) continue;
+          uint64_t& to = fill[id(g) * K + k];
+          for (uint64_t i = vs[at]; i < vs[at + 1]; ++i) values[to++] = from[i];
+        }
+    };
+    copy_from(first_start, first_values, first_start.empty() ? 0 : (first_start.size() - 1) / K, [](uint32_t g) { return g; });
+    for (auto& src : sources) {
+      copy_from(src.st->value_start, src.st->values, src.map.size(), [&](uint32_t g) { return src.map[g]; });
+      std::vector<double>().swap(src.st->values);
+    }
+    out.value_start = std::move(start);
+    out.values = std::move(values);
+  }
+  out.pieces = std::move(pieces);
+  out.files = std::move(files);
+  if (auto s = check_facts(out); !s) return s.err();
+  if (close && !out.closed) {
+    apply_values(out);
+    out.closed = true;
+    std::vector<uint64_t>().swap(out.value_start);
+    std::vector<double>().swap(out.values);
+  }
+  return out;
+}
+
+result<table::summary_table> finalize_state(saved_state& st, unsigned threads) {
+  if (auto s = check_facts(st); !s) return s.err();
+  apply_values(st);
+  return finalize(*st.groups, threads);
+}
+
+}  // namespace zeekgraph::agg

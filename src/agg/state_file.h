@@ -1,0 +1,155 @@
+// A partial aggregate written out, read back and merged exactly: the state
+// file behind `summarize --save-state` / `--merge-state` and the Dask
+// shuffle (python/zeekgraph/distributed.py).
+//
+// A saved state holds everything finalize() needs and everything a merge
+// needs to stay pandas' to the last bit:
+// - the query it answers (keys, aggregates, derived columns) and the
+//   --where text, so that states of different questions are refused;
+// - the typing pandas' data decided for each column (numeric or text,
+//   exact int64 states, plain integer sums), so that states typed apart
+//   are refused rather than merged into a result no single run gives;
+// - the pieces of input it read, as (path, begin, end) in input order:
+//   merged states replay in that order, and overlapping or interleaved
+//   pieces are refused;
+// - per group: its key values, row count, numeric and text states;
+// - the float values of each Kahan-summed column (float sums and means),
+//   per group in input order, since pandas' Kahan sum depends on order and
+//   cannot be merged from two sums; a merge replays them state by state;
+// - nunique's (group, value) pairs, exact and deduplicated (never
+//   fingerprints: no later merge could check them);
+// - the facts that type each output column (nulls, decimals, big ints).
+//
+// A *closed* state has no more values to replay: its Kahan columns hold
+// their final count, min, max and sum and its nunique columns their
+// counts. Reduce tasks write them for disjoint sets of groups (one hash
+// partition each), which then merge by union.
+//
+// Layout (little-endian; version 1):
+//   "ZGSTATE\n" u32 version
+//   sections, each: u32 tag, u64 payload bytes, payload, u32 crc32 of
+//   tag + length + payload (zlib's crc32)
+//     META (1)   the query, --where, column typing, pieces, per-file line
+//                counts, closed flag, partition r of R
+//     FACTS (2)  per plan column: its column_facts
+//     GROUPS (3) group count, then per group: key values, row count,
+//                numeric states (count, min/max, sum, Kahan compensation:
+//                those the plan keeps), exact int64 states, text states
+//     FLOATS (4) open: per group and Kahan column, a count and its values
+//                in input order; closed: count, min, max, sum
+//     UNIQUE (5) per nunique column: packed pairs (open) or counts (closed)
+//     END (6)    empty; a file without it was cut short
+// Integers inside payloads are LEB128 varints where they count things;
+// doubles are their 8 bytes. Any other byte sequence is refused with a
+// message naming the file and what is wrong: never a crash (fuzzed by
+// fuzz/state_file_fuzz.cpp).
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agg/aggregate_plan.h"
+#include "agg/partial_aggregate.h"
+#include "table/summary_table.h"
+#include "util/result.h"
+
+namespace zeekgraph::agg {
+
+inline constexpr uint32_t STATE_FILE_VERSION = 1;
+
+// A piece of input a state read: a file, or the lines starting in
+// [begin, end) of one (end = UINT64_MAX: to its end). Pieces sort by path
+// bytes, then begin: the order a directory or glob expands in.
+struct state_piece {
+  std::string path;
+  uint64_t begin = 0, end = UINT64_MAX;
+  auto operator<=>(const state_piece&) const = default;
+};
+
+// A file's line accounting, as the summarize report counts it.
+struct state_file_counts {
+  std::string path;
+  uint64_t lines_read = 0, rows_used = 0, rows_rejected = 0, rows_null_key = 0, rows_filtered = 0,
+           problems = 0;
+};
+
+// How one plan column was typed by the data it saw.
+struct column_typing {
+  std::string name;
+  value_mode mode = value_mode::text;
+  bool exact_ints = false, plain_sum = false;
+  bool operator==(const column_typing&) const = default;
+};
+
+struct saved_state {
+  query_spec spec;
+  std::string where;                    // the --where text, empty for none
+  std::vector<column_typing> typing;    // per plan column
+  std::vector<state_piece> pieces;      // in input order
+  std::vector<state_file_counts> files; // one per file read, in input order
+  bool closed = false;
+  uint32_t partition = 0, partitions = 1;
+
+  // The plan the groups were built with (ordered_sums: Kahan-summed
+  // columns live in `values`, or in the groups' ordered states if closed).
+  std::unique_ptr<aggregate_plan> plan;
+  std::unique_ptr<partial_aggregate> groups;
+  // Open states: group g's values of Kahan column k (its index among the
+  // plan's kahan_sum() columns), in input order, are
+  // values[value_start[g * K + k] .. value_start[g * K + k + 1]).
+  std::vector<uint64_t> value_start;
+  std::vector<double> values;
+
+  saved_state();
+  ~saved_state();
+  saved_state(saved_state&&) noexcept;
+  saved_state& operator=(saved_state&&) noexcept;
+};
+
+// The plan for `spec` with `typing` applied, as state files use it
+// (ordered_sums, exact nunique pairs). `typing` empty: the initial guess.
+// Errors: error_kind::usage when `typing` does not name the plan's columns.
+result<std::unique_ptr<aggregate_plan>> state_plan(const query_spec& spec, const std::vector<column_typing>& typing);
+
+// The typing of each of `plan`'s columns.
+std::vector<column_typing> typing_of(const aggregate_plan& plan);
+
+// Encodes `state` as `partitions` state files: file r holds the groups
+// whose key values hash to r (every group when partitions is 1), the
+// values and pairs of those groups, and the whole state's facts, pieces
+// and counts (so a reducer merging one partition of every state sees the
+// whole input's facts). Consumes the state's nunique pairs.
+std::vector<std::string> encode_state(saved_state& state, uint32_t partitions = 1);
+
+// Decodes a state file's bytes; `name` is the file's name for messages.
+// Errors: error_kind::corrupt for anything but a whole, valid state file of
+// this version (bad magic, another version, a checksum mismatch, a cut
+// file, counts past the payload, a group id out of range, an unknown
+// aggregate).
+result<saved_state> decode_state(std::string_view bytes, const std::string& name);
+
+// Merges states of one query into one, in input order (by their first
+// pieces). Open states merge into an open state whose per-group values are
+// the concatenation in that order; closed states (disjoint groups) into a
+// closed one. `close`: the result is closed (Kahan columns summed, nunique
+// counted). Errors: error_kind::usage when the states answer different
+// queries or --where, were typed apart (naming the column, and how to
+// make them alike), overlap or interleave in the input, mix open and
+// closed states, or closed states share a group; error_kind::format when
+// the merged data needs states a state file cannot carry (a plain integer
+// sum that no longer fits float64 exactly).
+result<saved_state> merge_states(std::vector<saved_state>&& states, bool close = false, unsigned threads = 1);
+
+// The summary of a state (open or closed), as summarize() would build it.
+// Errors: as merge_states.
+result<table::summary_table> finalize_state(saved_state& state, unsigned threads = 1);
+
+// Reads and decodes a state file. Errors: error_kind::io when it cannot be
+// read, else as decode_state.
+result<saved_state> read_state_file(const std::string& path);
+
+}  // namespace zeekgraph::agg

@@ -1,0 +1,211 @@
+#include "agg/state_file.h"
+
+#include <cmath>
+#include <cstring>
+
+#include <gtest/gtest.h>
+
+#include "agg/finalize.h"
+#include "table/table_writer.h"
+
+namespace zeekgraph::agg {
+namespace {
+
+using zeek::cell;
+using zeek::cell_kind;
+
+cell T(std::string_view s) { return {s, cell_kind::text}; }
+cell N() { return {{}, cell_kind::null}; }
+
+// A state of `rows` (k, v, u): by k, v's float min/max/sum/mean, u's
+// nunique and min, as one piece of `path`.
+saved_state state_of(const std::vector<std::array<cell, 3>>& rows, const std::string& path,
+                     const char* agg = "v:min,max,sum,mean;u:nunique,min,count") {
+  saved_state st;
+  st.spec = parse_query_spec("k", agg).value();
+  st.plan = state_plan(st.spec, {}).value();
+  st.typing = typing_of(*st.plan);
+  st.groups = std::make_unique<partial_aggregate>(*st.plan);
+  st.pieces = {{path, 0, UINT64_MAX}};
+  st.files = {{path, rows.size(), rows.size(), 0, 0, 0, 0}};
+  // The values of v (the one Kahan column), per group in row order.
+  std::vector<std::vector<double>> per_group;
+  for (const auto& r : rows) {
+    st.groups->add_row(r.data());
+    st.groups->flush();
+    auto& log = st.groups->sum_log();
+    for (const auto& e : log) {
+      if (per_group.size() <= e.gid) per_group.resize(e.gid + 1);
+      per_group[e.gid].push_back(e.value);
+    }
+    log.clear();
+  }
+  per_group.resize(st.groups->group_count());
+  st.value_start.assign(per_group.size() + 1, 0);
+  for (size_t g = 0; g < per_group.size(); ++g) {
+    st.value_start[g + 1] = st.value_start[g] + per_group[g].size();
+    st.values.insert(st.values.end(), per_group[g].begin(), per_group[g].end());
+  }
+  return st;
+}
+
+std::string csv_of(const table::summary_table& t) {
+  std::ostringstream out;
+  table::write_table(t, table::table_format::csv, out);
+  return out.str();
+}
+
+// The values the test merges: Kahan-summed in one pass they give digits
+// that summing two halves and adding the sums does not.
+std::vector<std::array<cell, 3>> rows_a() {
+  return {{T("x"), T("0.1"), T("u1")}, {T("x"), T("1e16"), T("u2")}, {T("y"), T("-0.0"), N()},
+          {T("x"), T("0.3"), T("u1")}, {T("z"), N(), T("u9")}};
+}
+std::vector<std::array<cell, 3>> rows_b() {
+  return {{T("x"), T("-1e16"), T("u3")}, {T("x"), T("0.7"), T("u2")}, {T("y"), T("0.0"), T("u4")},
+          {T("w"), T("2.5"), T("u5")}};
+}
+
+}  // namespace
+
+TEST(state_file, round_trip_is_byte_identical) {
+  saved_state st = state_of(rows_a(), "a.log");
+  std::vector<std::string> bytes = encode_state(st);
+  ASSERT_EQ(bytes.size(), 1u);
+  auto back = decode_state(bytes[0], "a.state");
+  ASSERT_TRUE(back.ok()) << back.err().message;
+  EXPECT_EQ(back->pieces, st.pieces);
+  EXPECT_EQ(back->typing, st.typing);
+  EXPECT_EQ(back->groups->group_count(), 3u);
+  EXPECT_EQ(encode_state(*back)[0], bytes[0]);  // nothing lost, nothing reordered
+}
+
+// Two states merged in input order equal one state of all the rows: the
+// float sums replayed in row order (the values 1e16 and -1e16 make a sum of
+// the halves' sums lose the 0.1 and 0.3), the -0.0 met first kept as min.
+TEST(state_file, merge_equals_one_pass) {
+  std::vector<std::array<cell, 3>> all = rows_a();
+  for (auto& r : rows_b()) all.push_back(r);
+  saved_state whole = state_of(all, "a.log");
+  auto expected = finalize_state(whole);
+  ASSERT_TRUE(expected.ok());
+
+  std::vector<saved_state> parts;
+  saved_state b = state_of(rows_b(), "b.log");
+  saved_state a = state_of(rows_a(), "a.log");
+  // Given in the wrong order: merged by their pieces' order.
+  parts.push_back(decode_state(encode_state(b)[0], "b").value());
+  parts.push_back(decode_state(encode_state(a)[0], "a").value());
+  auto merged = merge_states(std::move(parts));
+  ASSERT_TRUE(merged.ok()) << merged.err().message;
+  auto got = finalize_state(*merged);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(csv_of(*got), csv_of(*expected));
+  // x: 0.1 + 1e16 + 0.3 - 1e16 + 0.7 in Kahan order is 1.1 (naive: 1.0).
+  EXPECT_EQ(got->columns[3].floats[1], expected->columns[3].floats[1]);
+  const double half_a = 0.1 + 1e16 + 0.3, half_b = -1e16 + 0.7;
+  EXPECT_NE(half_a + half_b, got->columns[3].floats[1]);
+  // y's min is the first zero, -0.0.
+  EXPECT_TRUE(std::signbit(got->columns[1].floats[2]));
+}
+
+// Hash partitions, each merged and closed, then merged by union.
+TEST(state_file, partitions_close_and_union) {
+  std::vector<std::array<cell, 3>> all = rows_a();
+  for (auto& r : rows_b()) all.push_back(r);
+  saved_state whole = state_of(all, "a.log");
+  const std::string expected = csv_of(finalize_state(whole).value());
+
+  saved_state a = state_of(rows_a(), "a.log"), b = state_of(rows_b(), "b.log");
+  const auto pa = encode_state(a, 3), pb = encode_state(b, 3);
+  ASSERT_EQ(pa.size(), 3u);
+  std::vector<saved_state> closed;
+  for (size_t r = 0; r < 3; ++r) {
+    std::vector<saved_state> two;
+    two.push_back(decode_state(pa[r], "a").value());
+    two.push_back(decode_state(pb[r], "b").value());
+    EXPECT_EQ(two[0].partition, r);
+    EXPECT_EQ(two[0].partitions, 3u);
+    auto m = merge_states(std::move(two), true);
+    ASSERT_TRUE(m.ok()) << m.err().message;
+    EXPECT_TRUE(m->closed);
+    closed.push_back(decode_state(encode_state(*m)[0], "closed").value());
+  }
+  auto u = merge_states(std::move(closed));
+  ASSERT_TRUE(u.ok()) << u.err().message;
+  EXPECT_EQ(csv_of(finalize_state(*u).value()), expected);
+}
+
+TEST(state_file, refuses_what_would_not_be_exact) {
+  auto two = [](saved_state x, saved_state y) {
+    std::vector<saved_state> v;
+    v.push_back(std::move(x));
+    v.push_back(std::move(y));
+    return merge_states(std::move(v));
+  };
+  // Another query.
+  auto r = two(state_of(rows_a(), "a.log"), state_of(rows_b(), "b.log", "v:min"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.err().kind, error_kind::usage);
+  EXPECT_NE(r.err().message.find("different queries"), std::string::npos);
+  // Another --where.
+  saved_state w = state_of(rows_b(), "b.log");
+  w.where = "v > 1";
+  r = two(state_of(rows_a(), "a.log"), std::move(w));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message.find("different --where"), std::string::npos);
+  // The same input twice, and overlapping ranges of one file.
+  r = two(state_of(rows_a(), "a.log"), state_of(rows_b(), "a.log"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message.find("read the same input"), std::string::npos);
+  saved_state r1 = state_of(rows_a(), "a.log"), r2 = state_of(rows_b(), "a.log");
+  r1.pieces = {{"a.log", 0, 100}};
+  r2.pieces = {{"a.log", 50, 200}};
+  r = two(std::move(r1), std::move(r2));
+  ASSERT_FALSE(r.ok());
+  // Interleaved inputs: a state of a.log and c.log, another of b.log.
+  saved_state ac = state_of(rows_a(), "a.log");
+  ac.pieces.push_back({"c.log", 0, UINT64_MAX});
+  r = two(std::move(ac), state_of(rows_b(), "b.log"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message.find("interleave"), std::string::npos);
+  // Typed apart: u read as text in one state, numbers in the other.
+  saved_state num = state_of({{T("x"), T("1"), T("7")}}, "b.log");
+  num.typing[2].mode = value_mode::numeric;
+  r = two(state_of(rows_a(), "a.log"), std::move(num));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.err().message.find("typed column 'u' apart"), std::string::npos);
+  // Adjacent ranges of one file are fine.
+  saved_state q1 = state_of(rows_a(), "a.log"), q2 = state_of(rows_b(), "a.log");
+  q1.pieces = {{"a.log", 0, 100}};
+  q2.pieces = {{"a.log", 100, 200}};
+  EXPECT_TRUE(two(std::move(q1), std::move(q2)).ok());
+}
+
+// Every cut and every flipped byte is an error with a message, never a
+// crash or a state.
+TEST(state_file, damage_is_an_error) {
+  saved_state st = state_of(rows_a(), "a.log");
+  const std::string bytes = encode_state(st)[0];
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    auto r = decode_state(std::string_view(bytes).substr(0, n), "cut.state");
+    ASSERT_FALSE(r.ok()) << n;
+    EXPECT_EQ(r.err().kind, error_kind::corrupt);
+    EXPECT_NE(r.err().message.find("cut.state"), std::string::npos);
+  }
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string bad = bytes;
+    bad[i] = static_cast<char>(bad[i] ^ 0x20);
+    EXPECT_FALSE(decode_state(bad, "bad.state").ok()) << i;
+  }
+  auto extra = decode_state(bytes + "x", "extra.state");
+  ASSERT_FALSE(extra.ok());
+  EXPECT_NE(extra.err().message.find("after its end"), std::string::npos);
+  std::string v2 = bytes;
+  v2[8] = 2;
+  auto old = decode_state(v2, "v2.state");
+  ASSERT_FALSE(old.ok());
+  EXPECT_NE(old.err().message.find("version 2"), std::string::npos);
+}
+
+}  // namespace zeekgraph::agg
