@@ -18,7 +18,7 @@ SUMMARY_KEYS = ["id.orig_h", "id.resp_h", "conn_state"]
 
 @dataclass
 class Problem:
-    kind: str            # 'field_count', 'bad_number', 'gzip_truncated', ...
+    kind: str            # "field-count", "bad-number", "gzip-truncated", ...
     rejects_line: bool   # False for problems that describe the file
     line: int            # 1-based line in the (decompressed) stream; 0 = the file
     byte_offset: int
