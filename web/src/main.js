@@ -14,7 +14,7 @@ import { CONN_COLUMNS, FAILED_STATES, KNOWN_VALUES, classColour, classMeaning, h
 const T0 = performance.now();
 const EDGE_ALPHA = 0.35, FOCUS_ALPHA = 0.95;
 const INTERNAL = "#dfe6f3", EXTERNAL = "#f6a04d", SELECTED = "#6ea8fe";
-const DIM_NODE = "#2c313d", DIM_EDGE = "rgba(10,11,14,0.06)";
+const DIM_NODE = "#2c313d", DIM_EDGE = "#1b1e27";
 const $ = (id) => document.getElementById(id);
 const served = !document.getElementById("zg-bin");
 // What survives a re-query: the filter, client-side toggles by class name,
@@ -923,6 +923,22 @@ function edgeReallyHit(v, e, x, y) {
   return Math.hypot(x - (a.x + t * dx), y - (a.y + t * dy)) <= 4;
 }
 
+// The shown node nearest a click, within its drawn radius plus 4 px: sigma's
+// half-resolution picking misses nodes of a pixel or two, and the edges
+// that fan out of them then take the click.
+function nodeNear(v, x, y) {
+  let best = -1, bestD = Infinity;
+  for (let i = 0; i < v.g.n; i++) {
+    if (!v.nodeVisible[i]) continue;
+    const d = v.renderer.getNodeDisplayData(String(i));
+    if (!d) continue;
+    const p = v.renderer.framedGraphToViewport(d), r = v.renderer.scaleSize(d.size) + 4;
+    const dist = Math.hypot(p.x - x, p.y - y);
+    if (dist <= r && dist < bestD) { best = i; bestD = dist; }
+  }
+  return best;
+}
+
 function line(text, key) {
   const d = el("div");
   if (key) d.append(el("span", { class: "k" }, `${key} `));
@@ -957,10 +973,17 @@ function wireEvents(v) {
   renderer.on("clickNode", ({ node }) => { say(""); selectNode(+node); });
   renderer.on("clickEdge", ({ edge, event }) => {
     say("");
-    if (edgeReallyHit(v, +edge, event.x, event.y)) selectEdge(+edge);
+    const near = nodeNear(v, event.x, event.y);
+    if (near >= 0) selectNode(near);
+    else if (edgeReallyHit(v, +edge, event.x, event.y)) selectEdge(+edge);
     else clearFocus();
   });
-  renderer.on("clickStage", () => { say(""); clearFocus(); });
+  renderer.on("clickStage", ({ event }) => {
+    say("");
+    const near = nodeNear(v, event.x, event.y);
+    if (near >= 0) selectNode(near);
+    else clearFocus();
+  });
 }
 
 function exportPng() {
@@ -1086,6 +1109,16 @@ async function main() {
     dimColour: DIM_NODE,
     edgeClassColour: (name) => { const k = view.meta.classes.indexOf(name); return k < 0 ? null : view.classColour[k]; },
     where: () => ui.applied,
+    connectionUids: () => (inspected && inspected.conn ? inspected.conn.rows.map((r) => r.uid) : null),
+    connectionTotal: () => (inspected && inspected.conn ? inspected.conn.total : null),
+    // Mean luminance and count of the drawn pixels of a 2D layer in a box of CSS pixels.
+    layerStats: (name, x, y, w, h) => {
+      const c = view.renderer.getCanvases()[name], dpr = c.width / c.clientWidth;
+      const d = c.getContext("2d").getImageData(Math.round(x * dpr), Math.round(y * dpr), Math.round(w * dpr), Math.round(h * dpr)).data;
+      let n = 0, lum = 0;
+      for (let k = 0; k < d.length; k += 4) if (d[k + 3] > 200) { n++; lum += 0.2126 * d[k] + 0.7152 * d[k + 1] + 0.0722 * d[k + 2]; }
+      return { drawn: n, meanLuminance: n ? lum / n : null };
+    },
     chips: () => ui.chips.map(chipText),
   });
 }
