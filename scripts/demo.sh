@@ -19,6 +19,14 @@ echo "== summary written to $out/sample-summary.csv"
 head -3 "$out/sample-summary.csv" | cut -c1-160
 echo "== the graph (Graphistry's hypergraph, ForceAtlas2 layout)"
 "$zg" graph "$out/sample-conn.log" -q --no-progress --html "$out/sample-graph.html" --svg "$out/sample-graph.svg"
+echo "== the Python package: $root/.venv (with Debian's pandas), zeekgraph installed from this repository, offline"
+[[ -x $root/.venv/bin/python ]] || /usr/bin/python3 -m venv --system-site-packages "$root/.venv"
+(cd "$root" && "$root/.venv/bin/pip" install --quiet --no-build-isolation --no-index .)
+"$root/.venv/bin/python" -c 'import sys, zeekgraph
+df = zeekgraph.summarize(sys.argv[1], progress=False)
+print("   zeekgraph.summarize(...):", len(df), "rows x", len(df.columns), "columns: the df_summary of the tutorial")' \
+  "$out/sample-conn.log"
+echo "   the tutorial as a notebook: $root/examples/tutorial.ipynb (README: Python and Jupyter)"
 echo "== open $out/sample-graph.html in a browser (works offline), or explore it served:"
 echo "   $zg serve $out/sample-conn.log"
 echo "   (then open the printed http://127.0.0.1:8080/ URL)"
