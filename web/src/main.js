@@ -767,6 +767,7 @@ function typedClause(t) {
   return t;
 }
 function renderChips() {
+  $("where-error").hidden = true;  // its filter is being changed
   const box = $("chips");
   box.replaceChildren(...ui.chips.map((c, k) => el("span", { class: "chip", title: chipText(c) }, el("span", { class: "text" }, chipText(c)),
     el("button", { title: "remove", onclick: () => { ui.chips.splice(k, 1); renderChips(); } }, "\u00d7"))));
@@ -882,7 +883,7 @@ function wireFilterBar() {
       it.text, it.hint ? el("span", { class: "hint" }, it.hint) : null)));
     list.hidden = false;
   };
-  input.addEventListener("input", show);
+  input.addEventListener("input", () => { $("where-error").hidden = true; show(); });
   input.addEventListener("blur", close);
   input.addEventListener("keydown", (ev) => {
     if (!list.hidden && items.length) {
