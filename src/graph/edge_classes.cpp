@@ -27,4 +27,19 @@ edge_classes classify_edges(const hypergraph& g, const table::column* by) {
   return out;
 }
 
+const char* class_colour(std::string_view value, std::string_view color_by) {
+  static const std::pair<std::string_view, const char*> states[] = {
+      {"SF", "#59a14f"},   {"S0", "#e15759"},   {"REJ", "#ff9d4d"},    {"S1", "#4e79a7"},   {"S2", "#76b7e6"},
+      {"S3", "#a0cbe8"},   {"RSTO", "#edc948"}, {"RSTR", "#b6992d"},   {"RSTOS0", "#d37295"}, {"RSTRH", "#fabfd2"},
+      {"SH", "#b07aa1"},   {"SHR", "#8cd17d"},  {"OTH", "#9d9da1"}};
+  static const char* spare[] = {"#86bcb6", "#f1ce63", "#499894", "#e49444", "#d4a6c8", "#9467bd",
+                                "#79706e", "#17becf", "#bcbd22", "#ff7f0e", "#2ca02c", "#1f77b4"};
+  if (color_by == "conn_state")
+    for (const auto& [name, colour] : states)
+      if (name == value) return colour;
+  uint32_t h = 2166136261u;
+  for (unsigned char c : value) h = (h ^ c) * 16777619u;
+  return spare[h % (sizeof spare / sizeof spare[0])];
+}
+
 }  // namespace zeekgraph::graph

@@ -11,13 +11,6 @@
 
 namespace zeekgraph::graph {
 
-const char* palette_color(size_t i) {
-  static const char* colors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-                                 "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#8cd17d", "#86bcb6",
-                                 "#d37295", "#fabfd2", "#b6992d", "#499894"};
-  return colors[i % (sizeof colors / sizeof colors[0])];
-}
-
 void write_svg(const hypergraph& g, const table::summary_table& t, const positions& p, const svg_options& o,
                std::ostream& out) {
   const size_t n = g.node_id.size();
@@ -41,6 +34,8 @@ void write_svg(const hypergraph& g, const table::summary_table& t, const positio
   edge_classes cls;
   if (by) cls = classify_edges(g, by);
   const auto& order = cls.classes;
+  std::vector<const char*> colour(order.size());  // fixed per value, as in the web UI
+  for (size_t i = 0; i < order.size(); ++i) colour[i] = class_colour(order[i].first, o.color_by);
 
   char buf[256];
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\""
@@ -48,7 +43,7 @@ void write_svg(const hypergraph& g, const table::summary_table& t, const positio
   out << "<rect width=\"100%\" height=\"100%\" fill=\"#11131a\"/>\n<g stroke-width=\"0.6\" stroke-opacity=\"0.35\">\n";
   for (size_t e = 0; e < g.links(); ++e) {
     const char* color = "#8aa0c8";
-    if (by) color = palette_color(cls.of_edge[e]);
+    if (by) color = colour[cls.of_edge[e]];
     std::snprintf(buf, sizeof buf, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n",
                   X(g.src[e]), Y(g.src[e]), X(g.dst[e]), Y(g.dst[e]), color);
     out << buf;
@@ -70,7 +65,7 @@ void write_svg(const hypergraph& g, const table::summary_table& t, const positio
   for (size_t i = 0; i < order.size() && i < 24; ++i) {
     ly += 20;
     std::snprintf(buf, sizeof buf, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>", lx,
-                  ly - 11, palette_color(i));
+                  ly - 11, colour[i]);
     out << buf;
     // 16 characters, cut between UTF-8 sequences, as XML text.
     std::string label;

@@ -1,6 +1,7 @@
 // A static picture of a laid-out graph, for reports: edges coloured by a
-// category column (conn_state for the seed), nodes sized by degree, on the
-// UI's dark background, with a legend.
+// category column (conn_state for the seed) with the web UI's fixed colours
+// (graph/edge_classes class_colour), nodes sized by degree, on the UI's dark
+// background, with a legend.
 #pragma once
 
 #include <ostream>
@@ -19,9 +20,5 @@ struct svg_options {
 
 void write_svg(const hypergraph& g, const table::summary_table& t, const positions& p, const svg_options& o,
                std::ostream& out);
-
-// The palette the SVG and the web UI share: a colour per category value,
-// the most common values first.
-const char* palette_color(size_t i);
 
 }  // namespace zeekgraph::graph

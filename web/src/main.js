@@ -429,6 +429,38 @@ function histogram(el_, vals, key, fmt) {
     }
   };
   el_.redraw = () => { draw(); showRange(); };
+  // The range typed in: click the label, edit from and to, Enter.
+  let editor = el_.querySelector(".range-edit");
+  if (!editor) {
+    editor = el("form", { class: "range-edit", hidden: "" },
+      el("input", { name: "from", "aria-label": "from", spellcheck: "false" }), "\u2013",
+      el("input", { name: "to", "aria-label": "to", spellcheck: "false" }), el("button", { class: "small" }, "set"),
+      el("span", { class: "muted" }, isTime ? "ISO 8601 UTC or epoch seconds" : "numbers"));
+    label.after(editor);
+    label.title = "click to type the range";
+  }
+  const parse = (t) => {
+    t = t.trim();
+    if (isTime && !/^-?\d+(\.\d+)?$/.test(t)) return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t}Z`) / 1000;
+    return t === "" ? NaN : Number(t.replace(/,/g, ""));
+  };
+  label.onclick = () => {
+    const sel = ui.ranges[key];
+    editor.from.value = sel ? (isTime ? isoTime(sel[0]) : sel[0]) : isTime ? isoTime(inv(lo)) : Math.floor(inv(lo));
+    editor.to.value = sel ? (isTime ? isoTime(sel[1]) : sel[1]) : isTime ? isoTime(inv(hi)) : Math.ceil(inv(hi));
+    editor.hidden = !editor.hidden;
+  };
+  editor.onsubmit = (ev) => {
+    ev.preventDefault();
+    const a = parse(editor.from.value), b = parse(editor.to.value);
+    if (!Number.isFinite(a) || !Number.isFinite(b) || b < a) { say(`not a range: ${editor.from.value} \u2013 ${editor.to.value}`); return; }
+    say("");
+    ui.ranges[key] = [a, b];
+    editor.hidden = true;
+    el_.redraw();
+    if (isTime) addTimeChip([a, b]);
+    applyFilters();
+  };
   const pos = (ev) => lo + (Math.min(Math.max(ev.offsetX, 0), canvas.clientWidth) / canvas.clientWidth) * (hi - lo);
   canvas.onmousedown = (ev) => { drag = pos(ev); };
   canvas.onmousemove = (ev) => {

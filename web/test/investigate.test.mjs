@@ -17,6 +17,9 @@
 // - a failed search's message is gone after the next action; the hover
 //   label is drawn dark (it was white on white);
 // - the PNG carries the legend's colours; "Edges CSV" holds the shown edges;
+// - the --svg legend uses the UI's colours; a range typed into a histogram
+//   shows the edges edges.csv puts in it; the filter bar completes column
+//   names and conn_state values;
 // - the --html file says plainly that filtering and Connections need serve.
 // Screenshots of each step are kept in WORKDIR. Prints the time to the
 // first Connections page and from Apply to the redrawn graph.
@@ -131,6 +134,13 @@ try {
   check(order0.join() !== order1.join(), `the two legends rank states differently (${order0.join(" ")} / ${order1.join(" ")}), so the colours follow the state, not the rank`);
   check(new Set(Object.values(colours0)).size === order0.length, "each state of the whole graph has its own colour");
   await p1.close();
+  // The SVG the CLI draws uses the same colour for each state (its legend's rects).
+  execFileSync(zg, ["graph", log, "-q", "--no-progress", "--iterations", "1", "--svg", `${work}/graph.svg`]);
+  const svg = readFileSync(`${work}/graph.svg`, "utf8");
+  const svgColours = Object.fromEntries([...svg.matchAll(/<rect x="\d+" y="\d+" width="12" height="12" fill="(#[0-9a-f]{6})"\/><text [^>]*>([^<(]+) \(/g)].map((m) => [m[2], m[1]]));
+  const rgb = (hex) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+  check(Object.keys(svgColours).length === order0.length && order0.every((c) => rgb(svgColours[c]) === colours0[c]),
+    `the --svg legend gives each state the UI's colour (${Object.entries(svgColours).map(([k, v]) => `${k} ${v}`).join(", ")})`);
 
   // Focus: click a node of middling degree; every non-neighbour is dimmed.
   const neighbours = new Map();
@@ -288,6 +298,34 @@ try {
   check(hs.drawn > 50 && hs.meanLuminance < 110, `the hover label is light on dark (${hs.drawn} pixels drawn, mean luminance ${hs.meanLuminance?.toFixed(0)})`);
   await page.screenshot({ path: `${work}/6-hover.png` });
   await page.mouse.move(5, 5);
+
+  // A range typed into the sessions histogram: the edges of count >= 2 (from edges.csv).
+  const countAt = readFileSync(`${work}/cli-0.csv`, "utf8").split("\n")[0].split(",").indexOf("count");
+  const wantCount = readFileSync(`${work}/cli-0.csv`, "utf8").trim().split("\n").slice(1).filter((l) => +l.split(",")[countAt] >= 2).length;
+  await page.click('.hist[data-key="count"] .hist-label');
+  await page.fill('.hist[data-key="count"] input[name="from"]', "2");
+  await page.fill('.hist[data-key="count"] input[name="to"]', "1000000000");
+  await page.press('.hist[data-key="count"] input[name="to"]', "Enter");
+  const typed = await page.evaluate(() => ({ edges: window.__zg.visibleEdges, label: document.querySelector('.hist[data-key="count"] .hist-label').textContent }));
+  check(typed.edges === wantCount && typed.label.includes("2 \u2013 1,000,000,000"), `typing 2 .. 1e9 into sessions per edge shows the ${wantCount} edges with count >= 2 (${typed.edges}; "${typed.label}")`);
+  await page.screenshot({ path: `${work}/6b-typed-range.png` });
+  await page.click("#clear-filters");
+
+  // Completion: column names, then conn_state values with Zeek's meaning.
+  await page.fill("#where", "");
+  await page.type("#where", "id.re");
+  const cols = await page.evaluate(() => [...document.querySelectorAll("#complete li")].map((li) => li.firstChild.textContent));
+  await page.keyboard.press("Tab");
+  await page.type("#where", " == 1 or conn_state == ");
+  const vals = await page.evaluate(() => [...document.querySelectorAll("#complete li")].map((li) => li.textContent));
+  await page.screenshot({ path: `${work}/6c-completion.png` });
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  const completed = await page.inputValue("#where");
+  check(cols.join() === "id.resp_h,id.resp_p" && vals.some((v) => v.startsWith('"S0"') && v.includes("Connection attempt seen, no reply")) &&
+    completed === `id.resp_h == 1 or conn_state == ${vals[1].match(/^"[^"]*"/)[0]}`,
+    `the filter bar completes columns (${cols.join(" ")}) and conn_state values (${vals.length}): "${completed}"`);
+  await page.fill("#where", "");
 
   // Filter bar: a typed expression, Apply, then a typed CIDR, Apply.
   const W2 = 'conn_state == "S0"';
