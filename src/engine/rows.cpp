@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/input_columns.h"
+#include "engine/row_index.h"
 #include "io/input_source.h"
 #include "zeek/schema_probe.h"
 
@@ -44,6 +45,43 @@ class row_output final : public zeek::row_sink {
   std::vector<zeek::cell> gathered_;
   uint64_t skipped_ = 0, written_ = 0, matched_ = 0;
 };
+
+// Reads the file's leading '#' lines, then the lines that start in each of
+// `blocks`, in order; returns the bytes read.
+uint64_t read_blocks(std::string_view file, const std::vector<std::pair<uint64_t, uint64_t>>& blocks,
+                     zeek::log_reader& reader, const row_output& sink) {
+  // The line after `at`'s line begins, or `at` when a line starts there.
+  auto line_start = [&](uint64_t at) -> uint64_t {
+    if (at == 0 || at >= file.size()) return std::min<uint64_t>(at, file.size());
+    if (file[at - 1] == '\n') return at;
+    const size_t nl = file.find('\n', at);
+    return nl == std::string_view::npos ? file.size() : nl + 1;
+  };
+  uint64_t header = 0;
+  while (header < file.size() && file[header] == '#') {
+    const size_t nl = file.find('\n', header);
+    header = nl == std::string_view::npos ? file.size() : nl + 1;
+  }
+  uint64_t read = header;
+  reader.feed(file.substr(0, header), header == file.size());
+  for (const auto& [from, to] : blocks) {
+    if (sink.done() || reader.stopped()) break;
+    const uint64_t begin = std::max(line_start(from), header), end = line_start(to);
+    if (begin >= end) continue;
+    zeek::reader_state st = reader.state();
+    st.offset = begin;
+    st.line = 0;  // unknown without reading what comes before
+    reader.start(st);
+    // A step at a time, so a full page stops the reading.
+    for (uint64_t at = begin; at < end && !sink.done() && !reader.stopped();) {
+      const uint64_t step = std::min(end, line_start(std::min(end, at + READ_BYTES)));
+      reader.feed(file.substr(at, step - at), step == file.size());
+      read += step - at;
+      at = step;
+    }
+  }
+  return read;
+}
 
 }  // namespace
 
@@ -99,6 +137,14 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
     report.gzip = (*src)->gzip();
     zeek::log_reader reader(reader_columns, sink, report, reader_opts);
     reader.start({});
+    if (auto m = (*src)->mapped(); m && opts.index && !opts.index_keys.empty()) {
+      if (auto blocks = opts.index->ranges(path, opts.index_keys)) {
+        res.indexed_bytes += m->size();
+        res.index_read += read_blocks(*m, *blocks, reader, sink);
+        res.files.push_back(std::move(report));
+        continue;
+      }
+    }
     size_t have = 0;
     bool eof = false;
     while (!eof && !sink.done() && !reader.stopped()) {

@@ -156,10 +156,20 @@ class runner {
   // What a reader hands rows to: the aggregate, behind the filter if any.
   // Lives as long as the reader that uses it.
   struct row_target {
-    row_target(const runner& r, agg::partial_aggregate& state)
+    // `observed_path`: a plain file's path, whose rows opts_.observe sees.
+    row_target(const runner& r, agg::partial_aggregate& state, const std::string* observed_path = nullptr)
         : filtered(r.opts_.where ? std::make_unique<filter_sink>(*r.opts_.where, r.filter_cells_, state) : nullptr),
-          sink(filtered ? static_cast<zeek::row_sink&>(*filtered) : state) {}
+          observed(r.opts_.observe && observed_path
+                       ? r.opts_.observe->piece(*observed_path, r.columns_, filtered ? static_cast<zeek::row_sink&>(*filtered) : state)
+                       : nullptr),
+          sink(observed ? static_cast<zeek::row_sink&>(*observed)
+               : filtered ? static_cast<zeek::row_sink&>(*filtered)
+                          : state) {}
+    void attach(const zeek::log_reader& reader) {
+      if (observed) observed->attach(reader);
+    }
     std::unique_ptr<filter_sink> filtered;
+    std::unique_ptr<observed_sink> observed;
     zeek::row_sink& sink;
   };
 
@@ -516,8 +526,9 @@ void runner::run_item(work_item& item, agg::partial_aggregate& sink) {
   io::input_source& src = *opened;
   item.report.path = src.path();
   item.report.gzip = src.gzip();
-  row_target target(*this, sink);
+  row_target target(*this, sink, src.mapped() ? &paths_[item.file] : nullptr);
   zeek::log_reader reader(columns_, target.sink, item.report, opts_.reader);
+  target.attach(reader);
   reader.start(item.start);
   const agg::slice_id slice{item.index, 0};
   auto after_feed = [&] { take_sums(slice, sink, false); };
@@ -881,7 +892,10 @@ error spill_failed(const agg::spill_error& e) {
 
 }  // namespace
 
-result<summary_passes> run_passes(const summarize_options& opts, bool for_state) {
+result<summary_passes> run_passes(const summarize_options& given, bool for_state) {
+  summarize_options opts = given;
+  // Lines without the filter's needles are dropped unparsed.
+  if (opts.where) opts.reader.needles = opts.where->needles();
   uint64_t total_bytes = 0;
   auto paths = list_inputs(opts, total_bytes);
   if (!paths) return paths.err();

@@ -22,6 +22,29 @@
 
 namespace zeekgraph::engine {
 
+// A row sink a row_observer puts in front of a piece's consumer: it forwards
+// every row, and learns where each row starts from the piece's reader.
+class observed_sink : public zeek::row_sink {
+ public:
+  void attach(const zeek::log_reader& reader) { reader_ = &reader; }
+
+ protected:
+  const zeek::log_reader* reader_ = nullptr;  // set before the first row
+};
+
+// Sees the rows of every piece of a plain (mapped) input file as the scan
+// reads them, before --where: serve's row index (engine/row_index). Called
+// on the reading threads; a file read again is seen again.
+class row_observer {
+ public:
+  virtual ~row_observer() = default;
+  // A sink forwarding to `next` for one piece of `path`, whose reader hands
+  // it cells of `reader_columns`; null: nothing to observe.
+  virtual std::unique_ptr<observed_sink> piece(const std::string& path,
+                                               const std::vector<std::string>& reader_columns,
+                                               zeek::row_sink& next) = 0;
+};
+
 struct summarize_options {
   std::vector<std::string> inputs;  // files, directories, globs, "-"
   agg::query_spec spec = agg::query_spec::seed();
@@ -44,6 +67,7 @@ struct summarize_options {
   // (python/zeekgraph/distributed.py). Positions past the end are its end.
   std::optional<std::pair<uint64_t, uint64_t>> range;
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
+  row_observer* observe = nullptr;            // sees the rows of plain files as they are read
   // Opens one input; empty means io::input_source::open. Tests put sources
   // that fail in chosen ways here.
   std::function<result<std::unique_ptr<io::input_source>>(const std::string&)> open_input;

@@ -81,6 +81,8 @@ void add_query_routes(graph_server& server, const query_sources& sources) {
             where = "id.orig_h == " + v + " or id.resp_h == " + v;
           else
             return http_reply::text(400, "role is src, dst or any\n");
+          o.index = sources.index;
+          o.index_keys = {engine::value_key(*n)};
         } else if (auto e = req.query_value("edge")) {
           uint64_t row = UINT64_MAX;
           std::from_chars(e->data(), e->data() + e->size(), row);
@@ -88,6 +90,19 @@ void add_query_routes(graph_server& server, const query_sources& sources) {
             return http_reply::text(400, "edge is a summary row number, 0 to " +
                                              std::to_string(sources.summary ? sources.summary->rows() : 0) + "\n");
           where = edge_expression(*sources.summary, sources.key_columns, row);
+          // Every row behind it holds its key values in the indexed columns.
+          if (sources.index) {
+            std::vector<std::string_view> ends;
+            for (const auto& name : sources.index->columns())
+              for (size_t k = 0; k < sources.key_columns && k < sources.summary->columns.size(); ++k) {
+                const table::column& c = sources.summary->columns[k];
+                if (c.name == name && c.type == table::column_type::string) ends.push_back(c.strings[row]);
+              }
+            if (ends.size() == sources.index->columns().size()) {
+              o.index = sources.index;
+              o.index_keys = {engine::tuple_key(ends)};
+            }
+          }
         }
         if (!where.empty()) {
           auto f = query::filter::parse(where);
@@ -119,6 +134,8 @@ void add_query_routes(graph_server& server, const query_sources& sources) {
                          : format == "zeek" ? "text/tab-separated-values; charset=utf-8"
                                             : "application/x-ndjson; charset=utf-8";
         r.headers.push_back({"X-Where", where});
+        if (res->indexed_bytes)
+          r.headers.push_back({"X-Index-Read", std::to_string(res->index_read) + " of " + std::to_string(res->indexed_bytes) + " bytes"});
         if (o.count_all) r.headers.push_back({"X-Total-Count", std::to_string(res->matched)});
         return r;
       },

@@ -6,7 +6,9 @@
 //     The raw connections, in input order, as `zeekgraph rows` writes
 //     them. node: rows whose id.orig_h (src), id.resp_h (dst) or either
 //     (any, the default) is VALUE; edge: the rows behind summary row N (its
-//     key columns equal N's keys); where: any --where expression. limit is
+//     key columns equal N's keys); where: any --where expression. node and
+//     edge read only the blocks the row index (engine/row_index) says may
+//     hold their addresses. limit is
 //     at most 100,000. With total=1 the scan goes on to the end and the
 //     X-Total-Count header gives every match. X-Where names the filter.
 //   /api/requery?where=EXPR&part=meta|bin
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/row_index.h"
 #include "engine/rows.h"
 #include "server/graph_payload.h"
 #include "server/graph_server.h"
@@ -33,6 +36,8 @@ namespace zeekgraph::server {
 struct query_sources {
   engine::rows_options rows;            // inputs, directory rules, reader options
   const table::summary_table* summary;  // the served summary, for edge=N
+  // Where the rows of a node or an edge may be (null: read every input).
+  const engine::row_index* index = nullptr;
   size_t key_columns = 0;               // its first columns are the group keys
   // Builds the graph of the rows `where` keeps (empty: all), as served.
   std::function<result<graph_payload>(const std::string& where)> requery;

@@ -69,6 +69,8 @@ class log_reader {
   // True once --strict stopped reading at a problem.
   bool stopped() const { return stopped_; }
   const reader_state& state() const { return state_; }
+  // Where the line being delivered to the sink starts, in bytes.
+  uint64_t line_offset() const { return line_start_offset_; }
 
  private:
   void on_line(std::string_view line, bool has_newline);

@@ -26,6 +26,7 @@
 #include <zlib.h>
 
 #include "agg/query_spec.h"
+#include "engine/row_index.h"
 #include "engine/rows.h"
 #include "engine/summarize.h"
 #include "engine/summarize_state.h"
@@ -321,6 +322,9 @@ struct summarize_args {
   std::string range;
   uint32_t partitions = 1;
   bool closed = false;
+  // serve: sees the rows of the first scan to build its row index (not
+  // with a --where that skips lines unparsed: those rows would be missing).
+  zg::engine::row_observer* observe = nullptr;
 };
 
 // "512M", "8G", "1048576" -> bytes; 0 on a malformed size (a sign, a
@@ -358,6 +362,7 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   opts.inputs = a.inputs;
   opts.spec = *spec;
   if (!parse_where(a.where, opts.where)) return EXIT_USAGE;
+  if (!opts.where || opts.where->needles().empty()) opts.observe = a.observe;
   opts.threads = a.threads;
   opts.reader.strict = a.strict;
   // Sizes: a positive number of bytes, with K, M or G; anything else
@@ -433,6 +438,7 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     *query = opts;
     query->reader.rejects = nullptr;
     query->progress = nullptr;
+    query->observe = nullptr;
   }
   if (bar.joinable()) bar.join();
   if (!res) {
@@ -783,7 +789,17 @@ int run_serve(graph_args& a) {
   zg::graph::hypergraph g;
   zg::graph::positions pos;
   zg::engine::summarize_options used;
+  // The row index (engine/row_index), built during the first scan: the rows
+  // behind a node or an edge are read from the 256 KiB blocks that may hold
+  // its addresses, not from the whole input.
+  zg::engine::row_index index({"id.orig_h", "id.resp_h"});
+  a.summary.observe = &index;
   if (auto rc = run_graph_steps(a, res, g, pos, &used)) return *rc;
+  for (const auto& f : res.files)
+    if (f.schema_changes) index.forget(f.path);  // a block read alone would get the wrong schema
+  if (!a.summary.quiet && index.blocks())
+    std::fprintf(stderr, "zeekgraph: row index: %zu blocks of %zu file(s), %.1f MiB\n", index.blocks(),
+                 index.files(), static_cast<double>(index.bytes()) / (1 << 20));
   if (!zg::server::graph_server::is_loopback(a.bind))
     std::cerr << "zeekgraph: warning: serving on " << a.bind
               << ", which other machines may reach; the graph holds your network's addresses\n";
@@ -795,6 +811,7 @@ int run_serve(graph_args& a) {
   sources.rows.expand = used.expand;
   sources.rows.reader = used.reader;
   sources.summary = &res.table;
+  sources.index = &index;
   sources.key_columns = used.spec.keys.size();
   sources.requery = [&a, &used](const std::string& where) -> zg::result<zg::server::graph_payload> {
     zg::engine::summarize_options o = used;
