@@ -23,6 +23,9 @@
 #include "engine/input_columns.h"
 #include "engine/rows.h"
 #include "engine/summarize.h"
+#include "engine/summarize_state.h"
+#include "table/table_writer.h"
+#include "agg/state_file.h"
 #include "graph/graph_export.h"
 #include "graph/hypergraph.h"
 #include "io/input_paths.h"
@@ -385,6 +388,104 @@ py::dict run_layout(graph_handle& h, const zg::layout::fa2_settings& s) {
   return out;
 }
 
+// ---- State files, for zeekgraph.distributed (agg/state_file) -------------------
+
+// A map task: one input, or the lines that start in [begin, end) of one
+// uncompressed input, into `partitions` state files (the groups split by
+// key hash), with the input's reports.
+py::dict state_map(const summarize_request& q, py::object range, uint32_t partitions) {
+  zg::engine::summarize_options o = options_of(q);
+  if (!range.is_none()) {
+    auto r = range.cast<std::pair<uint64_t, uint64_t>>();
+    o.range = r;
+  }
+  zg::engine::summarize_result res;
+  std::vector<std::string> blobs;
+  zg::error failed;
+  bool ok = true;
+  {
+    py::gil_scoped_release unlocked;
+    auto st = zg::engine::summarize_state(o, res);
+    if (st)
+      blobs = zg::agg::encode_state(*st, std::max<uint32_t>(partitions, 1));
+    else
+      ok = false, failed = st.err();
+  }
+  if (!ok) throw_run_error(failed, q.where);
+  py::dict out;
+  out["files"] = report_list(res.files);
+  out["retyped"] = res.retyped;
+  out["stopped"] = res.stopped;
+  py::list states;
+  for (const auto& b : blobs) states.append(py::bytes(b));
+  out["states"] = states;
+  return out;
+}
+
+std::vector<zg::agg::saved_state> decoded(const std::vector<std::string>& blobs) {
+  std::vector<zg::agg::saved_state> states;
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    auto st = zg::agg::decode_state(blobs[i], "state " + std::to_string(i));
+    if (!st) throw engine_error(st.err());
+    states.push_back(std::move(*st));
+  }
+  return states;
+}
+
+// A reduce task: one partition of every map state, merged in input order
+// and closed (float sums replayed, distinct values counted).
+py::bytes state_reduce(const std::vector<std::string>& blobs) {
+  std::string out;
+  zg::error failed;
+  bool ok = true;
+  {
+    py::gil_scoped_release unlocked;
+    try {
+      auto merged = zg::agg::merge_states(decoded(blobs), true);
+      if (merged)
+        out = zg::agg::encode_state(*merged)[0];
+      else
+        ok = false, failed = merged.err();
+    } catch (const engine_error& e) {
+      ok = false, failed = e.err;
+    }
+  }
+  if (!ok) throw engine_error(failed);
+  return py::bytes(out);
+}
+
+// The summary of merged states: its columns, and its text as the CLI
+// writes it when `format` is "csv" or "ndjson".
+py::dict state_finish(const std::vector<std::string>& blobs, const std::string& format, unsigned threads) {
+  zg::table::summary_table table;
+  std::string text;
+  zg::error failed;
+  bool ok = true;
+  {
+    py::gil_scoped_release unlocked;
+    try {
+      auto merged = zg::agg::merge_states(decoded(blobs));
+      if (!merged) throw engine_error(merged.err());
+      auto t = zg::agg::finalize_state(*merged, capped_threads(threads));
+      if (!t) throw engine_error(t.err());
+      table = std::move(*t);
+      if (!format.empty()) {
+        std::ostringstream s;
+        zg::table::write_table(table, format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv, s,
+                               capped_threads(threads));
+        text = s.str();
+      }
+    } catch (const engine_error& e) {
+      ok = false, failed = e.err;
+    }
+  }
+  if (!ok) throw engine_error(failed);
+  py::dict out;
+  out["text"] = py::bytes(text);
+  out["columns"] = column_arrays(std::move(table));
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -427,6 +528,12 @@ PYBIND11_MODULE(_core, m) {
   m.def("rows", &rows, py::arg("inputs"), py::arg("where"), py::arg("columns"), py::arg("offset"), py::arg("limit"),
         py::arg("log_path"), "(NDJSON bytes, file reports, column names)");
   m.def("available_cores", &zg::available_cores);
+  m.def("state_map", &state_map, py::arg("request"), py::arg("range"), py::arg("partitions"),
+        "one input (or a byte range of it) into `partitions` state files: a dict of files, retyped, stopped, states");
+  m.def("state_reduce", &state_reduce, py::arg("states"),
+        "one partition of every map state, merged in input order and closed: a state file");
+  m.def("state_finish", &state_finish, py::arg("states"), py::arg("format") = "", py::arg("threads") = 0,
+        "the summary of merged states: a dict of columns and, for format csv or ndjson, its text");
 
   py::class_<graph_handle>(m, "Hypergraph")
       .def(py::init(&make_graph), py::arg("columns"), py::arg("options"))

@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config git
       zlib1g-dev libisal-dev isal libsimdjson-dev libcli11-dev libfmt-dev libmicrohttpd-dev libre2-dev
       libgtest-dev libgmock-dev libbenchmark-dev
-      python3 python3-pandas python3-networkx curl wrk time)
+      python3 python3-pandas python3-networkx python3-distributed curl wrk time)
 # The Python package (python/, `pip install .`) and the notebook test.
 PKGS+=(python3-dev python3-pybind11 pybind11-dev python3-venv python3-pip python3-setuptools python3-wheel
        python3-numpy python3-nbclient python3-ipykernel python3-nbformat)

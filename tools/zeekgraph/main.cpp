@@ -533,12 +533,12 @@ std::optional<int> run_states(const summarize_args& a, zg::table::summary_table&
     }
     states.push_back(std::move(*st));
   }
+  auto merged = zg::agg::merge_states(std::move(states), a.closed, zg::thread_count(a.threads));
+  if (!merged) return state_exit(merged.err());
   if (!a.merge_state.empty() && !a.quiet)
     std::cerr << "zeekgraph: merged " << a.merge_state.size() << " state file" << (a.merge_state.size() == 1 ? "" : "s")
               << ": " << files << " files, " << lines << " lines read, " << used << " used, " << rejected
               << " rejected, " << nullkey << " dropped for a null key\n";
-  auto merged = zg::agg::merge_states(std::move(states), a.closed, zg::thread_count(a.threads));
-  if (!merged) return state_exit(merged.err());
   want_table = a.save_state.empty() || !a.output.empty();
   if (!a.save_state.empty()) {
     if (auto s = zg::engine::write_state_file(*merged, a.save_state, a.partitions); !s) {

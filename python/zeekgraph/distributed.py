@@ -1,0 +1,162 @@
+"""zeekgraph on a Dask cluster: zeekgraph.summarize(..., client=Client(...)).
+
+The job is a map, a shuffle and a reduce, run by dask.distributed's own
+scheduler (no scheduler of ours):
+
+map      one task per input file, or per line-aligned byte range of a big
+         uncompressed file (`range_bytes`, default 64 MiB): the engine reads
+         it into a partial aggregate and writes it as R state files, its
+         groups split by a hash of their key values (agg/state_file).
+shuffle  reduce task r receives partition r of every map state; Dask moves
+         those bytes between workers.
+reduce   one task per partition: the states merge in input order (each
+         carries the pieces of input it read, as path and byte range), the
+         float sums and means are replayed value by value in that order
+         (pandas' Kahan sums depend on it), nunique counts its exact pairs,
+         and the partition is written as a closed state: final values for a
+         disjoint set of groups.
+finish   the client joins the R closed states and finalizes the table, as
+         the single-process engine does, and builds the DataFrame.
+
+So the result equals zeekgraph.summarize() without a client, and the CLI's
+CSV, byte for byte: float sums and means included. Tasks are pure: when a
+worker dies, Dask runs its tasks again elsewhere and the result is the same.
+
+Inputs must be readable at the same paths on every worker (a shared file
+system). Peak memory per worker is bounded by a map task's piece (range_bytes
+of input, or one whole gzip file) and a reduce task's partition, so it stays
+flat as the input grows when the partitions grow with it (`partitions`).
+"""
+import operator
+import os
+
+import pandas as pd
+
+from . import _core
+from .errors import StrictError
+
+# A byte range of a big uncompressed file a map task reads: 64 MiB is
+# about 570K rows of a conn log, a few seconds of one core.
+RANGE_BYTES = 64 << 20
+
+
+def _request(inputs, by, agg, where, threads, log_path, strict, max_line_bytes, memory_limit):
+    from .summary import _size, agg_spec
+    req = _core.SummarizeRequest()
+    req.inputs = list(inputs)
+    req.by = by
+    req.agg = agg_spec(agg)
+    req.where = where or ""
+    req.threads = int(threads or 1)
+    req.log_path = log_path
+    req.strict = bool(strict)
+    req.max_line_bytes = _size(max_line_bytes, "max_line_bytes")
+    req.memory_limit = _size(memory_limit, "memory_limit")
+    return req
+
+
+def _is_gzip(path):
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def plan_pieces(paths, range_bytes=RANGE_BYTES):
+    """The map tasks' pieces, in input order: (path, None) for a whole file,
+    (path, (begin, end)) for a byte range of a big uncompressed one. A range
+    reads the lines that start in it, so ranges need not fall on lines."""
+    pieces = []
+    for p in paths:
+        size = os.path.getsize(p) if p != "-" else 0
+        if p == "-" or size <= range_bytes or _is_gzip(p):
+            pieces.append((p, None))
+            continue
+        for begin in range(0, size, range_bytes):
+            pieces.append((p, (begin, min(size, begin + range_bytes))))
+    return pieces
+
+
+def map_piece(fields, path, rng, partitions):
+    """A map task: the piece's R partition states and its file reports."""
+    req = _request([path], **fields)
+    return _core.state_map(req, rng, partitions)
+
+
+def reduce_partition(*states):
+    """A reduce task: partition r of every map state, merged and closed."""
+    return _core.state_reduce(list(states))
+
+
+def _merged_reports(reports):
+    """One report a file: the ranges of a file add up."""
+    from .summary import FileReport, Problem
+    out = {}
+    for d in reports:
+        d = dict(d)
+        problems = [Problem(**p) for p in d.pop("problems")]
+        f = out.get(d["path"])
+        if f is None:
+            out[d["path"]] = FileReport(problems=problems, **d)
+            continue
+        for k in ("bytes", "lines_read", "header_lines", "rows_used", "rows_rejected", "rows_null_key",
+                  "rows_filtered", "schema_changes", "problems_total"):
+            setattr(f, k, getattr(f, k) + d[k])
+        f.problems.extend(problems)
+    return list(out.values())
+
+
+def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_path="conn", strict=False,
+        max_line_bytes=None, memory_limit=None, partitions=None, range_bytes=RANGE_BYTES, text_format=""):
+    """Runs the job on `client`'s cluster. Returns (columns, text, report):
+    the summary's columns as the engine builds them, its CSV or NDJSON text
+    when `text_format` names one, and the Report."""
+    from .summary import SUMMARY_KEYS, Report, _inputs, _names
+    if client is None:
+        raise ValueError("zeekgraph.distributed needs a dask.distributed Client")
+    keys = _names(by, "by")
+    fields = dict(by=",".join(keys), agg=agg, where=where, threads=threads, log_path=log_path, strict=strict,
+                  max_line_bytes=max_line_bytes, memory_limit=memory_limit)
+    # Expanded here, checked here (a bad by/agg/where fails before any task).
+    req = _request(_inputs(paths), **fields)
+    listed, _ = _core.list_inputs(req)
+    if "-" in listed:
+        raise ValueError("stdin cannot be read on a cluster: save it to a file on the shared file system")
+    pieces = plan_pieces(listed, range_bytes)
+    workers = len(client.scheduler_info().get("workers", {})) or 1
+    R = int(partitions or max(1, workers))
+
+    maps = [client.submit(map_piece, fields, path, rng, R, pure=True) for path, rng in pieces]
+    # Each map's partition r as its own future, taken on the map's worker,
+    # so that reduce r fetches only its share.
+    states = [client.submit(operator.getitem, m, "states", pure=True) for m in maps]
+    parts = [[client.submit(operator.getitem, s, r, pure=True) for s in states] for r in range(R)]
+    reduces = [client.submit(reduce_partition, *parts[r], pure=True) for r in range(R)]
+    reports = [client.submit(operator.getitem, m, "files", pure=True) for m in maps]
+    stopped = [client.submit(operator.getitem, m, "stopped", pure=True) for m in maps]
+
+    if any(client.gather(stopped)):
+        raise StrictError("stopped at the first problem (strict)")
+    closed = client.gather(reduces)
+    files = _merged_reports([f for fs in client.gather(reports) for f in fs])
+    done = _core.state_finish(closed, text_format, int(threads or 0))
+    report = Report(files=files, keys=keys or list(SUMMARY_KEYS))
+    return done["columns"], done["text"], report
+
+
+def summarize(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_path="conn", strict=False,
+              max_line_bytes=None, memory_limit=None, progress=None, partitions=None, range_bytes=RANGE_BYTES):
+    """zeekgraph.summarize() on a Dask cluster: the same DataFrame, value
+    for value. `partitions`: reduce tasks (default: one per worker);
+    `range_bytes`: the byte ranges big uncompressed files are cut into.
+    `threads`: threads of each map task (default 1: a worker's task slot).
+    `progress` is accepted for the local API's sake; Dask's dashboard shows
+    the tasks. Errors: those of zeekgraph.summarize()."""
+    from .summary import _warn_problems
+    columns, _, report = run(paths, by=by, agg=agg, where=where, threads=threads, client=client, log_path=log_path,
+                             strict=strict, max_line_bytes=max_line_bytes, memory_limit=memory_limit,
+                             partitions=partitions, range_bytes=range_bytes)
+    if strict and report.problems_total:
+        raise StrictError("stopped at the first problem (strict)")
+    _warn_problems(report)
+    df = pd.DataFrame({name: values for name, values in columns})
+    df.attrs["zeekgraph"] = report
+    return df

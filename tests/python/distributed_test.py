@@ -1,0 +1,201 @@
+"""zeekgraph on Dask (python/zeekgraph/distributed.py) against the CLI run
+locally: byte-identical CSV and an exactly equal DataFrame.
+
+usage: distributed_test.py ZEEKGRAPH WORKDIR MODE
+  local    a LocalCluster of 3 worker processes: zeekgraph.summarize(client=)
+           equals zeekgraph.summarize() (assert_frame_equal, check_exact), and
+           the CSV equals `zeekgraph summarize`'s, for the seed query and a
+           --by/--agg/--where one
+  cli      dask-scheduler and two dask-worker processes on 127.0.0.1, driven by
+           `python3 -m zeekgraph summarize --scheduler tcp://...`
+  kill     a worker process killed with SIGKILL while map results are held
+           and the job is not done: Dask reruns its tasks, same bytes
+
+Six input files, one of them gzip and one cut into byte ranges (a map task
+each): the seed query's float means and sums of groups that span files and
+ranges are replayed in input order, so any reordering shows in the digits.
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pandas as pd
+
+try:
+    import distributed  # noqa: F401  Debian's python3-distributed
+except ImportError:
+    print("skipped: python3-distributed is not installed")
+    sys.exit(77)
+
+import zeekgraph  # noqa: E402
+from zeekgraph import distributed as zd  # noqa: E402
+
+ZG = WORK = None  # set by main: worker processes import this module too
+
+RANGE = 1 << 20  # bytes: the big file becomes several map tasks
+
+
+def sh(*args, **kw):
+    return subprocess.run(list(args), check=True, capture_output=True, **kw)
+
+
+def inputs(rows_big):
+    paths = []
+    for i, rows in enumerate([20000, 15000, 25000, rows_big, 10000, 18000]):
+        name = os.path.join(WORK, f"conn.{i}.log" + (".gz" if i == 4 else ""))
+        if not os.path.exists(name):
+            sh(ZG, "gen", "--rows", str(rows), "--seed", str(40 + i), "-o", name)
+        paths.append(name)
+    big = paths[3]
+    assert not zd._is_gzip(big) and os.path.getsize(big) > 4 * RANGE
+    pieces = zd.plan_pieces(paths, RANGE)
+    assert sum(1 for p, r in pieces if p == big and r) >= 4, pieces
+    assert (paths[4], None) in pieces
+    return paths
+
+
+def local_csv(paths, *opts):
+    out = os.path.join(WORK, "local.csv")
+    sh(ZG, "summarize", *paths, *opts, "-o", out, "-q")
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def first_difference(a, b):
+    if a == b:
+        return None
+    la, lb = a.split(b"\n"), b.split(b"\n")
+    for i, (x, y) in enumerate(zip(la, lb)):
+        if x != y:
+            return f"line {i + 1}:\n  dask:  {x[:300]!r}\n  local: {y[:300]!r}"
+    return f"{len(la)} lines against {len(lb)}"
+
+
+def check_same(got, want, what):
+    diff = first_difference(got, want)
+    if diff:
+        print(f"FAIL {what}: {diff}")
+        sys.exit(1)
+    rows = want.count(b"\n") - 1
+    print(f"ok {what}: {rows} rows, byte-identical")
+
+
+def mode_local():
+    from distributed import Client, LocalCluster
+    paths = inputs(120000)
+    with LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        assert len(client.scheduler_info()["workers"]) == 3
+        _, text, report = zd.run(paths, client=client, range_bytes=RANGE, text_format="csv")
+        check_same(text, local_csv(paths), "seed query, LocalCluster(3)")
+        assert report.lines_read == 20000 + 15000 + 25000 + 120000 + 10000 + 18000, report.lines_read
+        assert len(report.files) == 6
+
+        # The DataFrame, against the local engine's, exactly.
+        zd.RANGE_BYTES = RANGE
+        df = zeekgraph.summarize(paths, client=client)
+        want = zeekgraph.summarize(paths)
+        pd.testing.assert_frame_equal(df, want, check_exact=True)
+        print(f"ok DataFrame equals the local one exactly: {len(df)} rows, {len(df.columns)} columns")
+
+        by, agg, where = "proto,id.resp_p", "duration:sum,mean,max;uid:nunique;total=orig_bytes+resp_bytes:sum,mean", \
+            'conn_state != "S0"'
+        _, text, _ = zd.run(paths, by=by, agg=agg, where=where, client=client, partitions=5, range_bytes=RANGE,
+                            text_format="csv")
+        check_same(text, local_csv(paths, "--by", by, "--agg", agg, "--where", where),
+                   "--by/--agg/--where, 5 partitions")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def mode_cli():
+    paths = inputs(120000)
+    port = free_port()
+    env = dict(os.environ)
+    addr = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen(["dask-scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        time.sleep(2)
+        for _ in range(2):
+            procs.append(subprocess.Popen(["dask-worker", addr, "--nthreads", "1", "--nworkers", "1",
+                                           "--no-dashboard", "--host", "127.0.0.1"],
+                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+        with Client(addr, timeout=60) as c:
+            c.wait_for_workers(2, timeout=60)
+        out = os.path.join(WORK, "dask.csv")
+        r = subprocess.run([sys.executable, "-m", "zeekgraph", "summarize", "--scheduler", addr, *paths,
+                            "--range-bytes", str(RANGE), "-o", out], env=env, capture_output=True, timeout=600)
+        if r.returncode != 0:
+            print("FAIL python3 -m zeekgraph:", r.stderr.decode(errors="replace"))
+            sys.exit(1)
+        assert b"# rows" in r.stderr, r.stderr
+        with open(out, "rb") as f:
+            check_same(f.read(), local_csv(paths), "python3 -m zeekgraph --scheduler (dask-scheduler + 2 dask-workers)")
+    finally:
+        for p in reversed(procs):
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def mode_kill():
+    from distributed import Client, LocalCluster
+    paths = inputs(400000)
+    want = local_csv(paths)
+    with LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        result = {}
+
+        def job():
+            try:
+                result["out"] = zd.run(paths, client=client, range_bytes=RANGE, text_format="csv")
+            except BaseException as e:  # noqa: BLE001  reported below
+                result["error"] = e
+
+        t = threading.Thread(target=job)
+        t.start()
+
+        def held():
+            # Per worker: finished map tasks whose results it holds.
+            return client.run_on_scheduler(lambda dask_scheduler: {
+                w.address: sum(1 for ts in w.has_what if "map_piece" in str(ts.key))
+                for w in dask_scheduler.workers.values()})
+
+        victim = None
+        deadline = time.time() + 120
+        while time.time() < deadline and t.is_alive():
+            h = held()
+            if sum(h.values()) >= 2:
+                victim = max(h, key=h.get)
+                break
+            time.sleep(0.02)
+        assert victim and t.is_alive(), "the job ended before a worker held map results to lose"
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)
+        print(f"killed worker {victim} (pid {pid}) holding {held().get(victim, 0)} map results, job still running")
+        t.join(600)
+        assert not t.is_alive()
+        if "error" in result:
+            raise result["error"]
+        lost = client.run_on_scheduler(lambda dask_scheduler: victim not in dask_scheduler.workers)
+        assert lost, "the killed worker is still registered"
+        check_same(result["out"][1], want, "after a worker was killed mid-job")
+
+
+if __name__ == "__main__":
+    ZG, WORK, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.makedirs(WORK, exist_ok=True)
+    {"local": mode_local, "cli": mode_cli, "kill": mode_kill}[MODE]()
