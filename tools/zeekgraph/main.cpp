@@ -37,6 +37,7 @@
 #include "layout/forceatlas2.h"
 #include "server/graph_payload.h"
 #include "server/graph_server.h"
+#include "server/node_ports.h"
 #include "server/query_routes.h"
 #include "io/gzip_decoder.h"
 #include "io/output_file.h"
@@ -837,6 +838,28 @@ int run_serve(graph_args& a) {
     return zg::server::make_payload(*hg, r->table, p, a.payload);
   };
   zg::server::add_query_routes(server, sources);
+  // The top talkers' distinct destination ports (server/node_ports): another
+  // summary of the same inputs, by id.orig_h.
+  zg::server::add_node_ports_route(
+      server, [&a, &used](const std::string& where, const std::string& by,
+                          const std::string& agg) -> zg::result<zg::table::summary_table> {
+        zg::engine::summarize_options o = used;
+        auto spec = zg::agg::parse_query_spec(by, agg);
+        if (!spec) return spec.err();
+        o.spec = std::move(*spec);
+        const std::string expr = a.summary.where.empty() ? where
+                                 : where.empty()          ? a.summary.where
+                                                          : "(" + a.summary.where + ") and (" + where + ")";
+        o.where.reset();
+        if (!expr.empty()) {
+          auto f = zg::query::filter::parse(expr);
+          if (!f) return f.err();
+          o.where = std::make_shared<const zg::query::filter>(std::move(*f));
+        }
+        auto r = zg::engine::summarize(o);
+        if (!r) return r.err();
+        return std::move(r->table);
+      });
   active_server = &server;
   std::signal(SIGINT, stop_serving);
   std::signal(SIGTERM, stop_serving);

@@ -249,6 +249,7 @@ async function mount(bin, meta) {
   buildLegend(v);
   buildHistograms(v);
   buildTalkers(v);
+  loadPorts(v);
   buildSearchList(v);
   wireEvents(v);
   closeInspector();
@@ -486,6 +487,7 @@ function histogram(el_, vals, key, fmt) {
 const TALKER_COLS = [
   ["host", "node", (v, i) => v.titles[i]],
   ["peers", "distinct peers: other hosts it has an edge with", (v, i) => v.peers[i]],
+  ["dst ports", "distinct destination ports (id.resp_p) of the connections it originated", (v, i) => (v.ports ? v.ports[i] : -1)],
   ["sessions", "connections (summed count of its summary rows)", (v, i) => v.g.sessions[i]],
   ["bytes", "bytes both ways (summed sum_bytes of its rows)", (v, i) => v.bytes[i]],
   ["failed", "failed connections: sessions in S0 or REJ", (v, i) => v.failed[i]],
@@ -493,7 +495,8 @@ const TALKER_COLS = [
 let talkerSort = 1;
 function buildTalkers(v) {
   const box = $("talkers");
-  const cols = TALKER_COLS.filter(([name]) => (name !== "bytes" || v.bytesCol) && (name !== "failed" || (v.countCol && v.meta.color_by === "conn_state")));
+  const cols = TALKER_COLS.filter(([name]) => (name !== "bytes" || v.bytesCol) && (name !== "failed" || (v.countCol && v.meta.color_by === "conn_state")) &&
+    (name !== "dst ports" || v.ports !== undefined));
   const render = () => {
     const [, , get] = TALKER_COLS[talkerSort];
     const order = Array.from({ length: v.g.n }, (_, i) => i).sort((a, b) => get(v, b) - get(v, a) || a - b).slice(0, 25);
@@ -511,7 +514,7 @@ function buildTalkers(v) {
       for (const c of cols) {
         const x = c[2](v, i);
         const td = tr.insertCell();
-        if (c[0] === "host") { td.className = "ip"; td.textContent = x; } else { td.className = "n"; td.textContent = c[0] === "bytes" ? humanBytes(x) : num(x); }
+        if (c[0] === "host") { td.className = "ip"; td.textContent = x; } else { td.className = "n"; td.textContent = c[0] === "bytes" ? humanBytes(x) : x < 0 ? "\u2026" : num(x); }
         if (c[0] === "bytes") td.title = `${num(x)} bytes`;
       }
       tr.onclick = () => flyTo(i);
@@ -519,6 +522,25 @@ function buildTalkers(v) {
     box.replaceChildren(t, el("div", { class: "muted" }, `top 25 of ${num(v.g.n)} nodes by ${TALKER_COLS[talkerSort][0]}`));
   };
   render();
+  v.renderTalkers = render;
+}
+
+// A host's distinct destination ports need the rows (the summary rows
+// cannot add them up): serve counts them apart, after the graph is drawn.
+async function loadPorts(v) {
+  if (!served) return;
+  zg.portsLoaded = false;
+  v.ports = null;
+  buildTalkers(v);
+  try {
+    const d = await fetchOk(`api/node-ports?where=${encodeURIComponent(ui.applied)}`, "json");
+    const at = new Map(d.host.map((h, k) => [h, d.ports[k]]));
+    v.ports = Float64Array.from(v.titles, (t) => at.get(t) ?? 0);
+  } catch (err) {
+    v.ports = undefined;  // a log without id.orig_h or id.resp_p: no column
+  }
+  if (view === v) buildTalkers(v);
+  zg.portsLoaded = true;
 }
 
 // ---- search ------------------------------------------------------------------
@@ -1096,8 +1118,26 @@ function wireStatic() {
   wireFilterBar();
 }
 
+// A page in an iframe (a notebook's inline plot) may run before the iframe
+// is laid out, when it has no width yet and the renderer refuses its
+// container: wait until the page has a width.
+function laidOut() {
+  const el = document.documentElement;
+  if (el.clientWidth > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const watch = new ResizeObserver(() => {
+      if (el.clientWidth > 0) {
+        watch.disconnect();
+        resolve();
+      }
+    });
+    watch.observe(el);
+  });
+}
+
 async function main() {
   wireStatic();
+  await laidOut();
   let bin, meta;
   const where = new URLSearchParams(location.search).get("where") || "";
   if (!served) {

@@ -12,7 +12,8 @@
 //   the log, with their count; its CSV export holds them in order, and its
 //   Zeek log export read back by `zeekgraph rows --format csv` equals it;
 // - the top talkers' first row is the node with the most distinct peers
-//   (counted from edges.csv), and a click on it selects it;
+//   (counted from edges.csv), and a click on it selects it; sorted by
+//   destination ports, its rows have awk's counts of distinct id.resp_p;
 // - a brushed time window plus Apply equals `--where 'ts >= A and ts < B'`;
 // - a failed search's message is gone after the next action; the hover
 //   label is drawn dark (it was white on white);
@@ -274,6 +275,26 @@ try {
   const topPeers = neighbours.get(top.title);
   check(topPeers && topPeers.size === maxPeers && [...neighbours.values()].filter((n) => n.size === maxPeers).length >= 1,
     `the top talker ${top.title} has the most distinct peers, ${maxPeers}, as edges.csv counts them`);
+  // Sorted by distinct destination ports: awk's count of distinct id.resp_p per id.orig_h.
+  const awkPorts = new Map();
+  for (const line of execFileSync("awk", ["-F", "\t", "{ print $3 \"\\t\" $6 }", log], { maxBuffer: 1 << 28 }).toString().split("\n")) {
+    if (!line) continue;
+    const [h, p] = line.split("\t");
+    if (p === "-") continue;
+    if (!awkPorts.has(h)) awkPorts.set(h, new Set());
+    awkPorts.get(h).add(p);
+  }
+  const maxPorts = Math.max(...[...awkPorts.values()].map((x) => x.size));
+  await page.waitForFunction(() => window.__zg.portsLoaded, null, { timeout: 60000 });
+  await page.click("#talkers th >> text=dst ports");
+  const byPorts = await page.evaluate(() => [...document.querySelectorAll("#talkers tr.row")].slice(0, 3).map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const portsCol = await page.evaluate(() => [...document.querySelectorAll("#talkers th")].findIndex((th) => th.textContent.startsWith("dst ports")));
+  check(awkPorts.get(byPorts[0][0])?.size === maxPorts && byPorts[0][portsCol] === maxPorts.toLocaleString("en-US") &&
+    byPorts.every((r) => r[portsCol] === awkPorts.get(r[0]).size.toLocaleString("en-US")),
+    `sorted by dst ports, the top talkers match awk (${byPorts.map((r) => `${r[0]} ${r[portsCol]}`).join(", ")}; most: ${maxPorts})`);
+  await page.screenshot({ path: `${work}/5b-top-ports.png` });
+  await page.click("#talkers th >> text=peers");
+
   // A failed search leaves a message; the next action clears it.
   await page.fill("#search", "no-such-host-here");
   await page.press("#search", "Enter");
