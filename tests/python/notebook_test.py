@@ -8,7 +8,9 @@ python3-nbclient and python3-ipykernel) on a generated log, and checks it:
   after the run) equal the tutorial's own pandas code on the same log
   (assert_frame_equal, check_exact=True);
 - the plot cell produced the page: an iframe whose srcdoc is, byte for byte,
-  the page `zeekgraph graph --html` writes for the log.
+  the page `zeekgraph graph --html` writes for the log;
+- a summarize() in the kernel shows its progress bar, which ends with the
+  bytes it read.
 
 usage: notebook_test.py ZEEKGRAPH WORKDIR NOTEBOOK
 Exit: 0 pass, 1 fail, 77 nbclient or ipykernel missing (CTest skip).
@@ -56,6 +58,8 @@ def main():
     os.makedirs(work)
     log = os.path.join(work, "conn.log")
     subprocess.run([zg, "gen", "--rows", "30000", "--seed", "21", "-o", log], check=True)
+    big = os.path.join(work, "big.log")
+    subprocess.run([zg, "gen", "--rows", "300000", "--seed", "22", "-o", big], check=True)
     page_path = os.path.join(work, "cli.html")
     cli = subprocess.run([zg, "graph", log, "-q", "--no-progress", "--html", page_path], check=True,
                          capture_output=True, text=True)
@@ -72,6 +76,14 @@ def main():
         nb.cells.append(nbformat.v4.new_code_cell(f"df_summary.to_pickle({pickled!r})"))
         client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
         nb.cells.pop()
+        # The progress bar, shown at once (not after half a second) so that
+        # a short run on one thread shows it.
+        nb.cells.append(nbformat.v4.new_code_cell(
+            "import zeekgraph.progress\n"
+            "zeekgraph.progress._DELAY_S, zeekgraph.progress._POLL_S = 0, 0.01\n"
+            f"print('# bar rows', len(zeekgraph.summarize({big!r}, threads=1)))"))
+        client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
+        bar = nb.cells.pop().outputs
     nbformat.write(nb, os.path.join(work, "executed.ipynb"))
 
     want = seed_oracle.seed_summary(pd.read_csv(log, sep="\t", header=None, names=seed_oracle.SEED_NAMES,
@@ -94,6 +106,11 @@ def main():
     if m:
         with open(page_path, encoding="utf-8") as f:
             expect(html.unescape(m.group(1)) == f.read(), "the inline page is the page `zeekgraph graph --html` writes")
+    shown_bar = [o["data"].get("text/html", "") for o in bar if o.output_type == "display_data"]
+    size_mb = os.path.getsize(big) / 1e6
+    expect(len(shown_bar) == 1 and shown_bar[0].startswith(f"<div>zeekgraph read {size_mb:.1f} MB in "),
+           f"a progress bar, ending with the bytes read: {shown_bar}")
+    expect(stream_text(bar).startswith("# bar rows "), "the run under the bar finished")
     if not FAILS:
         print(f"ok notebook: {len(want)} summary rows equal, counts {counts.splitlines()}, plot page "
               f"{len(shown)} characters")
