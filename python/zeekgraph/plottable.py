@@ -123,10 +123,10 @@ class Graph:
 
     def to_html(self, path, color_by="conn_state"):
         """Writes the self-contained page to `path` (opens offline); returns path."""
-        page = self._handle.page(color_by, self._key_columns) if self._handle.laid_out else \
-            self.layout()._handle.page(color_by, self._key_columns)
+        if not self._handle.laid_out:
+            self.layout()
         with open(path, "wb") as f:
-            f.write(page)
+            f.write(self._handle.page(color_by, self._key_columns))
         return os.fspath(path)
 
 

@@ -2,7 +2,8 @@
 engine releases the GIL), while this one polls the engine's byte counter.
 In a Jupyter kernel the bar is an HTML element updated in place; on a
 terminal it is drawn on stderr as the CLI draws it. Runs shorter than half
-a second show nothing."""
+a second show nothing. Ctrl-C returns control at once; the engine, which
+cannot be stopped midway, finishes that run on its thread."""
 import sys
 import threading
 import time
