@@ -7,7 +7,7 @@ tutorial's pandas code does, from a C++ engine.
                               opts={'CATEGORIES': {'ip': ['id.orig_h', 'id.resp_h']}})
     hg['graph'].plot()                                 # the UI inline in Jupyter, offline
 """
-from . import _core
+from . import _core  # noqa: F401  (the engine; fails early if the module was not built)
 from .errors import InputError, InputWarning, ResourceError, StrictError, UsageError, ZeekgraphError
 from .plottable import Graph, Plot, hypergraph
 from .summary import FileReport, Problem, Report, rows, summarize

@@ -4,9 +4,8 @@ import json
 import os
 import warnings
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List
 
-import numpy as np
 import pandas as pd
 
 from . import _core, progress as _progress

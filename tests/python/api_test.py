@@ -13,8 +13,6 @@
 
 usage: api_test.py ZEEKGRAPH WORKDIR
 """
-import glob
-import io
 import json
 import os
 import shutil
