@@ -222,6 +222,11 @@ async function mount(bin, meta) {
   });
   view = v;
   zg.graphs++;
+  // A re-queried graph grows into view from a wider frame, so the change reads as one.
+  if (zg.graphs > 1) {
+    v.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1.6, angle: 0 });
+    v.renderer.getCamera().animate({ x: 0.5, y: 0.5, ratio: 1 }, { duration: 400 });
+  }
   await new Promise((r) => requestAnimationFrame(() => r()));
   if (zg.firstPaintMs === null) {
     zg.firstPaintMs = performance.now();
