@@ -5,6 +5,7 @@
 #include "engine/input_columns.h"
 #include "engine/row_index.h"
 #include "io/input_source.h"
+#include "zeek/header_line.h"
 #include "zeek/schema_probe.h"
 
 namespace zeekgraph::engine {
@@ -58,7 +59,7 @@ uint64_t read_blocks(std::string_view file, const std::vector<std::pair<uint64_t
     return nl == std::string_view::npos ? file.size() : nl + 1;
   };
   uint64_t header = 0;
-  while (header < file.size() && file[header] == '#') {
+  while (header < file.size() && zeek::starts_header_line(file.substr(header), header == 0)) {
     const size_t nl = file.find('\n', header);
     header = nl == std::string_view::npos ? file.size() : nl + 1;
   }

@@ -27,6 +27,7 @@
 #include "agg/sum_replay.h"
 #include "io/input_source.h"
 #include "util/parallel.h"
+#include "zeek/header_line.h"
 #include "zeek/schema_probe.h"
 
 namespace zeekgraph::engine {
@@ -433,7 +434,7 @@ void runner::run_pipelined(work_item& item, unsigned consumers) {
     if (!header_done) {
       // Read the header lines here, so every block starts with the schema.
       char* data = buf.data.get();
-      while (pos < have && data[pos] == '#') {
+      while (pos < have && zeek::starts_header_line(std::string_view(data + pos, have - pos), offset + pos == 0)) {
         const void* nl = std::memchr(data + pos, '\n', have - pos);
         if (!nl) break;
         size_t next = static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
@@ -594,7 +595,7 @@ status runner::run(summarize_result& out, std::unique_ptr<agg::partial_aggregate
       zeek::log_reader hr(columns_, none, header, opts_.reader);
       hr.start({});
       uint64_t pos = 0;
-      while (pos < m->size() && (*m)[pos] == '#') {
+      while (pos < m->size() && zeek::starts_header_line(m->substr(pos), pos == 0)) {
         const void* nl = std::memchr(m->data() + pos, '\n', m->size() - pos);
         uint64_t next = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - m->data()) + 1 : m->size();
         hr.feed(m->substr(pos, next - pos), next == m->size());

@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "agg/number.h"
-#include "query/iso_time.h"
+#include "util/iso_time.h"
 
 namespace zeekgraph::query {
 

@@ -7,7 +7,7 @@
 #include <immintrin.h>
 #endif
 
-namespace zeekgraph::util {
+namespace zeekgraph {
 namespace {
 
 const char* find_plain(const char* p, const char* end, std::string_view needle) {
@@ -75,4 +75,4 @@ uint64_t count_byte(const char* p, const char* end, char c) {
   return count_plain(p, end, c);
 }
 
-}  // namespace zeekgraph::util
+}  // namespace zeekgraph

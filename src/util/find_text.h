@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace zeekgraph::util {
+namespace zeekgraph {
 
 // The first place `needle` (not empty) starts in [p, end), or end.
 const char* find_text(const char* p, const char* end, std::string_view needle);
@@ -15,4 +15,4 @@ const char* find_text(const char* p, const char* end, std::string_view needle);
 // How many bytes of [p, end) equal c.
 uint64_t count_byte(const char* p, const char* end, char c);
 
-}  // namespace zeekgraph::util
+}  // namespace zeekgraph

@@ -78,4 +78,14 @@ header_effect apply_header_line(std::string_view line, log_format& fmt) {
   return header_effect::none;
 }
 
+bool starts_header_line(std::string_view rest, bool first) {
+  if (rest.empty()) return false;
+  if (rest[0] == '#') return true;
+  if (!first) return false;
+  std::string_view line = rest.substr(0, rest.find('\n'));
+  if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return is_csv_header(line);
+}
+
 }  // namespace zeekgraph::zeek

@@ -22,4 +22,10 @@ enum class header_effect {
 // Applies one '#' line (without its newline) to `fmt`.
 header_effect apply_header_line(std::string_view line, log_format& fmt);
 
+// Whether the line `rest` starts with belongs to a log's header: a '#' line,
+// or, as the log's first line (`first`), a CSV header (is_csv_header). Those
+// who cut a log into pieces read these lines first, so every piece knows
+// the schema.
+bool starts_header_line(std::string_view rest, bool first);
+
 }  // namespace zeekgraph::zeek

@@ -9,8 +9,43 @@ const char* to_string(input_format f) {
     case input_format::tsv_header: return "zeek-tsv";
     case input_format::tsv_headerless: return "headerless-tsv";
     case input_format::json: return "zeek-json";
+    case input_format::csv: return "csv";
   }
   return "?";
+}
+
+bool is_csv_header(std::string_view line) {
+  if (line.find('\t') != std::string_view::npos || line.find(',') == std::string_view::npos) return false;
+  bool start = true;
+  for (char c : line) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    if (c == ',') {
+      if (start) return false;  // an empty name
+      start = true;
+    } else if (start) {
+      if (!letter) return false;
+      start = false;
+    } else if (!letter && !(c >= '0' && c <= '9') && c != '.') {
+      return false;
+    }
+  }
+  return !start;
+}
+
+log_format csv_layout(std::string_view header) {
+  log_format f;
+  f.format = input_format::csv;
+  f.separator = ',';
+  f.unset_field = "";
+  f.empty_field = "";
+  f.saw_fields = true;
+  for (size_t at = 0; at <= header.size();) {
+    size_t comma = header.find(',', at);
+    if (comma == std::string_view::npos) comma = header.size();
+    f.fields.push_back({std::string(header.substr(at, comma - at)), std::string(conn_field_type(header.substr(at, comma - at)))});
+    at = comma + 1;
+  }
+  return f;
 }
 
 bool log_format::same_schema(const log_format& o) const {

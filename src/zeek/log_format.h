@@ -13,6 +13,8 @@ enum class input_format {
   tsv_header,      // Zeek ASCII writer output with '#fields' (any version)
   tsv_headerless,  // the seed's 20 conn columns, tab separated, '-' = null
   json,            // Zeek JSON lines: one object per line, missing key = unset
+  csv,             // a line of column names, then comma-separated rows (RFC 4180
+                   // quotes, empty = unset, ts as ISO 8601 UTC): `zeekgraph rows --format csv`
 };
 
 const char* to_string(input_format f);
@@ -36,6 +38,14 @@ struct log_format {
   // Same fields and markers: a repeated header changes nothing.
   bool same_schema(const log_format& o) const;
 };
+
+// A CSV header: no tab, two or more comma-separated column names, each a
+// letter or '_' then letters, digits, '_' and '.' (what `rows --format csv`
+// writes). No data line of the other formats looks so.
+bool is_csv_header(std::string_view line);
+
+// The layout a CSV header names.
+log_format csv_layout(std::string_view header);
 
 // The seed's headerless conn layout (20 columns, Bro 2.x order).
 const log_format& seed_layout();

@@ -7,9 +7,11 @@
 #include <simdjson.h>
 
 #include "util/find_text.h"
+#include "util/iso_time.h"
 #include "zeek/field_splitter.h"
 #include "zeek/header_line.h"
 #include "zeek/line_scanner.h"
+#include "zeek/schema_probe.h"
 #include "zeek/unescape.h"
 
 namespace zeekgraph::zeek {
@@ -140,6 +142,12 @@ void log_reader::on_line(std::string_view line, bool has_newline) {
       state_.format_known = true;
       if (!json_) json_ = std::make_unique<json_state>();
       bind();
+    } else if (is_csv_header(line)) {
+      state_.format = csv_layout(line);
+      state_.format_known = true;
+      bind();
+      ++report_.header_lines;
+      return;
     } else if (line[0] != '#') {
       state_.format = seed_layout();
       state_.format_known = true;
@@ -164,7 +172,8 @@ void log_reader::on_line(std::string_view line, bool has_newline) {
            "raise --max-line-bytes if such lines are real");
     return;
   }
-  if (state_.format.format == input_format::json && std::memchr(line.data(), '\0', line.size())) {
+  if ((state_.format.format == input_format::json || state_.format.format == input_format::csv) &&
+      std::memchr(line.data(), '\0', line.size())) {
     reject(problem_kind::nul_byte, line, "", "line holds NUL bytes",
            "torn or interleaved writes; the rest of the file is read");
     return;
@@ -176,8 +185,88 @@ void log_reader::on_line(std::string_view line, bool has_newline) {
   }
   if (state_.format.format == input_format::json)
     on_json_row(line);
+  else if (state_.format.format == input_format::csv)
+    on_csv_row(line);
   else
     on_tsv_row(line);
+}
+
+void log_reader::on_csv_row(std::string_view line) {
+  const log_format& fmt = state_.format;
+  size_t nfields = 0;
+  for (size_t at = 0;; ++nfields) {
+    const int c = nfields < fmt.fields.size() ? want_[nfields] : -1;
+    std::string_view text;
+    if (at < line.size() && line[at] == '"') {
+      // "..." with "" for a quote: copied out when it holds one.
+      size_t close = at + 1;
+      bool doubled = false;
+      for (;; ++close) {
+        close = line.find('"', close);
+        if (close == std::string_view::npos) break;
+        if (close + 1 < line.size() && line[close + 1] == '"') {
+          doubled = true;
+          ++close;
+          continue;
+        }
+        break;
+      }
+      if (close == std::string_view::npos || (close + 1 < line.size() && line[close + 1] != ',')) {
+        reject(problem_kind::field_count, line, c >= 0 ? columns_[static_cast<size_t>(c)] : std::string(),
+               "field " + std::to_string(nfields + 1) + " opens a quote that does not close before a comma or the line's end",
+               "CSV quotes a field whole and doubles the quotes inside it");
+        return;
+      }
+      text = line.substr(at + 1, close - at - 1);
+      if (doubled && c >= 0) {
+        std::string& s = scratch_[static_cast<size_t>(c)];
+        s.clear();
+        for (size_t i = 0; i < text.size(); ++i) {
+          s += text[i];
+          if (text[i] == '"') ++i;
+        }
+        text = s;
+      }
+      at = close + 1;
+    } else {
+      size_t comma = line.find(',', at);
+      if (comma == std::string_view::npos) comma = line.size();
+      text = line.substr(at, comma - at);
+      at = comma;
+    }
+    if (c >= 0) {
+      if (text.empty()) {
+        cells_[static_cast<size_t>(c)] = {{}, cell_kind::null};  // quoted or not, as pandas reads it
+      } else if (looks_like_iso8601(text) && same_column(columns_[static_cast<size_t>(c)], "ts")) {
+        // ts as ISO 8601: epoch seconds with the same digits, as Zeek writes them.
+        std::string& s = scratch_[static_cast<size_t>(c)];
+        std::string epoch;
+        if (iso8601_epoch_text(text, epoch)) {
+          s = std::move(epoch);
+          text = s;
+        }
+        cells_[static_cast<size_t>(c)] = {text, cell_kind::text};
+      } else {
+        cells_[static_cast<size_t>(c)] = {text, cell_kind::text};
+      }
+    }
+    if (at >= line.size()) break;
+    ++at;  // the comma
+  }
+  ++nfields;
+  if (nfields != fmt.fields.size()) {
+    reject(problem_kind::field_count, line, "",
+           "expected " + std::to_string(fmt.fields.size()) + " fields, found " + std::to_string(nfields),
+           "the line does not match the CSV header's column names");
+    return;
+  }
+  if (!missing_.empty()) {
+    reject(problem_kind::missing_field, line, missing_,
+           "the log has no '" + missing_ + "' column, which the query needs",
+           "choose other columns with --by/--agg");
+    return;
+  }
+  deliver(cells_.data(), line);
 }
 
 void log_reader::on_header_line(std::string_view line) {
@@ -295,7 +384,8 @@ void log_reader::fill_cells(bool backslash) {
 
 bool log_reader::rows_fast_ok() const {
   const log_format& fmt = state_.format;
-  return state_.format_known && fmt.format != input_format::json && fmt.saw_fields &&
+  return state_.format_known && fmt.format != input_format::json && fmt.format != input_format::csv &&
+         fmt.saw_fields &&
          missing_.empty() && state_.offset > 0 && fmt.separator != '\n' && fmt.separator != '\\' &&
          fmt.separator != '\0';
 }
@@ -317,12 +407,12 @@ const char* log_reader::skip_unmatched(const char* p, const char* end) {
     const char*& h = next_hit_[k];
     if (!h || h < p) {
       if (k < needles) {
-        h = util::find_text(p, end, opts_.needles[k]);
+        h = find_text(p, end, opts_.needles[k]);
       } else if (k == needles) {
         const void* f = std::memchr(p, '\\', left());
         h = f ? static_cast<const char*>(f) : end;
       } else {
-        h = util::find_text(p, end, "\n#");
+        h = find_text(p, end, "\n#");
         if (h < end) ++h;
       }
     }
@@ -339,7 +429,7 @@ const char* log_reader::skip_unmatched(const char* p, const char* end) {
     upto = nl ? static_cast<const char*>(nl) + 1 : p;
   }
   if (upto == p) return p;
-  const uint64_t lines = util::count_byte(p, upto, '\n');
+  const uint64_t lines = count_byte(p, upto, '\n');
   const auto bytes = static_cast<uint64_t>(upto - p);
   state_.line += lines;
   state_.offset += bytes;

@@ -77,6 +77,7 @@ class log_reader {
   void on_header_line(std::string_view line);
   void on_tsv_row(std::string_view line);
   void on_json_row(std::string_view line);
+  void on_csv_row(std::string_view line);
   void bind();
   void reject(problem_kind kind, std::string_view line, std::string column, std::string message,
               std::string hint);

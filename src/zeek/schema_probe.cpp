@@ -72,6 +72,7 @@ log_schema probe_schema(std::string_view head) {
     }
     if (fmt.saw_fields) return {input_format::tsv_header, from_format(fmt)};
     if (line[0] == '{') return {input_format::json, json_keys(line)};
+    if (is_csv_header(line)) return {input_format::csv, from_format(csv_layout(line))};
     return {input_format::tsv_headerless, from_format(seed_layout())};
   }
   return {input_format::tsv_header, fmt.saw_fields ? from_format(fmt) : std::vector<schema_column>{}};

@@ -120,20 +120,20 @@ for expr, mask in WHERE:
         print("  zeekgraph:", got.splitlines()[:3])
         print("  pandas:   ", want.splitlines()[:3])
 
-# `rows --where` written as a Zeek log (and as NDJSON) and summarized again
-# gives the summary of `summarize --where`.
+# `rows --where` written as a Zeek log, NDJSON or CSV (ts as ISO 8601) and
+# summarized again gives the summary of `summarize --where`, byte for byte.
 for expr, _ in WHERE[:4]:
     want = open(os.path.join(work, "w.csv"), "w")
     subprocess.run([zg, "summarize", log, "-q", "--no-progress", "-o", want.name, "--where", expr], check=True)
     same = True
-    for fmt in ("zeek", "ndjson"):
+    for fmt in ("zeek", "ndjson", "csv"):
         sub = os.path.join(work, "sub." + fmt)
         subprocess.run([zg, "rows", log, "-q", "--format", fmt, "-o", sub, "--where", expr], check=True)
         again = os.path.join(work, "again.csv")
         subprocess.run([zg, "summarize", sub, "-q", "--no-progress", "-o", again], check=True)
         same = same and open(again).read() == open(want.name).read()
     failures += not same
-    print(("ok   " if same else "FAIL ") + f"rows --where '{expr}' (zeek and ndjson) summarized again equals summarize --where")
+    print(("ok   " if same else "FAIL ") + f"rows --where '{expr}' (zeek, ndjson, csv) summarized again equals summarize --where")
 
 # The rows behind an edge (one summary row) are the lines awk selects, in order.
 edges = df.groupby(["id.orig_h", "id.resp_h", "conn_state"]).size().sort_values(kind="stable")

@@ -7,7 +7,7 @@
 #include <random>
 #include <string>
 
-namespace zeekgraph::util {
+namespace zeekgraph {
 
 TEST(find_text, agrees_with_a_plain_search_at_every_length_and_place) {
   std::mt19937 rng(11);
@@ -48,4 +48,4 @@ TEST(find_text, count_byte_counts) {
   }
 }
 
-}  // namespace zeekgraph::util
+}  // namespace zeekgraph

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "zeek/header_line.h"
+
 namespace zeekgraph::zeek {
 namespace {
 
@@ -304,6 +306,55 @@ TEST(log_reader, needles_skip_json_lines_too_but_not_escaped_ones) {
   EXPECT_EQ(fast.report.lines_read, 500u);
   EXPECT_EQ(fast.report.rows_filtered, plain.report.rows_filtered);
   EXPECT_GT(fast.report.rows_skipped, 400u);
+}
+
+}  // namespace zeekgraph::zeek
+
+namespace zeekgraph::zeek {
+
+TEST(log_reader, csv_with_a_header_line_reads_quotes_nulls_and_iso_times) {
+  const std::vector<std::string> columns{"ts", "id.orig_h", "history"};
+  recorder sink;
+  sink.width = columns.size();
+  file_report report;
+  log_reader reader(columns, sink, report, {});
+  reader.start({});
+  const std::string csv =
+      "ts,uid,id.orig_h,history\n"
+      "2012-03-16T12:30:00.585000Z,C1,10.0.0.1,ShA\n"
+      "1331901000.5,C2,,\"a,\"\"b\"\"\"\n"
+      "2012-03-16T12:30:01Z,C3,10.0.0.3,\"\"\n"
+      "2012-03-16T12:30:02Z,C4,10.0.0.4\n"
+      "2012-03-16T12:30:03Z,C5,\"10.0.0.5\"x,S\n";
+  EXPECT_EQ(reader.feed(csv, true), csv.size());
+  reader.finish();
+  EXPECT_EQ(report.format, "csv");
+  EXPECT_EQ(report.header_lines, 1u);
+  EXPECT_EQ(report.lines_read, 5u);
+  ASSERT_EQ(sink.rows.size(), 3u);
+  EXPECT_EQ(sink.rows[0], (std::vector<std::string>{"1331901000.585000", "10.0.0.1", "ShA"}));
+  EXPECT_EQ(sink.rows[1], (std::vector<std::string>{"1331901000.5", "<null>", "a,\"b\""}));
+  EXPECT_EQ(sink.rows[2], (std::vector<std::string>{"1331901001", "10.0.0.3", "<null>"}));
+  EXPECT_EQ(report.rows_rejected, 2u);
+  ASSERT_EQ(report.problems.size(), 2u);
+  EXPECT_EQ(report.problems[0].kind, problem_kind::field_count);
+  EXPECT_EQ(report.problems[0].line, 5u);
+  EXPECT_EQ(report.problems[1].line, 6u);
+  EXPECT_NE(report.problems[1].message.find("quote"), std::string::npos);
+}
+
+TEST(log_reader, csv_headers_are_told_from_data_lines) {
+  EXPECT_TRUE(is_csv_header("ts,uid,id.orig_h"));
+  EXPECT_TRUE(is_csv_header("a,b"));
+  EXPECT_FALSE(is_csv_header("ts"));                                 // one name: not CSV
+  EXPECT_FALSE(is_csv_header("ts,,uid"));                            // an empty name
+  EXPECT_FALSE(is_csv_header("2012-03-16T12:30:00Z,C1,10.0.0.1"));   // data
+  EXPECT_FALSE(is_csv_header("ts\tuid,x"));                          // a tab: TSV
+  EXPECT_FALSE(is_csv_header("time min,count"));                     // a blank in a name
+  EXPECT_TRUE(starts_header_line("#fields\tts\n", false));
+  EXPECT_TRUE(starts_header_line("ts,uid\r\n1,2\n", true));
+  EXPECT_FALSE(starts_header_line("ts,uid\n1,2\n", false));
+  EXPECT_FALSE(starts_header_line("1.0\tC1\n", true));
 }
 
 }  // namespace zeekgraph::zeek

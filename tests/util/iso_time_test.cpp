@@ -1,8 +1,10 @@
-#include "query/iso_time.h"
+#include "util/iso_time.h"
 
 #include <gtest/gtest.h>
 
-namespace zeekgraph::query {
+#include <string>
+
+namespace zeekgraph {
 namespace {
 
 double iso(std::string_view t) {
@@ -64,4 +66,23 @@ TEST(iso_time, looks_like) {
   EXPECT_FALSE(looks_like_iso8601("abcd-"));
 }
 
-}  // namespace zeekgraph::query
+}  // namespace zeekgraph
+
+namespace zeekgraph {
+
+TEST(iso_time, epoch_text_keeps_the_digits_and_reads_back_as_the_same_double) {
+  std::string t;
+  ASSERT_TRUE(iso8601_epoch_text("2012-03-16T12:30:00.585000Z", t));
+  EXPECT_EQ(t, "1331901000.585000");
+  ASSERT_TRUE(iso8601_epoch_text("2012-03-16T13:30:00+01:00", t));
+  EXPECT_EQ(t, "1331901000");
+  for (const char* iso : {"2012-03-16T12:30:00.000001Z", "1969-12-31T23:59:59.25Z", "2024-02-29T00:00:00.1234567Z"}) {
+    double want = 0;
+    ASSERT_TRUE(parse_iso8601(iso, want)) << iso;
+    ASSERT_TRUE(iso8601_epoch_text(iso, t)) << iso;
+    EXPECT_EQ(std::stod(t), want) << iso << " " << t;
+  }
+  EXPECT_FALSE(iso8601_epoch_text("2012-03-16", t));
+}
+
+}  // namespace zeekgraph

@@ -1,10 +1,10 @@
-#include "query/iso_time.h"
+#include "util/iso_time.h"
 
 #include <charconv>
 #include <cstdint>
 #include <string>
 
-namespace zeekgraph::query {
+namespace zeekgraph {
 namespace {
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
@@ -54,9 +54,8 @@ bool fail(std::string_view* why, std::string_view reason) {
   return false;
 }
 
-}  // namespace
-
-bool parse_iso8601(std::string_view text, double& out, std::string_view* why) {
+// The whole seconds and the fraction's digits of an ISO 8601 time.
+bool parse_parts(std::string_view text, int64_t& secs, std::string_view& fraction, std::string_view* why) {
   cursor c{text};
   unsigned y, mo, d, h, mi, s = 0;
   if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d))
@@ -65,7 +64,6 @@ bool parse_iso8601(std::string_view text, double& out, std::string_view* why) {
   if (!c.eat_either('T', 't')) return fail(why, "expected 'T' between the date and the time");
   if (!c.digits(2, h) || !c.eat(':') || !c.digits(2, mi))
     return fail(why, "expected a time HH:MM or HH:MM:SS");
-  std::string_view fraction;
   if (c.eat(':')) {
     if (!c.digits(2, s)) return fail(why, "expected two digits of seconds");
     if (c.eat('.') || c.eat(',')) {
@@ -98,7 +96,16 @@ bool parse_iso8601(std::string_view text, double& out, std::string_view* why) {
     return fail(why, "expected a time zone: Z or an offset like +01:00");
   }
   if (c.i != text.size()) return fail(why, "unexpected text after the time zone");
-  const int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+  secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+  return true;
+}
+
+}  // namespace
+
+bool parse_iso8601(std::string_view text, double& out, std::string_view* why) {
+  int64_t secs = 0;
+  std::string_view fraction;
+  if (!parse_parts(text, secs, fraction, why)) return false;
   if (fraction.empty()) {
     out = static_cast<double>(secs);
     return true;
@@ -123,4 +130,24 @@ bool parse_iso8601(std::string_view text, double& out, std::string_view* why) {
   return true;
 }
 
-}  // namespace zeekgraph::query
+bool iso8601_epoch_text(std::string_view text, std::string& out) {
+  int64_t secs = 0;
+  std::string_view fraction;
+  if (!parse_parts(text, secs, fraction, nullptr)) return false;
+  if (secs >= 0) {
+    out = std::to_string(secs);
+    if (!fraction.empty()) {
+      out += '.';
+      out.append(fraction);
+    }
+    return true;
+  }
+  double v = 0;
+  if (!parse_iso8601(text, v)) return false;
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest: reads back as v
+  out.assign(buf, r.ptr);
+  return true;
+}
+
+}  // namespace zeekgraph

@@ -2,9 +2,10 @@
 // JSON logs that write ts as ISO text.
 #pragma once
 
+#include <string>
 #include <string_view>
 
-namespace zeekgraph::query {
+namespace zeekgraph {
 
 // Reads "YYYY-MM-DDTHH:MM[:SS[.F...]]" followed by a zone, "Z" or an offset
 // "+HH:MM" / "-HH:MM" / "+HHMM" / "+HH" ('T' and 'Z' in either case), into
@@ -16,6 +17,11 @@ namespace zeekgraph::query {
 // sets it to a short reason ("no time zone: add Z for UTC", ...).
 bool parse_iso8601(std::string_view text, double& epoch_seconds, std::string_view* why = nullptr);
 
+// The epoch seconds of an ISO 8601 time as decimal text, with the fraction's
+// digits as written ("2012-03-16T12:30:00.585000Z" is "1331901000.585000"),
+// so reading the text gives parse_iso8601's double. False where that fails.
+bool iso8601_epoch_text(std::string_view text, std::string& out);
+
 // A cheap test for text that should be read as an ISO time at all: four
 // digits and a '-'.
 inline bool looks_like_iso8601(std::string_view t) {
@@ -24,4 +30,4 @@ inline bool looks_like_iso8601(std::string_view t) {
          static_cast<unsigned>(t[3] - '0') <= 9;
 }
 
-}  // namespace zeekgraph::query
+}  // namespace zeekgraph
