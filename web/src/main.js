@@ -629,6 +629,21 @@ function isolate(center, hops) {
     ui.isolate = { center, hops, nodes: seen };
   }
   applyFilters();
+  fitTo(ui.isolate ? ui.isolate.nodes : null);
+}
+// Frames the given nodes (all: null). The camera works in sigma's framed
+// coordinates, where the whole graph spans about 0..1 at ratio 1.
+function fitTo(nodes) {
+  const cam = view.renderer.getCamera();
+  if (!nodes) return cam.animatedReset({ duration: 400 });
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const i of nodes) {
+    const d = view.renderer.getNodeDisplayData(String(i));
+    if (!d) continue;
+    x0 = Math.min(x0, d.x); x1 = Math.max(x1, d.x); y0 = Math.min(y0, d.y); y1 = Math.max(y1, d.y);
+  }
+  if (!(x1 >= x0)) return;
+  cam.animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio: Math.max(0.02, 1.4 * Math.max(x1 - x0, y1 - y0)) }, { duration: 400 });
 }
 
 let inspected = null;

@@ -5,7 +5,9 @@
 // - the same conn_state has the same colour in two different graphs;
 // - filters typed in the filter bar (a --where expression, a CIDR) re-query,
 //   and back and forward restore the earlier graphs (checked against the CLI);
-// - a node's highlight dims exactly its non-neighbours (from edges.csv); Esc
+// - a node's highlight dims exactly its non-neighbours (from edges.csv), and
+//   "1-hop alone" shows just them; hiding a state and the nodes left without
+//   a shown edge leaves the nodes of the other edges; Esc
 //   and a click on empty space deselect; a click on an edge selects an edge
 //   that passes within 4 px of the click;
 // - the Connections tab of an edge lists exactly the uids awk selects from
@@ -174,6 +176,18 @@ try {
       `selecting ${title} dims its ${dimmed} non-neighbours and none of its ${nb.size} neighbours (${wrong} wrong)`);
   }
   await page.screenshot({ path: `${work}/2-focus-node.png` });
+  // "1-hop alone" shows the node and its neighbours only; "show all" brings every node back.
+  if (focus && focus.kind === "node") {
+    const centre = (await page.evaluate(() => window.__zg.shownNodes()))[focus.node];
+    const want = new Set([centre, ...(neighbours.get(centre) || [])]);
+    await page.click("#inspector-actions button >> text=1-hop alone");
+    const alone = await page.evaluate(() => window.__zg.shownNodes());
+    check(alone.length === want.size && alone.every((t) => want.has(t)), `"1-hop alone" shows ${centre} and its ${want.size - 1} neighbours only (${alone.length} nodes)`);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${work}/2b-one-hop.png` });
+    await page.click("#inspector-actions button >> text=show all");
+    check((await page.evaluate(() => window.__zg.shownNodes().length)) === all.nodes.size, '"show all" shows every node again');
+  }
   await page.keyboard.press("Escape");
   await page.waitForTimeout(200);
   const afterEsc = await page.evaluate(() => ({ focus: window.__zg.focus(), dimmed: window.__zg.shownNodes().filter((_, i) => window.__zg.nodeColour(i) === window.__zg.dimColour).length,
@@ -409,6 +423,16 @@ try {
   const hex = (k) => { const o = (Math.round(legend.y + k * legend.step + legend.size / 2) * img.width + Math.round(legend.x + legend.size / 2)) * img.bpp; return "#" + [0, 1, 2].map((c) => img.px[o + c].toString(16).padStart(2, "0")).join(""); };
   const pngColours = legend.colours.map((_, k) => hex(k));
   check(legend.colours.length >= 3 && pngColours.every((c, k) => c === legend.colours[k]), `the PNG draws the legend (${pngColours.join(" ")})`);
+
+  // Hiding S0 and the nodes left without a shown edge: the nodes of the other edges (edges.csv).
+  await page.evaluate(() => window.__zg.toggleClass("S0"));
+  await page.check("#hide-isolated");
+  const keep = new Set(all.edges.filter((e) => !e.endsWith(" S0")).flatMap((e) => e.split(" ").slice(0, 2)));
+  const left = await page.evaluate(() => window.__zg.shownNodes());
+  check(left.length === keep.size && left.every((t) => keep.has(t)), `hiding S0 and nodes without a shown edge leaves the ${keep.size} nodes of the other edges (${left.length})`);
+  await page.screenshot({ path: `${work}/12b-no-s0.png` });
+  await page.uncheck("#hide-isolated");
+  await page.evaluate(() => window.__zg.toggleClass("S0"));
 
   // Edges CSV: what is shown, after hiding S0.
   await page.evaluate(() => window.__zg.toggleClass("S0"));
