@@ -677,14 +677,30 @@ function cellText(name, x) {
   if (/bytes/.test(name) && typeof x === "number") return humanBytes(x);
   return typeof x === "number" ? num(x) : String(x);
 }
+// The summary columns shown at first; the rest are a click away.
+const SUMMARY_DEFAULT = new Set(["id.orig_h", "id.resp_h", "conn_state", "time min", "time max", "count", "id.resp_p nunique",
+  "duration mean", "orig_bytes sum", "resp_bytes sum", "sum_bytes sum"]);
 function summaryTab(title, edges) {
   const v = view, body = $("inspector-body");
   body.className = "";
   const rows = edges.map(v.edgeRow), cols = v.meta.table.columns;
+  // The chosen columns, by name, kept from one inspector to the next; a
+  // table without the seed's columns shows them all.
+  if (!ui.summaryCols || !cols.some((c) => ui.summaryCols.has(c)))
+    ui.summaryCols = new Set(cols.some((c) => SUMMARY_DEFAULT.has(c)) ? cols.filter((c) => SUMMARY_DEFAULT.has(c) || cols.indexOf(c) < v.keyColumns) : cols);
   let sortCol = -1, asc = true;
   const wrap = el("div", { class: "scroll" });
-  body.replaceChildren(el("div", { class: "title" }, title), wrap);
+  const picker = el("details", { class: "colpick" });
+  body.replaceChildren(el("div", { class: "title" }, title), picker, wrap);
   const render = () => {
+    const shown = cols.map((c, ci) => ci).filter((ci) => ui.summaryCols.has(cols[ci]));
+    picker.replaceChildren(el("summary", {}, `columns: ${shown.length} of ${cols.length}`),
+      ...cols.map((c) => {
+        const box = el("input", { type: "checkbox" });
+        box.checked = ui.summaryCols.has(c);
+        box.onchange = () => { box.checked ? ui.summaryCols.add(c) : ui.summaryCols.delete(c); render(); };
+        return el("label", {}, box, c);
+      }));
     const order = rows.slice();
     if (sortCol >= 0) {
       const d = v.meta.table.data[sortCol];
@@ -692,17 +708,16 @@ function summaryTab(title, edges) {
     }
     const t = el("table", { class: "grid" });
     const head = t.insertRow();
-    cols.forEach((c, ci) => {
-      head.append(el("th", { onclick: () => { asc = sortCol === ci ? !asc : true; sortCol = ci; render(); } }, c + (ci === sortCol ? (asc ? " \u25b2" : " \u25bc") : "")));
-    });
+    for (const ci of shown)
+      head.append(el("th", { onclick: () => { asc = sortCol === ci ? !asc : true; sortCol = ci; render(); } }, cols[ci] + (ci === sortCol ? (asc ? " \u25b2" : " \u25bc") : "")));
     for (const r of order.slice(0, 500)) {
       const tr = t.insertRow();
       tr.className = "row";
-      cols.forEach((c, ci) => {
+      for (const ci of shown) {
         const x = v.meta.table.data[ci][r], td = tr.insertCell();
-        td.textContent = cellText(c, x);
+        td.textContent = cellText(cols[ci], x);
         if (typeof x === "number") { td.className = "n"; td.title = String(x); } else if (isAddress(x)) td.className = "ip";
-      });
+      }
     }
     wrap.replaceChildren(t);
     zg.inspectorRows = order.length;
@@ -752,6 +767,7 @@ async function connectionsTab(insp) {
   insp.conn.base = base;
   try {
     await loadMore(insp);
+    insp.conn.loading = false;
     if (inspected !== insp) return;
     zg.connectionsMs = performance.now() - insp.conn.started;
     renderConnections(insp);
@@ -1202,7 +1218,7 @@ async function main() {
     dimColour: DIM_NODE,
     edgeClassColour: (name) => { const k = view.meta.classes.indexOf(name); return k < 0 ? null : view.classColour[k]; },
     where: () => ui.applied,
-    connectionUids: () => (inspected && inspected.conn ? inspected.conn.rows.map((r) => r.uid) : null),
+    connectionUids: () => (inspected && inspected.conn && !inspected.conn.loading ? inspected.conn.rows.map((r) => r.uid) : null),
     connectionTotal: () => (inspected && inspected.conn ? inspected.conn.total : null),
     // Mean luminance and count of the drawn pixels of a 2D layer in a box of CSS pixels.
     layerStats: (name, x, y, w, h) => {

@@ -176,6 +176,17 @@ try {
       `selecting ${title} dims its ${dimmed} non-neighbours and none of its ${nb.size} neighbours (${wrong} wrong)`);
   }
   await page.screenshot({ path: `${work}/2-focus-node.png` });
+  // The summary rows show 11 chosen columns; ticking another adds it.
+  if (focus && focus.kind === "node") {
+    const heads = () => page.evaluate(() => [...document.querySelectorAll("#inspector-body th")].map((th) => th.textContent));
+    const before = await heads();
+    await page.click("#inspector-body .colpick summary");
+    await page.check('#inspector-body .colpick label:has-text("uid nunique") input');
+    const after = await heads();
+    check(before.length === 11 && !before.includes("uid nunique") && after.length === 12 && after.includes("uid nunique"),
+      `the summary rows show ${before.length} chosen columns, and ticking uid nunique adds it (${after.length})`);
+    await page.uncheck('#inspector-body .colpick label:has-text("uid nunique") input');
+  }
   // "1-hop alone" shows the node and its neighbours only; "show all" brings every node back.
   if (focus && focus.kind === "node") {
     const centre = (await page.evaluate(() => window.__zg.shownNodes()))[focus.node];
