@@ -736,7 +736,8 @@ class filter_compiler {
   }
 
   // A cell equal to a text, or to an IPv4 address (a strict dotted quad has
-  // one spelling), shows those bytes in its raw line unless the line holds a
+  // one spelling), or in an IPv4 network (the spelling starts with its whole
+  // octets), shows those bytes in its raw line unless the line holds a
   // backslash (an escape). Short texts would match nearly every line.
   static std::optional<std::vector<std::string>> leaf_needles(const leaf& l) {
     std::vector<std::string> v;
@@ -748,9 +749,17 @@ class filter_compiler {
     } else if (l.op == leaf_op::addr_cmp && l.cmp == cmp_op::eq && l.address.family == 4) {
       v.push_back(ipv4_text(l.address));
     } else if (l.op == leaf_op::addr_in) {
+      // An IPv4 network's whole octets are the start of every address in
+      // it: 192.168.231.0/24 and /26 both need "192.168.231.".
       for (const auto& net : l.networks) {
-        if (net.net.family != 4 || net.prefix != 32) return std::nullopt;
-        v.push_back(ipv4_text(net.net));
+        if (net.net.family != 4 || net.prefix < 8) return std::nullopt;
+        std::string t = ipv4_text(net.net);
+        if (net.prefix < 32) {
+          size_t dots = net.prefix / 8, at = 0;
+          while (dots--) at = t.find('.', at) + 1;
+          t.resize(at);
+        }
+        v.push_back(std::move(t));
       }
     } else {
       return std::nullopt;

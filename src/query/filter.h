@@ -120,8 +120,9 @@ class filter {
 
   // Texts one of which the raw line of every row the filter accepts holds
   // verbatim, unless the line holds a backslash (an escape, in TSV or JSON):
-  // each `==` or `in` of text (4 bytes or more) or of an IPv4 address on one
-  // side of an `and`, or on every side of an `or`. Empty: none known. A
+  // each `==` or `in` of text (4 bytes or more), of an IPv4 address, or of
+  // an IPv4 network of /8 or longer (its whole octets: "192.168.231." for a
+  // /24 or a /26) on one side of an `and`, or on every side of an `or`. Empty: none known. A
   // reader may skip lines lacking them all unparsed (reader_options::needles).
   const std::vector<std::string>& needles() const { return needles_; }
   // The expression as given to parse().

@@ -390,8 +390,11 @@ bool log_reader::rows_fast_ok() const {
          fmt.separator != '\0';
 }
 
+// Lines seen before deciding whether skipping by needles pays.
+constexpr uint64_t SKIP_TRIAL_LINES = 16384;
+
 bool log_reader::skipping_ok() const {
-  return !opts_.needles.empty() && state_.format_known && state_.offset > 0 &&
+  return !opts_.needles.empty() && !skipping_off_ && state_.format_known && state_.offset > 0 &&
          (rows_fast_ok() || state_.format.format == input_format::json);
 }
 
@@ -428,8 +431,16 @@ const char* log_reader::skip_unmatched(const char* p, const char* end) {
     const void* nl = memrchr(p, '\n', left());
     upto = nl ? static_cast<const char*>(nl) + 1 : p;
   }
+  const uint64_t lines = upto == p ? 0 : count_byte(p, upto, '\n');
+  if (!skip_decided_) {  // decided once, on the first lines
+    skipped_lines_ += lines;
+    needle_lines_ += hit < end;
+    if (skipped_lines_ + needle_lines_ >= SKIP_TRIAL_LINES) {
+      skip_decided_ = true;
+      skipping_off_ = skipped_lines_ < needle_lines_;
+    }
+  }
   if (upto == p) return p;
-  const uint64_t lines = count_byte(p, upto, '\n');
   const auto bytes = static_cast<uint64_t>(upto - p);
   state_.line += lines;
   state_.offset += bytes;

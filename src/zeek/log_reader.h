@@ -96,6 +96,11 @@ class log_reader {
   // Per needle, then backslash, then '#' line: its next place in feed()'s
   // block (end: none), or null before the first search.
   std::vector<const char*> next_hit_;
+  // Lines skipped and lines read while skipping: when most lines hold a
+  // needle, reading them one at a time costs more than it saves, and
+  // skipping stops for this reader.
+  uint64_t skipped_lines_ = 0, needle_lines_ = 0;
+  bool skip_decided_ = false, skipping_off_ = false;
   const char* scan_rows(const char* p, const char* end);
   std::unique_ptr<span_masks> span_;  // scan_rows' byte classes, 6 KiB
   const char* span_at_ = nullptr;      // where span_ starts in feed()'s block; null: none

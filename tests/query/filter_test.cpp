@@ -530,6 +530,10 @@ TEST(filter, needles_are_texts_every_accepted_row_holds) {
   EXPECT_EQ(parsed("id.orig_h == 192.168.202.110").needles(), needles{"192.168.202.110"});
   EXPECT_EQ(parsed("id.orig_h == 10.0.0.1 or id.resp_h == 10.0.0.1").needles(), needles{"10.0.0.1"});
   EXPECT_EQ(parsed("id.orig_h in [10.0.0.1, 10.0.0.2/32]").needles(), (needles{"10.0.0.1", "10.0.0.2"}));
+  EXPECT_EQ(parsed("id.resp_h in 192.168.231.0/24").needles(), needles{"192.168.231."});
+  EXPECT_EQ(parsed("id.resp_h in 192.168.231.64/26").needles(), needles{"192.168.231."});
+  EXPECT_EQ(parsed("id.resp_h in 10.1.0.0/16").needles(), needles{"10.1."});
+  EXPECT_EQ(parsed("id.resp_h in 172.16.0.0/12").needles(), needles{"172."});  // its one whole octet
   // An and takes its best side; a conn_state is short, a uid is not.
   EXPECT_EQ(parsed(R"(conn_state == "S0" and uid == "Cabcdef")").needles(), needles{"Cabcdef"});
   EXPECT_EQ(parsed(R"(duration > 1 and (uid == "Cabcdef" or uid == "Cxyzxyz"))").needles(),
@@ -539,16 +543,18 @@ TEST(filter, needles_are_texts_every_accepted_row_holds) {
 TEST(filter, no_needles_where_a_match_need_not_show_a_text) {
   for (const char* e : {R"(uid != "Cabcdef")", R"(not (uid == "Cabcdef"))", R"(uid not in ["Cabcdef"])",
                         R"(uid == "Cabcdef" or duration > 1)", R"(uid == "Cabcdef" or service == null)",
-                        "id.orig_h in 10.0.0.0/8", "id.orig_h == ::1", "id.orig_h < 10.0.0.1",
+                        "id.orig_h in 10.0.0.0/8", "id.orig_h in 0.0.0.0/4", "id.orig_h in fe80::/10",
+                        "id.orig_h == ::1", "id.orig_h < 10.0.0.1",
                         R"(uid ~ "Cabcdef")", R"(uid >= "Cabcdef")", "duration > 1.5"})
     EXPECT_TRUE(parsed(e).needles().empty()) << e;
 }
 
 TEST(filter, a_match_always_holds_a_needle) {
   // The property the reader relies on, over cells spelled as logs spell them.
-  const filter f = parsed(R"(uid == "Cabcdef" or id.orig_h in [10.0.0.1, 192.168.1.20])");
+  const filter f = parsed(R"(uid == "Cabcdef" or id.orig_h in [10.0.0.1, 192.168.1.20, 172.16.5.0/24])");
   for (const char* uid : {"Cabcdef", "Cabcdefg", "xCabcdef", "Cabcde", "-"})
-    for (const char* host : {"10.0.0.1", "10.0.0.10", "192.168.1.20", "::ffff:10.0.0.1", "010.0.0.1"}) {
+    for (const char* host : {"10.0.0.1", "10.0.0.10", "192.168.1.20", "::ffff:10.0.0.1", "010.0.0.1",
+                             "172.16.5.9", "172.16.50.9", "172.16.05.9"}) {
       if (!run(f, {{"uid", uid}, {"id.orig_h", host}})) continue;
       const std::string line = std::string(uid) + "\t" + host;
       bool held = false;
