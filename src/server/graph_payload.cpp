@@ -72,7 +72,7 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
   if (classes.size() > 255) classes.resize(255);
 
   std::string& b = out.bin;
-  b.reserve(16 + n * 16 + m * 9 + 4);
+  b.reserve(16 + n * 17 + m * 9);
   put(b, uint32_t{0x3147475a});  // "ZGG1"
   put(b, n);
   put(b, m);
@@ -84,6 +84,9 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
   for (uint32_t e = 0; e < m; ++e) put(b, g.src[e]);
   for (uint32_t e = 0; e < m; ++e) put(b, g.dst[e]);
   for (uint32_t e = 0; e < m; ++e) b += static_cast<char>(std::min<uint32_t>(cls.of_edge[e], 254));
+  std::vector<char> internal(n);
+  for (uint32_t i = 0; i < n; ++i) internal[i] = o.local.contains(g.node_title[i]) ? 1 : 0;
+  b.append(internal.data(), internal.size());
 
   std::string& j = out.meta_json;
   j = "{\"nodes\":{\"title\":[";
@@ -94,7 +97,7 @@ graph_payload make_payload(const graph::hypergraph& g, const table::summary_tabl
   j += "],\"internal\":[";
   for (uint32_t i = 0; i < n; ++i) {
     if (i) j += ',';
-    j += o.local.contains(g.node_title[i]) ? '1' : '0';
+    j += internal[i] ? '1' : '0';
   }
   j += "]},\"classes\":[";
   for (size_t i = 0; i < classes.size(); ++i) {

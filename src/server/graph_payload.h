@@ -15,7 +15,10 @@
 namespace zeekgraph::server {
 
 struct graph_payload {
-  std::string bin;        // 'ZGG1', n, m, classes; f32 x, y; u32 degree, sessions; u32 src, dst; u8 class
+  // 'ZGG1', n, m, classes; f32 x, y; u32 degree, sessions; u32 src, dst; u8 class;
+  // u8 internal (1: the node's address is local, payload_options::local). The
+  // page paints the nodes from this alone, before meta.json arrives.
+  std::string bin;
   // {"nodes":{"title":[..],"internal":[0|1,..]},"classes":[..],"color_by":..,"key_columns":K,
   //  "table":{"columns":[..],"data":[[..],..]}[,"edge_row":[..]]}
   std::string meta_json;

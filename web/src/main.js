@@ -93,20 +93,22 @@ function decode(bin) {
   const g = { n, m, x: take(Float32Array, n), y: take(Float32Array, n), degree: take(Uint32Array, n),
     sessions: take(Uint32Array, n), src: take(Uint32Array, m), dst: take(Uint32Array, m) };
   g.cls = new Uint8Array(bin, off, m);
+  off += m;
+  // Since the internal/external colouring: a byte per node, 1 = internal.
+  g.internal = bin.byteLength >= off + n ? new Uint8Array(bin, off, n) : null;
   return g;
 }
 
 // Per node: its edges (CSR), distinct peers, summary rows, bytes and failed
 // sessions (count of its S0 and REJ rows). A self-loop is one summary row
 // and no peer.
-function nodeStats(g, v) {
+function nodeStats(g) {
   const start = new Uint32Array(g.n + 1);
   for (let e = 0; e < g.m; e++) { start[g.src[e] + 1]++; if (g.dst[e] !== g.src[e]) start[g.dst[e] + 1]++; }
   for (let i = 0; i < g.n; i++) start[i + 1] += start[i];
   const adj = new Uint32Array(start[g.n]), fill = start.slice(0, g.n);
   for (let e = 0; e < g.m; e++) { adj[fill[g.src[e]]++] = e; if (g.dst[e] !== g.src[e]) adj[fill[g.dst[e]]++] = e; }
-  const peers = new Uint32Array(g.n), rows = new Uint32Array(g.n), bytes = new Float64Array(g.n), failed = new Float64Array(g.n);
-  const failedCls = v.meta.classes.map((c) => v.meta.color_by === "conn_state" && FAILED_STATES.has(c));
+  const peers = new Uint32Array(g.n), rows = new Uint32Array(g.n);
   let other = new Uint32Array(16);
   for (let i = 0; i < g.n; i++) {
     const a = start[i], b = start[i + 1];
@@ -116,16 +118,25 @@ function nodeStats(g, v) {
     for (let p = a; p < b; p++) {
       const e = adj[p], o = g.src[e] === i ? g.dst[e] : g.src[e];
       if (o !== i) other[k++] = o;
-      const row = v.edgeRow(e);
-      if (v.bytesCol) bytes[i] += v.bytesCol[row] ?? 0;
-      if (failedCls[g.cls[e]] && v.countCol) failed[i] += v.countCol[row] ?? 0;
     }
     const s = other.subarray(0, k).sort();
     let d = 0;
     for (let j = 0; j < k; j++) if (j === 0 || s[j] !== s[j - 1]) d++;
     peers[i] = d;
   }
-  return { start, adj, peers, rows, bytes, failed };
+  return { start, adj, peers, rows };
+}
+// Per node, from the summary rows of its edges: bytes, and failed sessions.
+function nodeSums(v) {
+  const { g } = v, bytes = new Float64Array(g.n), failed = new Float64Array(g.n);
+  const failedCls = v.meta.classes.map((c) => v.meta.color_by === "conn_state" && FAILED_STATES.has(c));
+  for (let i = 0; i < g.n; i++)
+    for (let p = v.start[i]; p < v.start[i + 1]; p++) {
+      const e = v.adj[p], row = v.edgeRow(e);
+      if (v.bytesCol) bytes[i] += v.bytesCol[row] ?? 0;
+      if (failedCls[g.cls[e]] && v.countCol) failed[i] += v.countCol[row] ?? 0;
+    }
+  return { bytes, failed };
 }
 
 // ---- one graph on screen ---------------------------------------------------
@@ -169,9 +180,12 @@ function drawLabel(ctx, data, settings) {
   ctx.fillText(label, data.x + data.size + 3, data.y + size / 3);
 }
 
-async function mount(bin, meta) {
-  const g = decode(bin);
-  const v = { g, meta, titles: meta.nodes.title, internal: meta.nodes.internal || null };
+// What the page takes from meta.json: titles, the summary table and its
+// columns, classes and their colours, per-node sums.
+function attachMeta(v, meta) {
+  v.meta = meta;
+  v.titles = meta.nodes.title;
+  v.internal = v.g.internal || meta.nodes.internal || null;
   const col = (name) => meta.table.columns.indexOf(name);
   v.tableCol = (name) => (col(name) >= 0 ? meta.table.data[col(name)] : null);
   v.edgeRow = meta.edge_row ? (e) => meta.edge_row[e] : (e) => e;
@@ -180,18 +194,28 @@ async function mount(bin, meta) {
   v.tminCol = v.tableCol("time min");
   v.tmaxCol = v.tableCol("time max");
   v.keyColumns = meta.key_columns || 0;
-  Object.assign(v, nodeStats(g, v));
+  Object.assign(v, nodeSums(v));
   v.classColour = meta.classes.map((c) => classColour(c, meta.color_by));
   v.edgeColour = v.classColour.map((c) => premultiplied(c, EDGE_ALPHA));
   v.edgeStrong = v.classColour.map((c) => premultiplied(c, FOCUS_ALPHA));
+}
+
+// Draws a graph. The nodes come from graph.bin alone, so they are painted
+// while meta.json (the summary rows: 17 MB for 82K edges) is still
+// arriving or being parsed; `meta` may be a promise. Labels, edges, legend
+// and panels follow it.
+async function mount(bin, meta) {
+  const g = decode(bin);
+  const v = { g, meta: null, titles: null, internal: g.internal };
+  Object.assign(v, nodeStats(g));
   v.nodeVisible = new Uint8Array(g.n).fill(1);
   v.edgeVisible = new Uint8Array(g.m).fill(1);
   sizeScale = Math.min(1.5, Math.max(0.25, Math.sqrt(600 / Math.max(1, g.n))));
 
   const graph = new Graph({ multi: true, type: "directed", allowSelfLoops: true });
   for (let i = 0; i < g.n; i++) {
-    const inside = v.internal ? v.internal[i] === 1 : true;
-    graph.addNode(String(i), { x: g.x[i], y: -g.y[i], size: nodeSize(v.peers[i]), label: v.titles[i], color: inside ? INTERNAL : EXTERNAL });
+    const inside = g.internal ? g.internal[i] === 1 : true;
+    graph.addNode(String(i), { x: g.x[i], y: -g.y[i], size: nodeSize(v.peers[i]), label: "", color: inside ? INTERNAL : EXTERNAL });
   }
   v.graph = graph;
   if (view) view.renderer.kill();
@@ -230,8 +254,13 @@ async function mount(bin, meta) {
   await new Promise((r) => requestAnimationFrame(() => r()));
   if (zg.firstPaintMs === null) {
     zg.firstPaintMs = performance.now();
-    zg.timings = { dataMs: zg.dataMs, decodedMs: zg.decodedMs, firstPaintMs: zg.firstPaintMs };
+    zg.timings = { binMs: zg.binMs, firstPaintMs: zg.firstPaintMs };
   }
+  attachMeta(v, await meta);
+  if (view !== v) return;
+  zg.timings.metaMs = zg.timings.metaMs ?? performance.now();
+  if (!g.internal && v.internal) graph.forEachNode((k, a) => { if (!v.internal[+k]) graph.setNodeAttribute(k, "color", EXTERNAL); });
+  graph.updateEachNodeAttributes((k, a) => ({ ...a, label: v.titles[+k] }));
 
   // Edges, a batch a frame.
   let added = 0;
@@ -1183,7 +1212,13 @@ async function main() {
   } else {
     restoreChips(null, where);
     try {
-      ({ bin, meta } = await fetchGraph(where));
+      if (where) ({ bin, meta } = await fetchGraph(where));
+      else {
+        // The nodes paint from graph.bin while meta.json still loads.
+        meta = fetchOk("api/meta.json", "json");
+        meta.catch(() => {});
+        bin = await fetchOk("api/graph.bin");
+      }
       ui.applied = where;
     } catch (err) {
       if (err.status !== 400) throw err;
@@ -1194,8 +1229,7 @@ async function main() {
     }
     history.replaceState({ where: ui.applied, chips: serialChips() }, "", location.href);
   }
-  zg.dataMs = performance.now();
-  zg.decodedMs = performance.now();
+  zg.binMs = performance.now();
   await mount(bin, meta);
   Object.assign(zg, {
     ready: true, search, applyWhere, requery: (w) => requery(w, true),

@@ -22,8 +22,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(url);
   await page.waitForFunction(() => window.__zg && window.__zg.ready, null, { timeout: 600000 });
-  const t = await page.evaluate(() => ({ first: window.__zg.firstPaintMs, edges: window.__zg.edgesDoneMs, m: window.__zg.edgeCount(), n: window.__zg.shownNodes().length }));
-  console.log(`first paint ${t.first.toFixed(0)} ms, all ${t.m} edges of ${t.n} nodes ${t.edges.toFixed(0)} ms after navigation`);
+  const t = await page.evaluate(() => ({ first: window.__zg.firstPaintMs, edges: window.__zg.edgesDoneMs, m: window.__zg.edgeCount(), n: window.__zg.shownNodes().length,
+    bin: window.__zg.timings.binMs, meta: window.__zg.timings.metaMs }));
+  console.log(`graph.bin in ${t.bin.toFixed(0)} ms, first paint ${t.first.toFixed(0)} ms, meta.json parsed ${t.meta.toFixed(0)} ms, ` +
+    `all ${t.m} edges of ${t.n} nodes ${t.edges.toFixed(0)} ms after navigation`);
 
   // A node's Connections: the top talker's first page.
   await page.click("#talkers tr.row >> nth=0");
