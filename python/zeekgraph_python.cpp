@@ -422,7 +422,22 @@ py::dict state_map(const summarize_request& q, py::object range, uint32_t partit
   return out;
 }
 
-std::vector<zg::agg::saved_state> decoded(const std::vector<std::string>& blobs) {
+// The bytes of each state, read in place (a reduce task's share of the
+// shuffle is hundreds of megabytes); `held` keeps them alive.
+std::vector<std::string_view> state_bytes(const py::list& states, std::vector<py::object>& held) {
+  std::vector<std::string_view> out;
+  for (py::handle h : states) {
+    char* data = nullptr;
+    Py_ssize_t n = 0;
+    if (!PyBytes_Check(h.ptr()) || PyBytes_AsStringAndSize(h.ptr(), &data, &n) != 0)
+      throw py::type_error("states must be a list of bytes (state files)");
+    held.push_back(py::reinterpret_borrow<py::object>(h));
+    out.emplace_back(data, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+std::vector<zg::agg::saved_state> decoded(const std::vector<std::string_view>& blobs) {
   std::vector<zg::agg::saved_state> states;
   for (size_t i = 0; i < blobs.size(); ++i) {
     auto st = zg::agg::decode_state(blobs[i], "state " + std::to_string(i));
@@ -434,7 +449,9 @@ std::vector<zg::agg::saved_state> decoded(const std::vector<std::string>& blobs)
 
 // A reduce task: one partition of every map state, merged in input order
 // and closed (float sums replayed, distinct values counted).
-py::bytes state_reduce(const std::vector<std::string>& blobs) {
+py::bytes state_reduce(const py::list& states) {
+  std::vector<py::object> held;
+  const std::vector<std::string_view> blobs = state_bytes(states, held);
   std::string out;
   zg::error failed;
   bool ok = true;
@@ -456,7 +473,9 @@ py::bytes state_reduce(const std::vector<std::string>& blobs) {
 
 // The summary of merged states: its columns, and its text as the CLI
 // writes it when `format` is "csv" or "ndjson".
-py::dict state_finish(const std::vector<std::string>& blobs, const std::string& format, unsigned threads) {
+py::dict state_finish(const py::list& states, const std::string& format, unsigned threads) {
+  std::vector<py::object> held;
+  const std::vector<std::string_view> blobs = state_bytes(states, held);
   zg::table::summary_table table;
   std::string text;
   zg::error failed;

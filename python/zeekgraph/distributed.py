@@ -4,7 +4,7 @@ The job is a map, a shuffle and a reduce, run by dask.distributed's own
 scheduler (no scheduler of ours):
 
 map      one task per input file, or per line-aligned byte range of a big
-         uncompressed file (`range_bytes`, default 64 MiB): the engine reads
+         uncompressed file (`range_bytes`, default 256 MiB): the engine reads
          it into a partial aggregate and writes it as R state files, its
          groups split by a hash of their key values (agg/state_file).
 shuffle  reduce task r receives partition r of every map state; Dask moves
@@ -35,9 +35,17 @@ import pandas as pd
 from . import _core
 from .errors import StrictError
 
-# A byte range of a big uncompressed file a map task reads: 64 MiB is
-# about 570K rows of a conn log, a few seconds of one core.
-RANGE_BYTES = 64 << 20
+# A byte range of a big uncompressed file a map task reads: 256 MiB is about
+# 2.2M rows of a conn log, a second of one core. Each map task has fixed
+# costs (fresh tables, page faults) and repeats its groups' keys in the
+# shuffle: at 22.7M rows, 64 MiB ranges cost 29.5 CPU-s and shuffled 45.4
+# bytes a row, 512 MiB ranges 23.8 CPU-s and 29.0 bytes (docs/PERFORMANCE.md).
+RANGE_BYTES = 256 << 20
+# Input a reduce task takes on, by default: its partition's float values
+# and distinct pairs grow with the rows behind it (about 300 MB of state per
+# GiB of conn log), so partitions grow with the input and a reduce task's
+# memory stays flat.
+REDUCE_INPUT_BYTES = 1 << 30
 
 
 def _request(inputs, by, agg, where, threads, log_path, strict, max_line_bytes, memory_limit):
@@ -122,7 +130,8 @@ def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_
         raise ValueError("stdin cannot be read on a cluster: save it to a file on the shared file system")
     pieces = plan_pieces(listed, range_bytes)
     workers = len(client.scheduler_info().get("workers", {})) or 1
-    R = int(partitions or max(1, workers))
+    size = sum(os.path.getsize(p) for p in listed)
+    R = int(partitions or max(workers, -(-size // REDUCE_INPUT_BYTES)))
 
     maps = [client.submit(map_piece, fields, path, rng, R, pure=True) for path, rng in pieces]
     # Each map's partition r as its own future, taken on the map's worker,
@@ -145,7 +154,8 @@ def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_
 def summarize(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_path="conn", strict=False,
               max_line_bytes=None, memory_limit=None, progress=None, partitions=None, range_bytes=RANGE_BYTES):
     """zeekgraph.summarize() on a Dask cluster: the same DataFrame, value
-    for value. `partitions`: reduce tasks (default: one per worker);
+    for value. `partitions`: reduce tasks (default: one per worker, or one
+    per GiB of input if that is more);
     `range_bytes`: the byte ranges big uncompressed files are cut into.
     `threads`: threads of each map task (default 1: a worker's task slot).
     `progress` is accepted for the local API's sake; Dask's dashboard shows

@@ -599,13 +599,11 @@ nunique_store::pair_set nunique_store::take_pairs(unsigned threads) {
     std::vector<spill_chunk>().swap(l.spilled);
     for (auto& part : local) into.insert(into.end(), part.begin(), part.end());
   };
+  // In partition order, and within a partition in the order added: a state
+  // read back and taken again gives the same sequence. (Sorting the pairs
+  // took 16% of a map task.)
   taken(small_, out.small);
   taken(wide_, out.wide);
-  // A fixed order, so one state writes the same bytes at any thread count.
-  std::sort(out.small.begin(), out.small.end());
-  std::sort(out.wide.begin(), out.wide.end(), [](const wide_entry& a, const wide_entry& b) {
-    return std::tie(a.gid, a.hi, a.lo) < std::tie(b.gid, b.hi, b.lo);
-  });
   std::sort(long_.begin(), long_.end());
   long_.erase(std::unique(long_.begin(), long_.end()), long_.end());
   out.longs.swap(long_);

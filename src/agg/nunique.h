@@ -105,8 +105,9 @@ class nunique_store {
     std::vector<wide_entry> wide;
     std::vector<std::pair<uint32_t, std::string>> longs;
   };
-  // Takes every pair out, duplicates removed, sorted; an exact store only
-  // (a fingerprinted one throws std::logic_error). Consumes the pairs.
+  // Takes every pair out, duplicates removed, a partition at a time (on one
+  // thread: in the order added within each); an exact store only (a
+  // fingerprinted one throws std::logic_error). Consumes the pairs.
   pair_set take_pairs(unsigned threads = 1);
   // Adds pairs as take_pairs() gave them; the caller has checked their
   // group ids. Makes the store exact.

@@ -1,6 +1,12 @@
 #include "agg/state_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
+#ifdef ZEEKGRAPH_HAVE_ISAL
+#include <isa-l/crc.h>
+#endif
 
 #include <algorithm>
 #include <bit>
@@ -50,19 +56,27 @@ struct writer {
   }
 };
 
+// zlib's crc32 (the gzip CRC). isa-l computes the same value about 8 times
+// faster (folding with PCLMULQDQ): zlib's took 4% of a reduce task.
+uint32_t crc_more(uint32_t crc, const void* data, size_t n) {
+#ifdef ZEEKGRAPH_HAVE_ISAL
+  return crc32_gzip_refl(crc, static_cast<const unsigned char*>(data), n);
+#else
+  // zlib's length is a uInt: big payloads go in pieces.
+  for (size_t at = 0; at < n;) {
+    const size_t step = std::min<size_t>(n - at, size_t{1} << 30);
+    crc = static_cast<uint32_t>(crc32(crc, static_cast<const Bytef*>(data) + at, static_cast<uInt>(step)));
+    at += step;
+  }
+  return crc;
+#endif
+}
+
 uint32_t crc_of(uint32_t tag, uint64_t len, std::string_view payload) {
   unsigned char head[12];
   std::memcpy(head, &tag, 4);
   std::memcpy(head + 4, &len, 8);
-  uLong crc = crc32(0L, Z_NULL, 0);
-  crc = crc32(crc, head, 12);
-  // zlib's length is a uInt: feed big payloads in pieces.
-  for (size_t at = 0; at < payload.size();) {
-    const size_t n = std::min<size_t>(payload.size() - at, size_t{1} << 30);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(payload.data() + at), static_cast<uInt>(n));
-    at += n;
-  }
-  return static_cast<uint32_t>(crc);
+  return crc_more(crc_more(0, head, 12), payload.data(), payload.size());
 }
 
 void put_section(std::string& out, uint32_t tag, const std::string& payload) {
@@ -472,6 +486,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
   for (uint32_t g = 0; g < groups; ++g) state_codec::put_group(grp[part[g]], a, g);
 
   // Kahan columns: open, each group's values in input order; closed, the sums.
+  for (uint32_t p = 0; p < partitions; ++p) floats[p].b.reserve((st.values.size() * 8 + groups * K) / partitions + 64);
   for (uint32_t g = 0; g < groups; ++g) {
     writer& w = floats[part[g]];
     for (size_t k = 0; k < K; ++k) {
@@ -516,6 +531,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     for (auto& l : pairs.longs) longs[part[l.first]].push_back(&l);
     for (uint32_t p = 0; p < partitions; ++p) {
       writer& w = uniq[p];
+      w.b.reserve(w.b.size() + small[p].size() * 8 + wide[p].size() * 20 + longs[p].size() * 24 + 32);
       w.var(small[p].size());
       for (uint64_t e : small[p]) w.u64(e);
       w.var(wide[p].size());
@@ -658,7 +674,10 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
   const std::vector<int> kahan = kahan_columns(*st.plan);
   const size_t K = kahan.size();
   reader v{sections[FLOATS]};
-  if (!st.closed) st.value_start.assign(groups * K + 1, 0);
+  if (!st.closed) {
+    st.value_start.assign(groups * K + 1, 0);
+    st.values.reserve(v.left() / 8);  // at most: one byte of count a group, eight a value
+  }
   for (uint32_t gid = 0; gid < groups && v.ok(); ++gid)
     for (size_t k = 0; k < K && v.ok(); ++k) {
       if (st.closed) {
@@ -689,12 +708,14 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
     }
     nunique_store::pair_set pairs;
     const size_t ns = u.count(8, "the distinct values");
+    pairs.small.reserve(ns);
     for (size_t i = 0; i < ns && u.ok(); ++i) {
       const uint64_t e = u.u64("the distinct values");
       if ((e >> 32) >= groups) u.fail("a distinct value of a group that does not exist");
       pairs.small.push_back(e);
     }
     const size_t nw = u.count(17, "the distinct values");
+    pairs.wide.reserve(nw);
     for (size_t i = 0; i < nw && u.ok(); ++i) {
       nunique_store::wide_entry e;
       e.lo = u.u64("the distinct values");
@@ -718,10 +739,29 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
 }
 
 result<saved_state> read_state_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error{error_kind::io, "cannot open state file '" + path + "': " + std::strerror(errno), ""};
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return error{error_kind::io, "cannot read state file '" + path + "': " + std::strerror(errno), ""};
+  // One read into a buffer of the file's size (an istreambuf_iterator copy
+  // took 17% of a reduce task).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return error{error_kind::io, "cannot open state file '" + path + "': " + std::strerror(errno), ""};
+  struct stat st {};
+  std::string bytes;
+  bool ok = ::fstat(fd, &st) == 0;
+  if (ok) {
+    bytes.resize(static_cast<size_t>(st.st_size));
+    for (size_t at = 0; ok && at < bytes.size();) {
+      const ssize_t n = ::read(fd, bytes.data() + at, bytes.size() - at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ok = n == 0;
+        bytes.resize(at);  // it shrank: decoding says it is cut short
+        break;
+      }
+      at += static_cast<size_t>(n);
+    }
+  }
+  const int saved = errno;
+  ::close(fd);
+  if (!ok) return error{error_kind::io, "cannot read state file '" + path + "': " + std::strerror(saved), ""};
   return decode_state(bytes, path);
 }
 

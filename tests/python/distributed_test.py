@@ -95,11 +95,14 @@ def mode_local():
         assert report.lines_read == 20000 + 15000 + 25000 + 120000 + 10000 + 18000, report.lines_read
         assert len(report.files) == 6
 
-        # The DataFrame, against the local engine's, exactly.
-        zd.RANGE_BYTES = RANGE
-        df = zeekgraph.summarize(paths, client=client)
+        # The DataFrame, against the local engine's, exactly: through the
+        # package's API (whole files) and with the big file in ranges.
         want = zeekgraph.summarize(paths)
+        df = zeekgraph.summarize(paths, client=client)
         pd.testing.assert_frame_equal(df, want, check_exact=True)
+        df = zd.summarize(paths, client=client, range_bytes=RANGE)
+        pd.testing.assert_frame_equal(df, want, check_exact=True)
+        assert df.attrs["zeekgraph"].lines_read == want.attrs["zeekgraph"].lines_read
         print(f"ok DataFrame equals the local one exactly: {len(df)} rows, {len(df.columns)} columns")
 
         by, agg, where = "proto,id.resp_p", "duration:sum,mean,max;uid:nunique;total=orig_bytes+resp_bytes:sum,mean", \

@@ -1,0 +1,84 @@
+"""zeekgraph on Dask against the CLI on the same cores: wall time, bytes
+shuffled per input row, and peak RSS per worker (docs/PERFORMANCE.md).
+
+usage: overhead.py ZEEKGRAPH LOG [WORKERS] [RUNS] [RANGE_BYTES]
+Runs `zeekgraph summarize -j WORKERS LOG` and the same summary on a
+LocalCluster of WORKERS single-thread worker processes (R = WORKERS
+partitions, 64 MiB ranges), alternately, RUNS times each; checks that the
+outputs are byte-identical; prints the times and the shuffle's size.
+PYTHONPATH must hold the built package (build/python)."""
+import operator
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+from distributed import Client, LocalCluster
+
+from zeekgraph import distributed as zd
+
+
+def peak_rss_kib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def cpu_s(who=resource.RUSAGE_SELF):
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+def main():
+    zg, log = sys.argv[1], sys.argv[2]
+    workers = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+    range_bytes = int(sys.argv[5]) if len(sys.argv) > 5 else zd.RANGE_BYTES
+    out = tempfile.mkdtemp(prefix="zg-dask-bench-")
+    local_csv = os.path.join(out, "local.csv")
+    rows = None
+    cli_times, dask_times, rss, shuffled = [], [], [], None
+    cli_cpu, dask_cpu = [], []
+    for run in range(runs):
+        c, t = cpu_s(resource.RUSAGE_CHILDREN), time.perf_counter()
+        subprocess.run([zg, "summarize", "-j", str(workers), log, "-o", local_csv, "-q"], check=True)
+        cli_times.append(time.perf_counter() - t)
+        cli_cpu.append(cpu_s(resource.RUSAGE_CHILDREN) - c)
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
+                Client(cl) as client:
+            before = client.run(cpu_s)
+            c, t = cpu_s(), time.perf_counter()
+            _, text, report = zd.run([log], client=client, text_format="csv", partitions=workers,
+                                    range_bytes=range_bytes)
+            dask_times.append(time.perf_counter() - t)
+            after = client.run(cpu_s)
+            dask_cpu.append(cpu_s() - c + sum(after[w] - before[w] for w in after))
+            rss.append(client.run(peak_rss_kib))
+            rows = report.lines_read
+            if shuffled is None:
+                # The partition states the maps hand to the reduces (the shuffle),
+                # measured once, apart from the timed runs.
+                pieces = zd.plan_pieces([log], range_bytes)
+                fields = dict(by="", agg=None, where=None, threads=1, log_path="conn", strict=False,
+                              max_line_bytes=None, memory_limit=None)
+                maps = [client.submit(zd.map_piece, fields, p, r, workers, pure=False) for p, r in pieces]
+                sizes = [client.submit(lambda m: [len(b) for b in m["states"]], m) for m in maps]
+                shuffled = sum(sum(s) for s in client.gather(sizes))
+                del maps, sizes
+        with open(local_csv, "rb") as f:
+            same = f.read() == text
+        print(f"run {run + 1}: cli -j{workers} {cli_times[-1]:.2f} s ({cli_cpu[-1]:.1f} CPU-s), "
+              f"dask {workers}x1 {dask_times[-1]:.2f} s ({dask_cpu[-1]:.1f} CPU-s, client and scheduler included), "
+              f"identical={same}, worker peak RSS {[v // 1024 for v in rss[-1].values()]} MiB", flush=True)
+        assert same
+    best_cli, best_dask = min(cli_times), min(dask_times)
+    print(f"range_bytes {range_bytes}, {len(zd.plan_pieces([log], range_bytes))} map tasks")
+    print(f"rows {rows}; best cli {best_cli:.2f} s, best dask {best_dask:.2f} s, "
+          f"overhead {100 * (best_dask / best_cli - 1):.1f}%; CPU: cli {min(cli_cpu):.1f} s, dask {min(dask_cpu):.1f} s, "
+          f"overhead {100 * (min(dask_cpu) / min(cli_cpu) - 1):.1f}%")
+    print(f"map output (partition states, all shuffled to reduces): {shuffled} bytes, "
+          f"{shuffled / rows:.1f} bytes per input row; across workers about {(workers - 1) / workers:.2f} of it")
+
+
+if __name__ == "__main__":
+    main()
