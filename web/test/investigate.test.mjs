@@ -339,7 +339,8 @@ try {
   await page.waitForTimeout(600);
   const hv = await page.evaluate((i) => window.__zg.nodeViewport(i), top.node);
   await page.mouse.move(graphBox.x + hv.x, graphBox.y + hv.y);
-  await page.waitForTimeout(300);
+  // sigma draws the hover on its next frame.
+  await page.waitForFunction(([x, y]) => window.__zg.layerStats("hovers", x - 30, y - 20, 200, 40).drawn > 50, [hv.x, hv.y], { timeout: 10000 }).catch(() => {});
   const hs = await page.evaluate(([x, y]) => window.__zg.layerStats("hovers", x - 30, y - 20, 200, 40), [hv.x, hv.y]);
   check(hs.drawn > 50 && hs.meanLuminance < 110, `the hover label is light on dark (${hs.drawn} pixels drawn, mean luminance ${hs.meanLuminance?.toFixed(0)})`);
   await page.screenshot({ path: `${work}/6-hover.png` });
