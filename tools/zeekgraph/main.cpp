@@ -514,6 +514,12 @@ int state_exit(const zg::error& e) {
 // with the saved states in input order; written as a state, a summary, or
 // both. Writes `table` when a summary is wanted.
 std::optional<int> run_states(const summarize_args& a, zg::table::summary_table& table, bool& want_table) {
+  if (a.inputs.empty() && !a.merge_state.empty() && (!a.by.empty() || !a.agg.empty() || !a.where.empty())) {
+    std::cerr << "zeekgraph: error: --by, --agg and --where shape a state when it is made; a merge of states "
+                 "takes theirs\n"
+              << "  hint: drop them, or name inputs to summarize with them and merge\n";
+    return EXIT_USAGE;
+  }
   std::vector<zg::agg::saved_state> states;
   if (!a.inputs.empty() || a.merge_state.empty()) {
     zg::engine::summarize_result res;

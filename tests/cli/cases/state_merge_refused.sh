@@ -8,6 +8,7 @@
 "$ZG" summarize --merge-state a.state b_proto.state -q; echo "another query: exit $?"
 "$ZG" summarize --merge-state a.state b_tcp.state -q; echo "another --where: exit $?"
 "$ZG" summarize --merge-state a.state a.state -q; echo "the same input twice: exit $?"
+"$ZG" summarize --merge-state a.state --by proto -q; echo "--by on a merge: exit $?"
 printf '#fields\tproto\torig_bytes\ntcp\t7\n' > n.log
 printf '#fields\tproto\torig_bytes\ntcp\tseven\n' > t.log
 "$ZG" summarize n.log -q --by proto --agg orig_bytes:min --save-state n.state
