@@ -860,6 +860,12 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, 
       if (seen[s.partition]) return mismatch("two closed states of partition " + std::to_string(s.partition), "");
       seen[s.partition] = true;
     }
+    // The union of every partition, or a summary would miss groups silently.
+    for (uint32_t p = 0; p < seen.size(); ++p)
+      if (!seen[p])
+        return mismatch("closed state of partition " + std::to_string(p) + " of " + std::to_string(seen.size()) +
+                            " is missing: the summary would lack its groups",
+                        "merge the closed states of every partition");
     pieces = states[0].pieces;
     files = states[0].files;
   } else {
@@ -933,6 +939,8 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, 
   }
   if (closed) {
     state_codec::set_facts(*out.groups, closed_facts);  // each closed state has the whole input's facts
+    out.partition = 0;  // every partition: the whole input's groups
+    out.partitions = 1;
   } else if (K > 0) {
     // Concatenate each group's values in input order: counts, then fill.
     const size_t groups = out.groups->group_count();
@@ -980,6 +988,10 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, 
 }
 
 result<table::summary_table> finalize_state(saved_state& st, unsigned threads) {
+  if (st.partitions > 1)
+    return mismatch("the state holds partition " + std::to_string(st.partition) + " of " + std::to_string(st.partitions) +
+                        " of the groups, so its summary would lack the others",
+                    "merge each partition of every state, save them --closed, and merge the closed states");
   if (auto s = check_facts(st); !s) return s.err();
   apply_values(st);
   return finalize(*st.groups, threads);

@@ -139,13 +139,15 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
 // counted). Errors: error_kind::usage when the states answer different
 // queries or --where, were typed apart (naming the column, and how to
 // make them alike), overlap or interleave in the input, mix open and
-// closed states, or closed states share a group; error_kind::format when
+// closed states, closed states share a group or lack a partition (closed
+// states merge only whole: every partition of one input); error_kind::format when
 // the merged data needs states a state file cannot carry (a plain integer
 // sum that no longer fits float64 exactly).
 result<saved_state> merge_states(std::vector<saved_state>&& states, bool close = false, unsigned threads = 1);
 
 // The summary of a state (open or closed), as summarize() would build it.
-// Errors: as merge_states.
+// Errors: error_kind::usage for a state of one hash partition (its summary
+// would lack the other partitions' groups); check_facts' as merge_states.
 result<table::summary_table> finalize_state(saved_state& state, unsigned threads = 1);
 
 // Reads and decodes a state file. Errors: error_kind::io when it cannot be

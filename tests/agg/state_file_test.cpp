@@ -121,6 +121,7 @@ TEST(state_file, partitions_close_and_union) {
   const auto pa = encode_state(a, 3), pb = encode_state(b, 3);
   ASSERT_EQ(pa.size(), 3u);
   std::vector<saved_state> closed;
+  std::vector<std::string> closed_bytes;
   for (size_t r = 0; r < 3; ++r) {
     std::vector<saved_state> two;
     two.push_back(decode_state(pa[r], "a").value());
@@ -130,10 +131,25 @@ TEST(state_file, partitions_close_and_union) {
     auto m = merge_states(std::move(two), true);
     ASSERT_TRUE(m.ok()) << m.err().message;
     EXPECT_TRUE(m->closed);
-    closed.push_back(decode_state(encode_state(*m)[0], "closed").value());
+    closed_bytes.push_back(encode_state(*m)[0]);
+    closed.push_back(decode_state(closed_bytes.back(), "closed").value());
   }
+  // Two of the three partitions: a summary without the third's groups.
+  std::vector<saved_state> some;
+  some.push_back(decode_state(closed_bytes[0], "c0").value());
+  some.push_back(decode_state(closed_bytes[2], "c2").value());
+  auto partial = merge_states(std::move(some));
+  ASSERT_FALSE(partial.ok());
+  EXPECT_NE(partial.err().message.find("partition 1 of 3 is missing"), std::string::npos) << partial.err().message;
+  // A partition's open state alone cannot be finalized either.
+  saved_state one = decode_state(pa[1], "a.1").value();
+  auto t = finalize_state(one);
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.err().message.find("partition 1 of 3"), std::string::npos);
+
   auto u = merge_states(std::move(closed));
   ASSERT_TRUE(u.ok()) << u.err().message;
+  EXPECT_EQ(u->partitions, 1u);
   EXPECT_EQ(csv_of(finalize_state(*u).value()), expected);
 }
 
