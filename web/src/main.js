@@ -41,6 +41,12 @@ function say(text) {
   clearTimeout(messageTimer);
   if (text) messageTimer = setTimeout(() => { $("message").textContent = ""; }, 8000);
 }
+// Text cut to n characters (whole code points), for values a log may make
+// enormous; the element's title keeps all of it.
+function short(text, n = 120) {
+  const cps = Array.from(String(text));
+  return cps.length > n ? cps.slice(0, n - 1).join("") + "\u2026" : String(text);
+}
 function el(tag, props = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
@@ -303,7 +309,7 @@ function buildLegend(v) {
     const swatch = el("span", { class: "swatch" });
     swatch.style.background = v.classColour[i];  // CSSOM: allowed by the strict CSP
     const meaning = classMeaning(name, meta.color_by);
-    const label = el("span", { class: "name" }, name, meaning ? el("span", { class: "meaning" }, meaning) : null);
+    const label = el("span", { class: "name" }, short(name, 60), meaning ? el("span", { class: "meaning" }, meaning) : null);
     const add = el("button", { class: "add small", title: `filter the log to ${meta.color_by} ${name} (a chip; Apply re-queries)` }, "filter");
     if (!served || meta.color_by !== "conn_state") add.disabled = true;
     add.onclick = (ev) => { ev.stopPropagation(); addStateChip(name); };
@@ -720,7 +726,7 @@ function summaryTab(title, edges) {
   let sortCol = -1, asc = true;
   const wrap = el("div", { class: "scroll" });
   const picker = el("details", { class: "colpick" });
-  body.replaceChildren(el("div", { class: "title" }, title), picker, wrap);
+  body.replaceChildren(el("div", { class: "title", title }, short(title, 300)), picker, wrap);
   const render = () => {
     const shown = cols.map((c, ci) => ci).filter((ci) => ui.summaryCols.has(cols[ci]));
     picker.replaceChildren(el("summary", {}, `columns: ${shown.length} of ${cols.length}`),
@@ -744,8 +750,10 @@ function summaryTab(title, edges) {
       tr.className = "row";
       for (const ci of shown) {
         const x = v.meta.table.data[ci][r], td = tr.insertCell();
-        td.textContent = cellText(cols[ci], x);
+        const text = cellText(cols[ci], x);
+        td.textContent = short(text, 200);
         if (typeof x === "number") { td.className = "n"; td.title = String(x); } else if (isAddress(x)) td.className = "ip";
+        else if (text.length > 200) td.title = text;
       }
     }
     wrap.replaceChildren(t);
@@ -846,7 +854,7 @@ function renderConnections(insp) {
       } else if (f === "ts") { td.textContent = isoTime(tsSeconds(x), true); td.className = "mono"; } else if (/bytes$/.test(f)) {
         td.textContent = humanBytes(x); td.title = `${x} bytes`; td.className = "n";
       } else if (f === "duration") { td.textContent = (+x).toFixed(3); td.className = "n"; } else {
-        td.textContent = String(x);
+        td.textContent = short(String(x), 200);
         if (f.endsWith("_h")) td.className = "ip"; else if (typeof x === "number") td.className = "n";
       }
     }
@@ -1071,7 +1079,7 @@ function wireEvents(v) {
   renderer.on("enterNode", ({ node }) => {
     const i = +node;
     const b = el("b");
-    b.textContent = v.titles[i];
+    b.textContent = short(v.titles[i]);
     tip.replaceChildren(b, line(num(v.peers[i]), "distinct peers"), line(num(v.rows[i]), "summary rows"), line(num(g.sessions[i]), "sessions"));
     if (v.bytesCol) tip.append(line(humanBytes(v.bytes[i]), "bytes"));
     if (v.internal) tip.append(line(v.internal[i] ? "internal" : "external", "address"));
@@ -1080,9 +1088,9 @@ function wireEvents(v) {
   renderer.on("enterEdge", ({ edge }) => {
     const e = +edge, row = v.edgeRow(e);
     const b = el("b");
-    b.textContent = `${v.titles[g.src[e]]} \u2192 ${v.titles[g.dst[e]]}`;
+    b.textContent = `${short(v.titles[g.src[e]], 60)} \u2192 ${short(v.titles[g.dst[e]], 60)}`;
     const cls = v.meta.classes[g.cls[e]], meaning = classMeaning(cls, v.meta.color_by);
-    tip.replaceChildren(b, line(meaning ? `${cls} (${meaning})` : cls, v.meta.color_by));
+    tip.replaceChildren(b, line(meaning ? `${cls} (${meaning})` : short(cls, 60), v.meta.color_by));
     if (v.countCol) tip.append(line(num(v.countCol[row]), "sessions"));
     if (v.bytesCol) tip.append(line(humanBytes(v.bytesCol[row]), "bytes"));
     if (v.tminCol) tip.append(line(`${isoTime(v.tminCol[row])} .. ${isoTime(v.tmaxCol ? v.tmaxCol[row] : v.tminCol[row])}`, "time"));
