@@ -280,6 +280,14 @@ def report(args, info, results, filtered, sizes):
     return "\n".join(out) + "\n"
 
 
+def checked(ref_csv, out_csv, result):
+    """An engine's CSV against zeekgraph's: its verdict, with examples kept in `result`."""
+    c = compare.compare(ref_csv, out_csv)
+    result["examples"] = c["examples"]
+    return ("identical" if c["identical"] else "ok" if c["ok"] else
+            f"WRONG ({c['mismatches']} of {c['ref_rows']} rows)")
+
+
 def run_filters(args, names, path, outdir, full, wanted):
     """Every filter: zeekgraph --where, then each peer, checked against it."""
     peers = BENCH / "peers"
@@ -301,10 +309,7 @@ def run_filters(args, names, path, outdir, full, wanted):
             pr = measure(["node", str(peers / f"{peer}.mjs"), path, out_csv, json.dumps(spec)], path, args.runs)
             check = ""
             if "failed" not in pr and "failed" not in r:
-                c = compare.compare(ref_csv, out_csv)
-                pr["examples"] = c["examples"]
-                check = ("identical" if c["identical"] else "ok" if c["ok"] else
-                         f"WRONG ({c['mismatches']} of {c['ref_rows']} rows)")
+                check = checked(ref_csv, out_csv, pr)
             table.append((peer, pr, check))
             log(f"  {pr.get('median', 0):.3f}s {check}")
         out.append((name, what, where, full, table))
@@ -373,10 +378,7 @@ def main():
                     elif ref_csv is None:
                         check = "no reference"
                     else:
-                        c = compare.compare(ref_csv, out_csv)
-                        r["examples"] = c["examples"]
-                        check = ("identical" if c["identical"] else "ok" if c["ok"] else
-                                 f"WRONG ({c['mismatches']} of {c['ref_rows']} rows)")
+                        check = checked(ref_csv, out_csv, r)
                     log(f"  median {r['median']:.3f}s (runs {' '.join(f'{w:.3f}' for w in r['walls'])})  {check}")
                 else:
                     log(f"  FAILED: {r['failed']}: {r['stderr'][-500:]}")
