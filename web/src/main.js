@@ -210,9 +210,10 @@ function attachMeta(v, meta) {
 // while meta.json (the summary rows: 17 MB for 82K edges) is still
 // arriving or being parsed; `meta` may be a promise. Labels, edges, legend
 // and panels follow it.
-async function mount(bin, meta) {
+async function mount(bin, meta, servedGraph = false) {
   const g = decode(bin);
-  const v = { g, meta: null, titles: null, internal: g.internal };
+  // servedGraph: the graph serve started with, whose summary rows /api/rows?edge=N numbers.
+  const v = { g, meta: null, titles: null, internal: g.internal, servedGraph };
   Object.assign(v, nodeStats(g));
   v.nodeVisible = new Uint8Array(g.n).fill(1);
   v.edgeVisible = new Uint8Array(g.m).fill(1);
@@ -800,7 +801,13 @@ async function connectionsTab(insp) {
   const where = rowsWhere(insp.target);
   insp.conn = { where, rows: [], total: null, page: 0, sort: -1, asc: true, loading: true, started: performance.now() };
   box.replaceChildren(el("div", { class: "muted" }, "loading connections\u2026"));
-  const base = `api/rows?where=${encodeURIComponent(where)}&columns=${CONN_FIELDS.join(",")}`;
+  // On the graph serve started with, node= and edge= let serve read only
+  // the blocks its row index names; a filtered graph asks by where=.
+  const v = view, t = insp.target;
+  insp.conn.select = v.servedGraph && !ui.applied
+    ? (t.node !== undefined ? `node=${encodeURIComponent(v.titles[t.node])}` : `edge=${v.edgeRow(t.edge)}`)
+    : `where=${encodeURIComponent(where)}`;
+  const base = `api/rows?${insp.conn.select}&columns=${CONN_FIELDS.join(",")}`;
   insp.conn.base = base;
   try {
     await loadMore(insp);
@@ -817,7 +824,13 @@ async function connectionsTab(insp) {
     box.replaceChildren(el("pre", { class: "need-serve" }, String(err.message)));
   }
 }
-async function loadMore(insp) {
+// One load at a time: a second click on "next" waits for the first.
+function loadMore(insp) {
+  const c = insp.conn;
+  if (!c.more) c.more = loadChunk(insp).finally(() => { c.more = null; });
+  return c.more;
+}
+async function loadChunk(insp) {
   const c = insp.conn;
   const text = await fetchOk(`${c.base}&offset=${c.rows.length}&limit=${CHUNK}`, "text");
   const got = text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
@@ -860,19 +873,19 @@ function renderConnections(insp) {
     }
   }
   const total = c.total === null ? "counting\u2026" : num(c.total);
-  const enc = encodeURIComponent(c.where);
   const pager = el("div", { class: "pager" },
     el("button", { class: "small", onclick: () => { c.page = Math.max(0, c.page - 1); renderConnections(insp); } }, "\u2190 prev"),
     `page ${c.page + 1} of ${pages}${c.exhausted ? "" : "+"}`,
     el("button", { class: "small", onclick: async () => {
-      if ((c.page + 1) * PAGE >= order.length && !c.exhausted) await loadMore(insp);
-      c.page++;
+      const want = c.page + 1;
+      if (want * PAGE >= c.rows.length && !c.exhausted) await loadMore(insp);
+      c.page = Math.max(c.page, want);
       renderConnections(insp);
     } }, "next \u2192"),
     el("span", { class: "total" }, `${total} connections`),
     c.sort >= 0 && !c.exhausted ? el("span", {}, `(sorted: the ${num(c.rows.length)} loaded)`) : null,
-    el("a", { href: `api/rows?where=${enc}&format=csv&limit=100000`, download: "connections.csv", class: "export-csv" }, "export CSV"),
-    el("a", { href: `api/rows?where=${enc}&format=zeek&limit=100000`, download: "connections.log", class: "export-zeek" }, "export Zeek log"));
+    el("a", { href: `api/rows?${c.select}&format=csv&limit=100000`, download: "connections.csv", class: "export-csv" }, "export CSV"),
+    el("a", { href: `api/rows?${c.select}&format=zeek&limit=100000`, download: "connections.log", class: "export-zeek" }, "export Zeek log"));
   box.replaceChildren(el("div", { class: "title mono" }, `rows where ${c.where}`), pager, t);
   zg.connectionRows = order.length;
 }
@@ -943,7 +956,7 @@ async function requery(where, push) {
     ui.applied = where;
     ui.ranges = {};
     if (push) history.pushState({ where, chips: serialChips() }, "", where ? `?where=${encodeURIComponent(where)}` : location.pathname);
-    await mount(bin, meta);
+    await mount(bin, meta, !where);
     zg.lastApply = { where, ms: performance.now() - started };
     say("");
     return true;
@@ -1238,7 +1251,7 @@ async function main() {
     history.replaceState({ where: ui.applied, chips: serialChips() }, "", location.href);
   }
   zg.binMs = performance.now();
-  await mount(bin, meta);
+  await mount(bin, meta, served && !ui.applied);
   Object.assign(zg, {
     ready: true, search, applyWhere, requery: (w) => requery(w, true),
     select: (i) => (i < 0 ? clearFocus() : selectNode(i)),
