@@ -16,6 +16,7 @@
 #include <exception>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -392,13 +393,24 @@ py::dict run_layout(graph_handle& h, const zg::layout::fa2_settings& s) {
 
 // A map task: one input, or the lines that start in [begin, end) of one
 // uncompressed input, into `partitions` state files (the groups split by
-// key hash), with the input's reports.
-py::dict state_map(const summarize_request& q, py::object range, uint32_t partitions) {
+// key hash), with the input's reports and the typing its data decided.
+// `force`: (text, exact_ints, kahan_sums) column lists the other pieces
+// decided, or None. `order`: the input's place in the job's list, which
+// merges follow (agg::state_piece).
+py::dict state_map(const summarize_request& q, py::object range, uint32_t partitions, py::object force,
+                   uint64_t order) {
   zg::engine::summarize_options o = options_of(q);
   if (!range.is_none()) {
     auto r = range.cast<std::pair<uint64_t, uint64_t>>();
     o.range = r;
   }
+  if (!force.is_none()) {
+    auto f = force.cast<std::tuple<std::vector<std::string>, std::vector<std::string>, std::vector<std::string>>>();
+    o.force_text = std::get<0>(f);
+    o.force_exact_ints = std::get<1>(f);
+    o.force_kahan_sums = std::get<2>(f);
+  }
+  std::vector<zg::agg::column_typing> typing;
   zg::engine::summarize_result res;
   std::vector<std::string> blobs;
   zg::error failed;
@@ -406,9 +418,11 @@ py::dict state_map(const summarize_request& q, py::object range, uint32_t partit
   {
     py::gil_scoped_release unlocked;
     auto st = zg::engine::summarize_state(o, res);
-    if (st)
+    if (st) {
+      for (auto& p : st->pieces) p.order = order;
+      typing = st->typing;
       blobs = zg::agg::encode_state(*st, std::max<uint32_t>(partitions, 1));
-    else
+    } else
       ok = false, failed = st.err();
   }
   if (!ok) throw_run_error(failed, q.where);
@@ -416,6 +430,10 @@ py::dict state_map(const summarize_request& q, py::object range, uint32_t partit
   out["files"] = report_list(res.files);
   out["retyped"] = res.retyped;
   out["stopped"] = res.stopped;
+  py::list types;
+  for (const auto& t : typing)
+    types.append(py::make_tuple(text(t.name), t.mode == zg::agg::value_mode::text, t.exact_ints, t.plain_sum));
+  out["typing"] = types;
   py::list states;
   for (const auto& b : blobs) states.append(py::bytes(b));
   out["states"] = states;
@@ -547,8 +565,10 @@ PYBIND11_MODULE(_core, m) {
   m.def("rows", &rows, py::arg("inputs"), py::arg("where"), py::arg("columns"), py::arg("offset"), py::arg("limit"),
         py::arg("log_path"), "(NDJSON bytes, file reports, column names)");
   m.def("available_cores", &zg::available_cores);
-  m.def("state_map", &state_map, py::arg("request"), py::arg("range"), py::arg("partitions"),
-        "one input (or a byte range of it) into `partitions` state files: a dict of files, retyped, stopped, states");
+  m.def("state_map", &state_map, py::arg("request"), py::arg("range"), py::arg("partitions"), py::arg("force") = py::none(),
+        py::arg("order") = 0,
+        "one input (or a byte range of it) into `partitions` state files: a dict of files, retyped, stopped, "
+        "typing [(column, text, exact_ints, plain_sum)], states; force: (text, exact_ints, kahan_sums) columns");
   m.def("state_reduce", &state_reduce, py::arg("states"),
         "one partition of every map state, merged in input order and closed: a state file");
   m.def("state_finish", &state_finish, py::arg("states"), py::arg("format") = "", py::arg("threads") = 0,

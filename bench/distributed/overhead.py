@@ -61,7 +61,7 @@ def main():
                 pieces = zd.plan_pieces([log], range_bytes)
                 fields = dict(by="", agg=None, where=None, threads=1, log_path="conn", strict=False,
                               max_line_bytes=None, memory_limit=None)
-                maps = [client.submit(zd.map_piece, fields, p, r, workers, pure=False) for p, r in pieces]
+                maps = [client.submit(zd.map_piece, fields, i, p, r, workers, pure=False) for i, p, r in pieces]
                 sizes = [client.submit(lambda m: [len(b) for b in m["states"]], m) for m in maps]
                 shuffled = sum(sum(s) for s in client.gather(sizes))
                 del maps, sizes

@@ -18,8 +18,14 @@ reduce   one task per partition: the states merge in input order (each
 finish   the client joins the R closed states and finalizes the table, as
          the single-process engine does, and builds the DataFrame.
 
+typing   a map task reports how its data typed each column (pandas types a
+         column by all its values); pieces typed apart from the whole input
+         (a column of numbers here, text in another file) are read again
+         with the whole input's typing before the shuffle.
+
 So the result equals zeekgraph.summarize() without a client, and the CLI's
-CSV, byte for byte: float sums and means included. Tasks are pure: when a
+CSV, byte for byte: float sums and means included. Inputs merge in the
+order listed (each map's pieces carry its file's index). Tasks are pure: when a
 worker dies, Dask runs its tasks again elsewhere and the result is the same.
 
 Inputs must be readable at the same paths on every worker (a shared file
@@ -69,24 +75,45 @@ def _is_gzip(path):
 
 
 def plan_pieces(paths, range_bytes=RANGE_BYTES):
-    """The map tasks' pieces, in input order: (path, None) for a whole file,
-    (path, (begin, end)) for a byte range of a big uncompressed one. A range
-    reads the lines that start in it, so ranges need not fall on lines."""
+    """The map tasks' pieces, in input order: (index, path, None) for a whole
+    file, (index, path, (begin, end)) for a byte range of a big uncompressed
+    one, `index` the file's place in `paths`. A range reads the lines that
+    start in it, so ranges need not fall on lines."""
     pieces = []
-    for p in paths:
+    for i, p in enumerate(paths):
         size = os.path.getsize(p) if p != "-" else 0
         if p == "-" or size <= range_bytes or _is_gzip(p):
-            pieces.append((p, None))
+            pieces.append((i, p, None))
             continue
         for begin in range(0, size, range_bytes):
-            pieces.append((p, (begin, min(size, begin + range_bytes))))
+            pieces.append((i, p, (begin, min(size, begin + range_bytes))))
     return pieces
 
 
-def map_piece(fields, path, rng, partitions):
-    """A map task: the piece's R partition states and its file reports."""
+def map_piece(fields, order, path, rng, partitions, force=None):
+    """A map task: the piece's R partition states, its file reports and the
+    typing its data decided; `order` its file's place in the job's inputs;
+    `force` = (text, exact_ints, kahan_sums) columns decided by the other
+    pieces."""
     req = _request([path], **fields)
-    return _core.state_map(req, rng, partitions)
+    return _core.state_map(req, rng, partitions, force, order)
+
+
+def _union_typing(typings):
+    """The typing pandas gives the whole input: a column is text if any
+    piece saw text in it, needs exact int64 states or Kahan sums if any
+    piece needed them."""
+    union = []
+    for cols in zip(*typings):
+        name = cols[0][0]
+        text = any(c[1] for c in cols)
+        union.append((name, text, not text and any(c[2] for c in cols), not text and all(c[3] for c in cols)))
+    return union
+
+
+def _forced(union):
+    return ([n for n, text, _, _ in union if text], [n for n, _, ints, _ in union if ints],
+            [n for n, text, _, plain in union if not text and not plain])
 
 
 def reduce_partition(*states):
@@ -133,7 +160,19 @@ def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_
     size = sum(os.path.getsize(p) for p in listed)
     R = int(partitions or max(workers, -(-size // REDUCE_INPUT_BYTES)))
 
-    maps = [client.submit(map_piece, fields, path, rng, R, pure=True) for path, rng in pieces]
+    maps = [client.submit(map_piece, fields, i, path, rng, R, pure=True) for i, path, rng in pieces]
+    # Pieces typed apart by their own data (a column of numbers in one file
+    # and text in another: pandas reads it as text everywhere) are read
+    # again with the whole input's typing, as the single-process engine
+    # reads its input again.
+    for _ in range(3):
+        typings = client.gather([client.submit(operator.getitem, m, "typing", pure=True) for m in maps])
+        union = _union_typing(typings)
+        if all(t == union for t in typings):
+            break
+        force = _forced(union)
+        maps = [m if t == union else client.submit(map_piece, fields, i, path, rng, R, force, pure=True)
+                for m, t, (i, path, rng) in zip(maps, typings, pieces)]
     # Each map's partition r as its own future, taken on the map's worker,
     # so that reduce r fetches only its share.
     states = [client.submit(operator.getitem, m, "states", pure=True) for m in maps]

@@ -14,6 +14,16 @@
 namespace zeekgraph::agg {
 namespace {
 
+// A float64 state of an int64 column as the integer it holds. Data keeps
+// these exact integers within int64 (column_facts decides the dtype); a
+// state file damaged past its checksums could hold any double, which
+// saturates here instead of overflowing the conversion (fuzz/state_file).
+int64_t int64_of(double d) {
+  if (!(d >= -9223372036854775808.0)) return d != d ? 0 : INT64_MIN;
+  if (d >= 9223372036854775808.0) return INT64_MAX;
+  return static_cast<int64_t>(d);
+}
+
 }  // namespace
 
 uint64_t finalize_bytes(const partial_aggregate& total) {
@@ -119,7 +129,7 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
         col.type = as_int ? table::column_type::int64 : table::column_type::float64;
         for (uint32_t g : order) {
           double v = as_double(total.key_value(g, i));
-          if (as_int) col.ints.push_back(static_cast<int64_t>(v));
+          if (as_int) col.ints.push_back(int64_of(v));
           else col.floats.push_back(v);
         }
       } else {
@@ -180,7 +190,7 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
               ints([&](uint32_t g) {
                 if (const int_acc* ia = total.exact_ints(pc, g)) return is_min ? ia->imin : ia->imax;
                 const numeric_result acc = total.numeric(pc, g);
-                return static_cast<int64_t>(is_min ? acc.min : acc.max);
+                return int64_of(is_min ? acc.min : acc.max);
               });
             } else {
               floats([&](uint32_t g) {
@@ -194,7 +204,7 @@ table::summary_table finalize(partial_aggregate& total, unsigned threads) {
             if (as_int)
               ints([&](uint32_t g) {
                 if (const int_acc* ia = total.exact_ints(pc, g)) return static_cast<int64_t>(ia->isum);
-                return static_cast<int64_t>(total.numeric(pc, g).sum);
+                return int64_of(total.numeric(pc, g).sum);
               });
             else
               floats([&](uint32_t g) { return total.numeric(pc, g).sum; });

@@ -467,6 +467,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     }
     w.var(st.pieces.size());
     for (const auto& pc : st.pieces) {
+      w.var(pc.order);
       w.str(pc.path);
       w.u64(pc.begin);
       w.u64(pc.end);
@@ -625,9 +626,10 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
     t.plain_sum = m.flag("the column typing");
     st.typing.push_back(std::move(t));
   }
-  const size_t np = m.count(17, "the pieces");
+  const size_t np = m.count(18, "the pieces");
   for (size_t i = 0; i < np && m.ok(); ++i) {
     state_piece p;
+    p.order = m.var("a piece");
     p.path = m.bytes("a piece");
     p.begin = m.u64("a piece");
     p.end = m.u64("a piece");

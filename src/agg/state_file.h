@@ -29,7 +29,8 @@
 //   "ZGSTATE\n" u32 version
 //   sections, each: u32 tag, u64 payload bytes, payload, u32 crc32 of
 //   tag + length + payload (zlib's crc32)
-//     META (1)   the query, --where, column typing, pieces, per-file line
+//     META (1)   the query, --where, column typing, pieces (order, path,
+//                byte range), per-file line
 //                counts, closed flag, partition r of R
 //     FACTS (2)  per plan column: its column_facts
 //     GROUPS (3) group count, then per group: key values, row count,
@@ -62,9 +63,12 @@ namespace zeekgraph::agg {
 inline constexpr uint32_t STATE_FILE_VERSION = 1;
 
 // A piece of input a state read: a file, or the lines starting in
-// [begin, end) of one (end = UINT64_MAX: to its end). Pieces sort by path
-// bytes, then begin: the order a directory or glob expands in.
+// [begin, end) of one (end = UINT64_MAX: to its end). Pieces sort by
+// `order`, then path bytes, then begin. States saved apart have order 0, so
+// they merge in the order a directory or glob expands in; a distributed job
+// numbers its inputs as listed, as one run reads them.
 struct state_piece {
+  uint64_t order = 0;
   std::string path;
   uint64_t begin = 0, end = UINT64_MAX;
   auto operator<=>(const state_piece&) const = default;

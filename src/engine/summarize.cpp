@@ -907,7 +907,10 @@ result<summary_passes> run_passes(const summarize_options& given, bool for_state
     return error{error_kind::usage, "a byte range reads one file, and the inputs are " + std::to_string(paths->size()),
                  "name one uncompressed file"};
 
-  std::vector<std::string> as_text, as_numeric, exact_ints, kahan_sums, exact_nunique;
+  // Typing the caller decided (the other pieces of a distributed job) is
+  // where this run's starts, and text stays text.
+  std::vector<std::string> as_text = opts.force_text, as_numeric, exact_ints = opts.force_exact_ints,
+                           kahan_sums = opts.force_kahan_sums, exact_nunique;
   const unsigned threads = thread_count(opts.threads);
   summarize_result out;
   // Three quarters of the memory this process may use (the budget counts
@@ -1006,7 +1009,8 @@ result<summary_passes> run_passes(const summarize_options& given, bool for_state
       if (cp.mode == agg::value_mode::numeric && facts.not_numeric > 0) {
         as_text.push_back(cp.name);
         again = true;
-      } else if (cp.mode == agg::value_mode::text && facts.values > 0 && facts.not_numeric == 0) {
+      } else if (cp.mode == agg::value_mode::text && facts.values > 0 && facts.not_numeric == 0 &&
+                 !listed(opts.force_text, cp.name)) {
         as_numeric.push_back(cp.name);
         again = true;
       }

@@ -66,6 +66,11 @@ struct summarize_options {
   // an uncompressed file, after its header: a map task's byte range
   // (python/zeekgraph/distributed.py). Positions past the end are its end.
   std::optional<std::pair<uint64_t, uint64_t>> range;
+  // Typing decided elsewhere: the other pieces of a distributed job showed
+  // pandas would read these columns as text, or need exact int64 states or
+  // Kahan sums for them, whatever this input's values alone would decide,
+  // so that every piece's state is typed alike (agg/state_file).
+  std::vector<std::string> force_text, force_exact_ints, force_kahan_sums;
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
   row_observer* observe = nullptr;            // sees the rows of plain files as they are read
   // Opens one input; empty means io::input_source::open. Tests put sources

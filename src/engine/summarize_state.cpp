@@ -16,7 +16,7 @@ result<agg::saved_state> summarize_state(const summarize_options& opts, summariz
   st.spec = opts.spec;
   st.where = opts.where ? opts.where->text() : std::string();
   for (const auto& f : out.files) {
-    agg::state_piece piece{f.path, 0, UINT64_MAX};
+    agg::state_piece piece{0, f.path, 0, UINT64_MAX};
     if (opts.range) {
       piece.begin = opts.range->first;
       piece.end = std::max(opts.range->first, opts.range->second);

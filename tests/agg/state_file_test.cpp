@@ -27,7 +27,7 @@ saved_state state_of(const std::vector<std::array<cell, 3>>& rows, const std::st
   st.plan = state_plan(st.spec, {}).value();
   st.typing = typing_of(*st.plan);
   st.groups = std::make_unique<partial_aggregate>(*st.plan);
-  st.pieces = {{path, 0, UINT64_MAX}};
+  st.pieces = {{0, path, 0, UINT64_MAX}};
   st.files = {{path, rows.size(), rows.size(), 0, 0, 0, 0}};
   // The values of v (the one Kahan column), per group in row order.
   std::vector<std::vector<double>> per_group;
@@ -110,6 +110,24 @@ TEST(state_file, merge_equals_one_pass) {
   EXPECT_TRUE(std::signbit(got->columns[1].floats[2]));
 }
 
+// A job's own input order (pieces' `order`) goes before their paths: z.log
+// listed first merges first, as one run over "z.log a.log" reads it.
+TEST(state_file, order_before_path) {
+  std::vector<std::array<cell, 3>> all = rows_b();
+  for (auto& r : rows_a()) all.push_back(r);
+  saved_state whole = state_of(all, "z.log");
+  const std::string expected = csv_of(finalize_state(whole).value());
+  saved_state z = state_of(rows_b(), "z.log"), a = state_of(rows_a(), "a.log");
+  a.pieces[0].order = 1;
+  std::vector<saved_state> v;
+  v.push_back(decode_state(encode_state(a)[0], "a").value());
+  v.push_back(decode_state(encode_state(z)[0], "z").value());
+  EXPECT_EQ(v[0].pieces[0].order, 1u);
+  auto m = merge_states(std::move(v));
+  ASSERT_TRUE(m.ok()) << m.err().message;
+  EXPECT_EQ(csv_of(finalize_state(*m).value()), expected);
+}
+
 // Hash partitions, each merged and closed, then merged by union.
 TEST(state_file, partitions_close_and_union) {
   std::vector<std::array<cell, 3>> all = rows_a();
@@ -176,13 +194,13 @@ TEST(state_file, refuses_what_would_not_be_exact) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.err().message.find("read the same input"), std::string::npos);
   saved_state r1 = state_of(rows_a(), "a.log"), r2 = state_of(rows_b(), "a.log");
-  r1.pieces = {{"a.log", 0, 100}};
-  r2.pieces = {{"a.log", 50, 200}};
+  r1.pieces = {{0, "a.log", 0, 100}};
+  r2.pieces = {{0, "a.log", 50, 200}};
   r = two(std::move(r1), std::move(r2));
   ASSERT_FALSE(r.ok());
   // Interleaved inputs: a state of a.log and c.log, another of b.log.
   saved_state ac = state_of(rows_a(), "a.log");
-  ac.pieces.push_back({"c.log", 0, UINT64_MAX});
+  ac.pieces.push_back({0, "c.log", 0, UINT64_MAX});
   r = two(std::move(ac), state_of(rows_b(), "b.log"));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.err().message.find("interleave"), std::string::npos);
@@ -194,8 +212,8 @@ TEST(state_file, refuses_what_would_not_be_exact) {
   EXPECT_NE(r.err().message.find("typed column 'u' apart"), std::string::npos);
   // Adjacent ranges of one file are fine.
   saved_state q1 = state_of(rows_a(), "a.log"), q2 = state_of(rows_b(), "a.log");
-  q1.pieces = {{"a.log", 0, 100}};
-  q2.pieces = {{"a.log", 100, 200}};
+  q1.pieces = {{0, "a.log", 0, 100}};
+  q2.pieces = {{0, "a.log", 100, 200}};
   EXPECT_TRUE(two(std::move(q1), std::move(q2)).ok());
 }
 

@@ -10,6 +10,12 @@ usage: distributed_test.py ZEEKGRAPH WORKDIR MODE
            `python3 -m zeekgraph summarize --scheduler tcp://...`
   kill     a worker process killed with SIGKILL while map results are held
            and the job is not done: Dask reruns its tasks, same bytes
+  real     the real conn logs of SHARED/data/zeek-real (TSV with and without
+           headers, JSON, gzip), in ranges: logs whose data type a column
+           apart (ts as numbers in most, as text in some) are read again
+           with the whole input's typing, as one run reads them
+
+usage for real: distributed_test.py ZEEKGRAPH WORKDIR real SHARED
 
 Six input files, one of them gzip and one cut into byte ranges (a map task
 each): the seed query's float means and sums of groups that span files and
@@ -53,8 +59,8 @@ def inputs(rows_big):
     big = paths[3]
     assert not zd._is_gzip(big) and os.path.getsize(big) > 4 * RANGE
     pieces = zd.plan_pieces(paths, RANGE)
-    assert sum(1 for p, r in pieces if p == big and r) >= 4, pieces
-    assert (paths[4], None) in pieces
+    assert sum(1 for _, p, r in pieces if p == big and r) >= 4, pieces
+    assert (4, paths[4], None) in pieces
     return paths
 
 
@@ -198,7 +204,22 @@ def mode_kill():
         check_same(result["out"][1], want, "after a worker was killed mid-job")
 
 
+def mode_real():
+    from distributed import Client, LocalCluster
+    root = os.path.join(sys.argv[4], "data", "zeek-real")
+    if not os.path.isdir(root):
+        print(f"skipped: {root} is absent")
+        sys.exit(77)
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs if "conn" in f and not f.endswith(".md"))
+    assert len(files) > 100, len(files)
+    want = local_csv(files)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        _, text, report = zd.run(files, client=client, range_bytes=1 << 20, text_format="csv")
+    check_same(text, want, f"{len(files)} real conn logs, {report.lines_read} lines")
+
+
 if __name__ == "__main__":
     ZG, WORK, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(WORK, exist_ok=True)
-    {"local": mode_local, "cli": mode_cli, "kill": mode_kill}[MODE]()
+    {"local": mode_local, "cli": mode_cli, "kill": mode_kill, "real": mode_real}[MODE]()
