@@ -461,7 +461,9 @@ function histogram(el_, vals, key, fmt) {
         const t = tf(x);
         if (t >= lo && t <= hi) ticks.push([at(t), shortNum(x)]);
       }
-      if (ticks.length < 2) ticks = linearTicks(lo, hi, 3).map((t) => [at(t), shortNum(inv(t))]);
+      // A short range: round values of the data itself, placed on the log axis.
+      // (These histograms count things: whole numbers only.)
+      if (ticks.length < 3) ticks = linearTicks(inv(lo), inv(hi), 4).filter((x) => Number.isInteger(+x.toFixed(9))).map((x) => [at(tf(x)), shortNum(x)]);
     }
     let lastEnd = -Infinity;
     for (const [x, text] of ticks) {
