@@ -49,8 +49,9 @@ class row_output final : public zeek::row_sink {
 
 // Reads the file's leading '#' lines, then the lines that start in each of
 // `blocks`, in order; returns the bytes read.
-uint64_t read_blocks(std::string_view file, const std::vector<std::pair<uint64_t, uint64_t>>& blocks,
+uint64_t read_blocks(io::input_source& src, const std::vector<std::pair<uint64_t, uint64_t>>& blocks,
                      zeek::log_reader& reader, const row_output& sink) {
+  const std::string_view file = *src.mapped();
   // The line after `at`'s line begins, or `at` when a line starts there.
   auto line_start = [&](uint64_t at) -> uint64_t {
     if (at == 0 || at >= file.size()) return std::min<uint64_t>(at, file.size());
@@ -65,6 +66,7 @@ uint64_t read_blocks(std::string_view file, const std::vector<std::pair<uint64_t
   }
   uint64_t read = header;
   reader.feed(file.substr(0, header), header == file.size());
+  src.release(0, header);
   for (const auto& [from, to] : blocks) {
     if (sink.done() || reader.stopped()) break;
     const uint64_t begin = std::max(line_start(from), header), end = line_start(to);
@@ -77,6 +79,7 @@ uint64_t read_blocks(std::string_view file, const std::vector<std::pair<uint64_t
     for (uint64_t at = begin; at < end && !sink.done() && !reader.stopped();) {
       const uint64_t step = std::min(end, line_start(std::min(end, at + READ_BYTES)));
       reader.feed(file.substr(at, step - at), step == file.size());
+      src.release(at, step);  // the page cache keeps them; our resident set need not
       read += step - at;
       at = step;
     }
@@ -141,7 +144,7 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
     if (auto m = (*src)->mapped(); m && opts.index && !opts.index_keys.empty()) {
       if (auto blocks = opts.index->ranges(path, opts.index_keys)) {
         res.indexed_bytes += m->size();
-        res.index_read += read_blocks(*m, *blocks, reader, sink);
+        res.index_read += read_blocks(**src, *blocks, reader, sink);
         res.files.push_back(std::move(report));
         continue;
       }
@@ -150,7 +153,9 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
     bool eof = false;
     while (!eof && !sink.done() && !reader.stopped()) {
       if (buf.size() < have + READ_BYTES) buf.resize(have + READ_BYTES);
+      const uint64_t before = (*src)->consumed();
       size_t n = (*src)->read(buf.data() + have, READ_BYTES);
+      (*src)->release(before, (*src)->consumed());  // a mapped file's pages, copied out
       eof = n == 0;
       have += n;
       size_t used = reader.feed(std::string_view(buf.data(), have), eof);
