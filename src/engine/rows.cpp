@@ -1,6 +1,7 @@
 #include "engine/rows.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "engine/input_columns.h"
 #include "engine/row_index.h"
@@ -48,25 +49,39 @@ class row_output final : public zeek::row_sink {
 };
 
 // Reads the file's leading '#' lines, then the lines that start in each of
-// `blocks`, in order; returns the bytes read.
-uint64_t read_blocks(io::input_source& src, const std::vector<std::pair<uint64_t, uint64_t>>& blocks,
+// `blocks`, in order; returns the bytes read. All with pread: a read from
+// the mapping, even of one byte a block, mapped the kernel's readahead
+// window with it (MADV_SEQUENTIAL), which held the whole file resident.
+uint64_t read_blocks(io::input_source& src, uint64_t size, const std::vector<std::pair<uint64_t, uint64_t>>& blocks,
                      zeek::log_reader& reader, const row_output& sink) {
-  const std::string_view file = *src.mapped();
+  std::string buf;
   // The line after `at`'s line begins, or `at` when a line starts there.
   auto line_start = [&](uint64_t at) -> uint64_t {
-    if (at == 0 || at >= file.size()) return std::min<uint64_t>(at, file.size());
-    if (file[at - 1] == '\n') return at;
-    const size_t nl = file.find('\n', at);
-    return nl == std::string_view::npos ? file.size() : nl + 1;
+    if (at == 0 || at >= size) return std::min(at, size);
+    char probe[4096];
+    for (uint64_t pos = at - 1; pos < size;) {
+      const size_t n = src.read_at(pos, probe, sizeof probe);
+      if (n == 0) break;
+      if (const void* nl = std::memchr(probe, '\n', n))
+        return pos + static_cast<uint64_t>(static_cast<const char*>(nl) - probe) + 1;
+      pos += n;
+    }
+    return size;
   };
+  auto read = [&](uint64_t at, uint64_t to) {
+    buf.resize(to - at);
+    buf.resize(src.read_at(at, buf.data(), buf.size()));  // short if the file shrank
+  };
+  // The header: '#' lines, or a CSV header line.
   uint64_t header = 0;
-  while (header < file.size() && zeek::starts_header_line(file.substr(header), header == 0)) {
-    const size_t nl = file.find('\n', header);
-    header = nl == std::string_view::npos ? file.size() : nl + 1;
+  for (;;) {
+    const uint64_t next = line_start(header + 1);
+    read(header, next);
+    if (next == header || !zeek::starts_header_line(buf, header == 0)) break;
+    reader.feed(buf, next == size);
+    header = next;
   }
-  uint64_t read = header;
-  reader.feed(file.substr(0, header), header == file.size());
-  src.release(0, header);
+  uint64_t total = header;
   for (const auto& [from, to] : blocks) {
     if (sink.done() || reader.stopped()) break;
     const uint64_t begin = std::max(line_start(from), header), end = line_start(to);
@@ -78,13 +93,13 @@ uint64_t read_blocks(io::input_source& src, const std::vector<std::pair<uint64_t
     // A step at a time, so a full page stops the reading.
     for (uint64_t at = begin; at < end && !sink.done() && !reader.stopped();) {
       const uint64_t step = std::min(end, line_start(std::min(end, at + READ_BYTES)));
-      reader.feed(file.substr(at, step - at), step == file.size());
-      src.release(at, step);  // the page cache keeps them; our resident set need not
-      read += step - at;
+      read(at, step);
+      reader.feed(buf, step == size);
+      total += step - at;
       at = step;
     }
   }
-  return read;
+  return total;
 }
 
 }  // namespace
@@ -144,7 +159,7 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
     if (auto m = (*src)->mapped(); m && opts.index && !opts.index_keys.empty()) {
       if (auto blocks = opts.index->ranges(path, opts.index_keys)) {
         res.indexed_bytes += m->size();
-        res.index_read += read_blocks(**src, *blocks, reader, sink);
+        res.index_read += read_blocks(**src, m->size(), *blocks, reader, sink);
         res.files.push_back(std::move(report));
         continue;
       }
