@@ -108,6 +108,14 @@ void add_query_routes(graph_server& server, const query_sources& sources) {
           auto f = query::filter::parse(where);
           if (!f) return bad_request(f.err());
           o.where = std::make_shared<const query::filter>(std::move(*f));
+          // Within the --where serve was started with, as its graph is.
+          if (sources.rows.where) {
+            auto both = query::filter::parse("(" + sources.rows.where->text() + ") and (" + where + ")");
+            if (!both) return bad_request(both.err());
+            o.where = std::make_shared<const query::filter>(std::move(*both));
+          }
+        } else {
+          o.where = sources.rows.where;
         }
         if (auto cols = req.query_value("columns")) {
           o.columns.clear();

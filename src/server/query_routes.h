@@ -6,7 +6,8 @@
 //     The raw connections, in input order, as `zeekgraph rows` writes
 //     them. node: rows whose id.orig_h (src), id.resp_h (dst) or either
 //     (any, the default) is VALUE; edge: the rows behind summary row N (its
-//     key columns equal N's keys); where: any --where expression. node and
+//     key columns equal N's keys); where: any --where expression. Each
+//     within the --where serve was started with (rows.where). node and
 //     edge read only the blocks the row index (engine/row_index) says may
 //     hold their addresses. limit is
 //     at most 100,000. With total=1 the scan goes on to the end and the
@@ -34,7 +35,7 @@
 namespace zeekgraph::server {
 
 struct query_sources {
-  engine::rows_options rows;            // inputs, directory rules, reader options
+  engine::rows_options rows;            // inputs, directory rules, reader options, serve's --where
   const table::summary_table* summary;  // the served summary, for edge=N
   // Where the rows of a node or an edge may be (null: read every input).
   const engine::row_index* index = nullptr;

@@ -151,4 +151,23 @@ try:
 finally:
     server.terminate()
     server.wait()
+
+# A server started with --where answers drill-downs within it.
+server = subprocess.Popen([zg, "serve", log, "-q", "--no-progress", "--port", "0", "--iterations", "5",
+                           "--where", 'conn_state == "S0"'], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+try:
+    url = None
+    deadline = time.time() + 120
+    while time.time() < deadline and url is None:
+        m = re.search(r"serving (http://\S+)", server.stdout.readline())
+        url = m.group(1) if m else None
+    ip = rows[by_count[len(by_count) // 2]]["id.orig_h"]
+    status, _, body = get("/api/rows", node=ip, format="csv", columns="uid", limit=100000)
+    want = subprocess.run(["awk", "-F", "\t", f'($3 == "{ip}" || $5 == "{ip}") && $12 == "S0" {{ print $2 }}', log],
+                          check=True, capture_output=True, text=True).stdout.split()
+    check(url and status == 200 and body.decode().split()[1:] == want,
+          f"serve --where 'conn_state == \"S0\"': node {ip}'s {len(want)} rows are its S0 rows, as awk selects them")
+finally:
+    server.terminate()
+    server.wait()
 sys.exit(1 if failures else 0)

@@ -817,6 +817,7 @@ int run_serve(graph_args& a) {
   sources.rows.inputs = used.inputs;
   sources.rows.expand = used.expand;
   sources.rows.reader = used.reader;
+  sources.rows.where = used.where;
   sources.summary = &res.table;
   sources.index = &index;
   sources.key_columns = used.spec.keys.size();
