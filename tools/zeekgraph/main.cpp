@@ -593,6 +593,11 @@ int run_summarize(const summarize_args& a) {
     }
     sort_keys = std::move(*keys);
   }
+  // The output is opened before the run, as --report and --rejects are, so
+  // a path that cannot be written stops it before a long scan.
+  const bool to_stdout = a.output.empty() || a.output == "-";
+  auto out = open_output(to_stdout ? "-" : a.output);
+  if (!out) return EXIT_OUTPUT;
   zg::engine::summarize_result summary;
   auto* res = &summary;
   if (!a.save_state.empty() || !a.merge_state.empty()) {
@@ -613,10 +618,7 @@ int run_summarize(const summarize_args& a) {
   }
   auto fmt = a.format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv;
   size_t rows = res->table.rows();
-  const bool to_stdout = a.output.empty() || a.output == "-";
   std::cout.flush();
-  auto out = open_output(to_stdout ? "-" : a.output);
-  if (!out) return EXIT_OUTPUT;
   zg::table::write_table(res->table, fmt, out->stream(), a.threads);
   if (!commit_output(*out)) return EXIT_OUTPUT;
   // stdout holds the table alone, whether or not it is the output.
