@@ -44,24 +44,51 @@ for name in "${!cmds[@]}"; do
     mkdir -p "$d"
     out=$d/out
     [[ $name == gen_gz ]] && target=$out.gz || target=$out
-    # A run that finishes between the sighting and the signal (a small
-    # output, a busy machine) tests nothing: it is tried again, up to 5 times.
+    # A Python loop watches /proc/PID/fd and signals the moment the unnamed
+    # temporary ("DIR/#INODE (deleted)") shows: a small output lives a few
+    # milliseconds, less than a shell poll. A run that is never seen, or that
+    # finishes before the signal lands (exit 0), tests nothing: it is tried
+    # again, up to 5 times.
     for attempt in 1 2 3 4 5; do
       echo "OLD GOOD FILE" >"$target"
       eval "exec ${cmds[$name]}" >/dev/null 2>"$d/stderr" &
       pid=$!
-      # The unnamed temporary shows in /proc as "DIR/#INODE (deleted)".
-      caught=0
-      for _ in $(seq 6000); do
-        if ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $d/#"; then caught=1; break; fi
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.005
-      done
-      kill -s "$sig" "$pid" 2>/dev/null
+      caught=$(python3 - "$pid" "$d/#" "$sig" <<'PY'
+import os, signal, sys
+pid, prefix, sig = int(sys.argv[1]), sys.argv[2], getattr(signal, "SIG" + sys.argv[3])
+fds = f"/proc/{pid}/fd"
+def gone():
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in "ZX"
+    except OSError:
+        return True
+while True:
+    try:
+        names = os.listdir(fds)
+    except OSError:
+        names = []
+    if not names and gone():
+        print(0)
+        break
+    hit = False
+    for n in names:
+        try:
+            hit = os.readlink(f"{fds}/{n}").startswith(prefix)
+        except OSError:
+            pass
+        if hit:
+            break
+    if hit:
+        os.kill(pid, sig)
+        print(1)
+        break
+PY
+)
       wait "$pid" 2>/dev/null
       rc=$?
-      ((caught == 1 && rc == 0)) || break
-      caught=2
+      ((caught == 1 && rc == 0)) && caught=2
+      ((caught == 1)) && break
     done
     if ((caught == 2)); then
       bad "$name: finished before SIG$sig reached it, 5 times"
