@@ -7,19 +7,14 @@
 #include <gtest/gtest.h>
 
 #include "gen/conn_generator.h"
+#include "support/string_sink.h"
 #include "table/table_writer.h"
 
 namespace zeekgraph::engine {
 namespace fs = std::filesystem;
 namespace {
 
-struct string_sink final : gen::text_sink {
-  std::string data;
-  status write(std::string_view b) override {
-    data.append(b);
-    return ok_status();
-  }
-};
+using test::string_sink;
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::path(ZEEKGRAPH_TEST_TMP) / name;

@@ -13,18 +13,13 @@
 #include <gtest/gtest.h>
 
 #include "gen/conn_generator.h"
+#include "support/string_sink.h"
 
 namespace zeekgraph::engine {
 namespace fs = std::filesystem;
 namespace {
 
-struct string_sink final : gen::text_sink {
-  std::string data;
-  status write(std::string_view b) override {
-    data.append(b);
-    return ok_status();
-  }
-};
+using test::string_sink;
 
 // Summarizes `log` (written to dir/conn.log) by `by` with `aggs`.
 result<summarize_result> summarize_log(const fs::path& dir, const std::string& log, const char* by,
