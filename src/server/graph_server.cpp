@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -173,6 +174,25 @@ result<std::uint64_t> raise_fd_limit() {
   return static_cast<std::uint64_t>(r.rlim_cur);
 }
 
+// A streamed response whose producer may wait for another thread. The
+// event loop suspends the connection when the producer has nothing; the
+// producer's thread resumes it. `pending` covers a wake that comes between
+// the producer's answer and the suspension.
+struct stream_wait {
+  std::mutex mu;
+  MHD_Connection* connection = nullptr;
+  bool suspended = false;
+  bool pending = false;
+  bool alive = true;      // false once MHD freed the response
+  bool stopping = false;  // the server is stopping: end the body
+};
+
+// What MHD's content reader sees.
+struct stream_context {
+  streamed_body body;
+  std::shared_ptr<stream_wait> wait;  // null for producers that never wait
+};
+
 struct graph_server::impl {
   struct route {
     route_handler handler;
@@ -199,6 +219,34 @@ struct graph_server::impl {
   std::deque<job> jobs;
   bool jobs_stopping = false;
   std::vector<std::thread> workers;
+
+  // Streams that may wait, so that stopping can wake them: MHD_stop_daemon
+  // must not meet a suspended connection.
+  std::mutex waits_mutex;
+  std::vector<std::weak_ptr<stream_wait>> waits;
+
+  bool waits_stopping = false;
+
+  void add_wait(const std::shared_ptr<stream_wait>& w) {
+    std::lock_guard lock(waits_mutex);
+    if (waits_stopping) w->stopping = true;  // not yet shared: no lock needed
+    std::erase_if(waits, [](const std::weak_ptr<stream_wait>& x) { return x.expired(); });
+    waits.push_back(w);
+  }
+  void stop_waits() {
+    std::lock_guard lock(waits_mutex);
+    for (auto& weak : waits)
+      if (auto w = weak.lock()) {
+        std::lock_guard l(w->mu);
+        w->stopping = true;
+        if (w->suspended && w->alive) {
+          w->suspended = false;
+          MHD_resume_connection(w->connection);
+        }
+      }
+    waits.clear();
+    waits_stopping = true;
+  }
 
   bool host_admitted(std::string_view host) const {
     std::string name = host_name(host);
@@ -266,18 +314,41 @@ MHD_Result collect(void* cls, MHD_ValueKind, const char* key, const char* value)
 }
 
 ssize_t read_stream(void* cls, std::uint64_t pos, char* buf, std::size_t max) {
+  auto& ctx = *static_cast<stream_context*>(cls);
   try {
-    std::int64_t n = static_cast<streamed_body*>(cls)->produce(pos, buf, max);
-    if (n == BODY_END) return MHD_CONTENT_READER_END_OF_STREAM;
-    // Zero would make the event loop call again at once: an error by contract.
-    if (n <= 0 || static_cast<std::uint64_t>(n) > max) return MHD_CONTENT_READER_END_WITH_ERROR;
-    return static_cast<ssize_t>(n);
+    for (;;) {
+      if (ctx.wait) {
+        std::lock_guard lock(ctx.wait->mu);
+        if (ctx.wait->stopping) return MHD_CONTENT_READER_END_WITH_ERROR;
+        ctx.wait->pending = false;
+      }
+      std::int64_t n = ctx.body.produce(pos, buf, max);
+      if (n == BODY_END) return MHD_CONTENT_READER_END_OF_STREAM;
+      if (n == BODY_WAIT && ctx.wait) {
+        // Sleep until woken, unless a wake came meanwhile: then try again.
+        std::lock_guard lock(ctx.wait->mu);
+        if (ctx.wait->pending || ctx.wait->stopping) continue;
+        ctx.wait->suspended = true;
+        MHD_suspend_connection(ctx.wait->connection);
+        return 0;
+      }
+      // Zero would make the event loop call again at once: an error by contract.
+      if (n <= 0 || static_cast<std::uint64_t>(n) > max) return MHD_CONTENT_READER_END_WITH_ERROR;
+      return static_cast<ssize_t>(n);
+    }
   } catch (...) {
     return MHD_CONTENT_READER_END_WITH_ERROR;
   }
 }
 
-void free_stream(void* cls) { delete static_cast<streamed_body*>(cls); }
+void free_stream(void* cls) {
+  auto* ctx = static_cast<stream_context*>(cls);
+  if (ctx->wait) {
+    std::lock_guard lock(ctx->wait->mu);
+    ctx->wait->alive = false;  // later wakes do nothing
+  }
+  delete ctx;  // the producer, and what it holds, after the wake is off
+}
 void free_string(void* cls) { delete static_cast<std::string*>(cls); }
 
 // Narrows a 200 with an in-memory body to the request's Range: 206 with
@@ -306,7 +377,7 @@ void narrow_to_range(http_reply& rep, std::string_view range_header) {
 
 // Hands `rep` to MHD for the connection. MHD_NO (the connection closes)
 // when the library cannot take it.
-MHD_Result queue(MHD_Connection* c, http_reply&& rep) {
+MHD_Result queue(MHD_Connection* c, http_reply&& rep, const std::function<void(const std::shared_ptr<stream_wait>&)>& track = {}) {
   MHD_Response* r = nullptr;
   bool has_body = true;
   if (auto* view = std::get_if<std::string_view>(&rep.body)) {
@@ -318,8 +389,24 @@ MHD_Result queue(MHD_Connection* c, http_reply&& rep) {
     r = MHD_create_response_from_buffer_with_free_callback_cls(owned->size(), owned->data(), &free_string, owned);
     if (!r) delete owned;
   } else {
-    auto* stream = new streamed_body(std::move(std::get<streamed_body>(rep.body)));
-    std::uint64_t size = stream->size.value_or(MHD_SIZE_UNKNOWN);
+    auto* stream = new stream_context{std::move(std::get<streamed_body>(rep.body)), nullptr};
+    if (stream->body.wait_for) {
+      auto w = std::make_shared<stream_wait>();
+      w->connection = c;
+      if (track) track(w);
+      stream->body.wait_for([w] {
+        std::lock_guard lock(w->mu);
+        if (!w->alive) return;
+        if (w->suspended) {
+          w->suspended = false;
+          MHD_resume_connection(w->connection);
+        } else {
+          w->pending = true;
+        }
+      });
+      stream->wait = std::move(w);
+    }
+    std::uint64_t size = stream->body.size.value_or(MHD_SIZE_UNKNOWN);
     r = MHD_create_response_from_callback(size, STREAM_BLOCK, &read_stream, stream, &free_stream);
     if (!r) delete stream;
   }
@@ -436,12 +523,12 @@ MHD_Result graph_server::impl::on_request(void* cls, MHD_Connection* c, const ch
       http_reply rep = std::move(*st->ready);
       st->ready.reset();
       finish(c, rep);
-      return queue(c, std::move(rep));
+      return queue(c, std::move(rep), [&s](const std::shared_ptr<stream_wait>& w) { s.add_wait(w); });
     }
     std::optional<http_reply> rep = answer(s, c, *st, url, method, version);
     if (!rep) return MHD_YES;  // a worker answers
     finish(c, *rep);
-    return queue(c, std::move(*rep));
+    return queue(c, std::move(*rep), [&s](const std::shared_ptr<stream_wait>& w) { s.add_wait(w); });
   } catch (...) {  // out of memory: drop this connection, keep serving
     return MHD_NO;
   }
@@ -541,6 +628,10 @@ status graph_server::run(const serve_options& o, const std::function<void(const 
   if (s.stop_fd < 0) return error{error_kind::resource, "cannot create the server's stop signal (eventfd)", ""};
 
   s.allowed_hosts.clear();
+  {
+    std::lock_guard lock(s.waits_mutex);
+    s.waits_stopping = false;
+  }
   for (const std::string& name : o.allow_hosts) {
     std::string n = host_name(name);
     if (n.find(':') != std::string::npos && n.front() != '[') n = "[" + n + "]";  // a bare IPv6 address
@@ -591,6 +682,7 @@ status graph_server::run(const serve_options& o, const std::function<void(const 
   (void)!::read(s.stop_fd, &count, sizeof count);  // rearm for another run()
 
   s.stop_workers();
+  s.stop_waits();
   MHD_stop_daemon(d);  // closes the listening socket and every connection
   return ok_status();
 }

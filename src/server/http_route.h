@@ -33,8 +33,10 @@ struct http_request {
 
 // Writes the streamed body's bytes from `offset` (the count already sent)
 // into `buf`, at most `max` of them, and returns how many (> 0), BODY_END
-// once the body is complete, or BODY_ERROR to cut the connection (the
-// client sees a truncated answer). Called on an event-loop thread, once at
+// once the body is complete, BODY_ERROR to cut the connection (the client
+// sees a truncated answer), or BODY_WAIT when nothing is ready yet (only a
+// body with a `wait_for` hook: the connection then sleeps until the hook's
+// wake function is called, and the producer is called again). Called on an event-loop thread, once at
 // a time per response, only as fast as the client reads, so a body of any
 // size never sits in memory; it must return quickly (no waiting on locks
 // or slow I/O), as the other clients of that thread wait meanwhile. A
@@ -43,10 +45,17 @@ struct http_request {
 using body_producer = std::function<std::int64_t(std::uint64_t offset, char* buf, std::size_t max)>;
 inline constexpr std::int64_t BODY_END = -1;
 inline constexpr std::int64_t BODY_ERROR = -2;
+inline constexpr std::int64_t BODY_WAIT = 0;
 
 struct streamed_body {
   body_producer produce;
   std::optional<std::uint64_t> size;  // sent as Content-Length; unknown: chunked (HTTP/1.1) or until close
+  // For a producer fed by another thread: the server calls this once,
+  // before the first produce(), with the function that wakes a response
+  // whose producer returned BODY_WAIT. The wake function may be called
+  // from any thread, any number of times, also before a wait or after the
+  // response is gone (it then does nothing); it never blocks for long.
+  std::function<void(std::function<void()> wake)> wait_for;
 };
 
 // A route's answer. The server adds the security headers to every answer,

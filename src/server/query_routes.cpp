@@ -1,11 +1,15 @@
 #include "server/query_routes.h"
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <list>
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
+#include "engine/row_stream.h"
 #include "query/ip_address.h"
 #include "table/table_writer.h"
 
@@ -13,6 +17,7 @@ namespace zeekgraph::server {
 namespace {
 
 constexpr uint64_t MAX_ROWS = 100000;
+constexpr int MAX_STREAMS = 4;  // limit=all streams at once
 
 std::string quoted(std::string_view s) {
   std::string out = "\"";
@@ -62,10 +67,70 @@ std::string edge_expression(const table::summary_table& summary, size_t key_colu
   return expr;
 }
 
+namespace {
+
+// Every match, read on several threads and sent as it comes (limit=all).
+http_reply stream_rows(const engine::rows_options& o, const query_sources& sources,
+                       const std::shared_ptr<std::atomic<int>>& running) {
+  if (running->fetch_add(1) >= MAX_STREAMS) {
+    running->fetch_sub(1);
+    http_reply r = http_reply::text(503, "too many row streams at once, try again\n");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  // The wake function arrives after the stream starts: it is kept here.
+  struct wake_slot {
+    std::mutex mu;
+    std::function<void()> wake;
+    void operator()() {
+      std::lock_guard lock(mu);
+      if (wake) wake();
+    }
+  };
+  auto slot = std::make_shared<wake_slot>();
+  const unsigned threads = sources.stream_threads ? sources.stream_threads
+                                                  : std::max(1u, std::thread::hardware_concurrency());
+  auto started = engine::row_stream::start(o, threads, [slot] { (*slot)(); });
+  if (!started) {
+    running->fetch_sub(1);
+    return bad_request(started.err());
+  }
+  // Counted off when MHD lets go of the response.
+  struct held {
+    held(std::unique_ptr<engine::row_stream> s, std::shared_ptr<std::atomic<int>> r)
+        : stream(std::move(s)), running(std::move(r)) {}
+    held(const held&) = delete;
+    held& operator=(const held&) = delete;
+    std::unique_ptr<engine::row_stream> stream;
+    std::shared_ptr<std::atomic<int>> running;
+    ~held() {
+      stream.reset();
+      running->fetch_sub(1);
+    }
+  };
+  auto h = std::make_shared<held>(std::move(*started), running);
+  http_reply r = http_reply::stream(
+      [h](std::uint64_t, char* buf, std::size_t max) -> std::int64_t {
+        const std::int64_t n = h->stream->take(buf, max);
+        if (n == engine::row_stream::END) return BODY_END;
+        if (n == engine::row_stream::FAILED) return BODY_ERROR;  // the client sees a cut answer
+        return n == engine::row_stream::WAIT ? BODY_WAIT : n;
+      },
+      "");
+  std::get<streamed_body>(r.body).wait_for = [slot](std::function<void()> wake) {
+    std::lock_guard lock(slot->mu);
+    slot->wake = std::move(wake);
+  };
+  return r;
+}
+
+}  // namespace
+
 void add_query_routes(graph_server& server, const query_sources& sources) {
+  auto streams = std::make_shared<std::atomic<int>>(0);
   server.add_route(
       "/api/rows",
-      [&sources](const http_request& req) {
+      [&sources, streams](const http_request& req) {
         engine::rows_options o = sources.rows;
         std::string where;
         if (auto w = req.query_value("where")) {
@@ -127,20 +192,28 @@ void add_query_routes(graph_server& server, const query_sources& sources) {
           }
         }
         o.offset = number_param(req, "offset", 0);
-        o.limit = std::min(number_param(req, "limit", 200), MAX_ROWS);
-        if (o.limit == 0) o.limit = 200;
+        const bool all = req.query_value("limit") == std::optional<std::string_view>("all");
+        o.limit = all ? 0 : std::min(number_param(req, "limit", 200), MAX_ROWS);
+        if (o.limit == 0 && !all) o.limit = 200;
         const std::string format(req.query_value("format").value_or("ndjson"));
         o.format = format == "csv" ? table::row_format::csv
                    : format == "zeek" ? table::row_format::zeek
                                       : table::row_format::ndjson;
+        const char* type = format == "csv"    ? "text/csv; charset=utf-8"
+                           : format == "zeek" ? "text/tab-separated-values; charset=utf-8"
+                                              : "application/x-ndjson; charset=utf-8";
+        if (all) {
+          http_reply r = stream_rows(o, sources, streams);
+          if (r.status == 200) r.content_type = type;
+          r.headers.push_back({"X-Where", where});
+          return r;
+        }
         o.count_all = number_param(req, "total", 0) != 0;
         std::ostringstream out;
         auto res = engine::write_rows(o, out);
         if (!res) return bad_request(res.err());
         http_reply r = http_reply::text(200, out.str());
-        r.content_type = format == "csv"    ? "text/csv; charset=utf-8"
-                         : format == "zeek" ? "text/tab-separated-values; charset=utf-8"
-                                            : "application/x-ndjson; charset=utf-8";
+        r.content_type = type;
         r.headers.push_back({"X-Where", where});
         if (res->indexed_bytes)
           r.headers.push_back({"X-Index-Read", std::to_string(res->index_read) + " of " + std::to_string(res->indexed_bytes) + " bytes"});

@@ -12,6 +12,10 @@
 //     hold their addresses. limit is
 //     at most 100,000. With total=1 the scan goes on to the end and the
 //     X-Total-Count header gives every match. X-Where names the filter.
+//     limit=all streams every match (after offset) as it is read, on
+//     stream_threads threads, in input order and chunked: the export of
+//     a node with millions of rows, in bounded memory. At most 4 streams
+//     run at once (503 past that).
 //   /api/requery?where=EXPR&part=meta|bin
 //     The graph of the rows EXPR keeps: summary, hypergraph and layout made
 //     again, as meta.json and graph.bin (the last 4 are kept, so the two
@@ -40,6 +44,7 @@ struct query_sources {
   // Where the rows of a node or an edge may be (null: read every input).
   const engine::row_index* index = nullptr;
   size_t key_columns = 0;               // its first columns are the group keys
+  unsigned stream_threads = 0;          // threads of a limit=all stream (0: every core)
   // Builds the graph of the rows `where` keeps (empty: all), as served.
   std::function<result<graph_payload>(const std::string& where)> requery;
 };

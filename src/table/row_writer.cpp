@@ -1,6 +1,9 @@
 #include "table/row_writer.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -72,15 +75,28 @@ void row_writer::footer() {
   if (format_ == row_format::zeek) out_ << "#close\n";
 }
 
+namespace {
+
+// Bytes Zeek's ASCII writer escapes: '\\' and those that are not printable.
+constexpr std::array<bool, 256> ESCAPED = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t[0x7f] = true;
+  t['\\'] = true;
+  return t;
+}();
+
 // Zeek's ASCII writer: '\\' and bytes that are not printable as \xHH, a
 // value equal to the unset or empty marker with its first byte escaped, and
 // a first field starting with '#' too (it would read as a header line).
-void row_writer::zeek_field(std::string_view s, bool first) {
+// Writes at most 4 bytes a byte of `s` at `p`; returns the end.
+char* zeek_field(char* p, std::string_view s, bool first) {
   static constexpr char HEX[] = "0123456789abcdef";
   auto escape = [&](unsigned char c) {
-    line_ += "\\x";
-    line_ += HEX[c >> 4];
-    line_ += HEX[c & 15];
+    *p++ = '\\';
+    *p++ = 'x';
+    *p++ = HEX[c >> 4];
+    *p++ = HEX[c & 15];
   };
   size_t i = 0;
   if (!s.empty() && (s == "-" || s == "(empty)" || (first && s[0] == '#'))) {
@@ -89,29 +105,49 @@ void row_writer::zeek_field(std::string_view s, bool first) {
   }
   for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\\')
-      line_ += "\\\\";
-    else if (c < 0x20 || c == 0x7f)
+    if (!ESCAPED[c]) {
+      *p++ = static_cast<char>(c);
+    } else if (c == '\\') {
+      *p++ = '\\';
+      *p++ = '\\';
+    } else {
       escape(c);
-    else
-      line_ += static_cast<char>(c);
+    }
   }
+  return p;
 }
+
+}  // namespace
 
 void row_writer::row(const zeek::cell* cells) {
   line_.clear();
   switch (format_) {
-    case row_format::zeek:
-      for (size_t i = 0; i < columns_.size(); ++i) {
-        if (i) line_ += '\t';
-        if (cells[i].kind == zeek::cell_kind::null)
-          line_ += '-';
-        else if (cells[i].text.empty())
-          line_ += "(empty)";
-        else
-          zeek_field(cells[i].text, i == 0);
+    case row_format::zeek: {
+      // Into a buffer big enough for every byte escaped, without a bounds
+      // check a byte.
+      size_t bound = 1;
+      for (size_t i = 0; i < columns_.size(); ++i) bound += 4 * cells[i].text.size() + 8;
+      if (bound > zeek_cap_) {
+        zeek_cap_ = std::max(bound, 2 * zeek_cap_);
+        zeek_buf_.reset(new char[zeek_cap_]);
       }
-      break;
+      char* const start = zeek_buf_.get();
+      char* p = start;
+      for (size_t i = 0; i < columns_.size(); ++i) {
+        if (i) *p++ = '\t';
+        if (cells[i].kind == zeek::cell_kind::null) {
+          *p++ = '-';
+        } else if (cells[i].text.empty()) {
+          std::memcpy(p, "(empty)", 7);
+          p += 7;
+        } else {
+          p = zeek_field(p, cells[i].text, i == 0);
+        }
+      }
+      *p++ = '\n';
+      out_.write(start, p - start);
+      return;
+    }
     case row_format::csv:
       for (size_t i = 0; i < columns_.size(); ++i) {
         if (i) line_ += ',';

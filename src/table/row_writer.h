@@ -3,6 +3,7 @@
 // ISO 8601 UTC, and Zeek-style NDJSON (an unset value's key is left out).
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -27,13 +28,14 @@ class row_writer {
   void footer();                        // Zeek: '#close'
 
  private:
-  void zeek_field(std::string_view text, bool first);
   std::ostream& out_;
   row_format format_;
   std::vector<row_column> columns_;
   std::vector<bool> numeric_;  // NDJSON: written as a JSON number when it reads as one
   std::vector<bool> time_;     // CSV: written as ISO 8601 UTC
   std::string line_;
+  std::unique_ptr<char[]> zeek_buf_;  // a Zeek line, written without bounds checks
+  size_t zeek_cap_ = 0;
 };
 
 // Epoch seconds as ISO 8601 UTC with microseconds ("2012-03-16T12:30:00.000000Z");

@@ -121,6 +121,34 @@ try:
     took = (time.time() - start) * 1000
     check(status == 200 and len(body.splitlines()) == 200, f"first 200 rows of {src} in {took:.0f} ms")
 
+    # Every row of the busiest node, streamed (limit=all): the CLI's bytes in
+    # each format, through the index, on several threads at once.
+    busiest = max({r["id.orig_h"] for r in rows}, key=lambda ip: sum(int(r["count"]) for r in rows if r["id.orig_h"] == ip))
+    for fmt in ("zeek", "csv", "ndjson"):
+        start = time.time()
+        status, headers, body = get("/api/rows", node=busiest, limit="all", format=fmt)
+        took = time.time() - start
+        cli = subprocess.run([zg, "rows", log, "-q", "--format", fmt, "--where",
+                              f"id.orig_h == {busiest} or id.resp_h == {busiest}"], check=True, capture_output=True).stdout
+        n = len(cli.splitlines())
+        check(status == 200 and body == cli and headers.get("Transfer-Encoding") == "chunked",
+              f"limit=all streams node {busiest}'s rows as {fmt}: the CLI's {len(cli)} bytes ({n} lines in {took:.2f} s)")
+    status, _, body = get("/api/rows", node=busiest, limit="all", offset=1000, format="csv", columns="uid")
+    awk = awk_uids(f'$3 == "{busiest}" || $5 == "{busiest}"')
+    check(status == 200 and body.decode().split()[1:] == awk[1000:], f"limit=all with offset=1000: the rows after the first 1000")
+    # Streams at once: each gets every byte.
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        got = list(pool.map(lambda _: get("/api/rows", node=busiest, limit="all", format="csv", columns="uid,ts"), range(3)))
+    want = subprocess.run([zg, "rows", log, "-q", "--format", "csv", "--columns", "uid,ts", "--where",
+                           f"id.orig_h == {busiest} or id.resp_h == {busiest}"], check=True, capture_output=True).stdout
+    check(all(st == 200 and b == want for st, _, b in got), "3 streams at once each get every row")
+    # A client that leaves part-way does not stop the server.
+    with urllib.request.urlopen(f"{url.rstrip('/')}/api/rows?node={busiest}&limit=all", timeout=60) as r:
+        r.read(1000)
+    status, _, body = get("/api/health")
+    check(status == 200, "a stream left part-way leaves the server serving")
+
     # A log that changed since the scan is read whole: a row appended to the
     # rarest edge is found.
     r = rows[by_count[0]]

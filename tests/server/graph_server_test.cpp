@@ -12,7 +12,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -125,6 +128,117 @@ TEST(graph_server, streams_a_body_it_never_holds) {
   }
   ASSERT_EQ(plain.size(), total);
   EXPECT_EQ(plain[total - 1], static_cast<char>('a' + (total - 1) % 26));
+}
+
+// The unframed body of a chunked response.
+std::string unchunked(const std::string& body) {
+  std::string plain;
+  for (size_t at = 0;;) {
+    size_t eol = body.find("\r\n", at);
+    if (eol == std::string::npos) return plain + "<cut>";
+    size_t n = std::stoul(body.substr(at, eol - at), nullptr, 16);
+    if (n == 0) return plain;
+    plain.append(body, eol + 2, n);
+    at = eol + 2 + n + 2;
+  }
+}
+
+// A body fed by another thread: the producer says BODY_WAIT, the
+// connection sleeps (the event loop serves others), and the feeder's wake
+// brings it back. Pieces come slowly and in bursts, and wakes also come
+// when nothing waits, so every order of wake and wait is met.
+TEST(graph_server, a_waiting_body_sleeps_until_woken) {
+  struct feed {
+    std::mutex mu;
+    std::string ready;  // produced, not yet taken
+    bool done = false;
+    std::function<void()> wake;
+    std::thread thread;
+    ~feed() {
+      if (thread.joinable()) thread.join();
+    }
+  };
+  std::atomic<int> waits{0};
+  zs::graph_server s(zs::graph_payload{"ZGG1", "{}"});
+  s.add_route("/api/fed", [&waits](const zs::http_request&) {
+    auto f = std::make_shared<feed>();
+    zs::http_reply r = zs::http_reply::stream(
+        [f, &waits](uint64_t, char* buf, size_t max) -> int64_t {
+          std::lock_guard lock(f->mu);
+          if (f->ready.empty()) {
+            if (f->done) return zs::BODY_END;
+            ++waits;
+            return zs::BODY_WAIT;
+          }
+          const size_t n = std::min(max, f->ready.size());
+          std::copy_n(f->ready.data(), n, buf);
+          f->ready.erase(0, n);
+          return static_cast<int64_t>(n);
+        },
+        "text/plain");
+    std::get<zs::streamed_body>(r.body).wait_for = [f](std::function<void()> wake) {
+      std::lock_guard lock(f->mu);
+      f->wake = std::move(wake);
+      // The feeder starts once the server can be woken.
+      f->thread = std::thread([f = f.get()] {
+        for (int i = 0; i < 200; ++i) {
+          std::function<void()> w;
+          {
+            std::lock_guard lock(f->mu);
+            f->ready += "piece " + std::to_string(i) + "\n";
+            if (i == 199) f->done = true;
+            w = f->wake;
+          }
+          w();
+          if (i % 3 == 0) w();  // a spare wake
+          if (i % 7 == 0) std::this_thread::sleep_for(2ms);
+        }
+      });
+    };
+    return r;
+  });
+  zs::serve_options o;
+  o.threads = 1;  // one event loop: a busy wait would starve /api/health
+  running_server run(s, o);
+  auto fed = std::async(std::launch::async, [&] { return get(run.port(), "/api/fed"); });
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(body_of(get(run.port(), "/api/health")), "ok\n");
+  std::string expected;
+  for (int i = 0; i < 200; ++i) expected += "piece " + std::to_string(i) + "\n";
+  EXPECT_EQ(unchunked(body_of(fed.get())), expected);
+  EXPECT_GT(waits.load(), 0);
+}
+
+// Stopping while a waiting body sleeps: the server wakes it, ends it (the
+// client sees a cut answer), and stops; MHD would abort on a suspended one.
+TEST(graph_server, stop_while_a_body_waits) {
+  std::atomic<bool> asked{false};
+  zs::graph_server s(zs::graph_payload{"ZGG1", "{}"});
+  s.add_route("/api/never", [&asked](const zs::http_request&) {
+    zs::http_reply r = zs::http_reply::stream(
+        [&asked](uint64_t offset, char* buf, size_t) -> int64_t {
+          if (offset == 0) {
+            buf[0] = 'x';
+            return 1;
+          }
+          asked = true;
+          return zs::BODY_WAIT;  // and no one ever wakes it
+        },
+        "text/plain");
+    std::get<zs::streamed_body>(r.body).wait_for = [](std::function<void()>) {};
+    return r;
+  });
+  std::future<std::string> client;
+  auto start = std::chrono::steady_clock::now();
+  {
+    running_server run(s);
+    client = std::async(std::launch::async, [&] { return get(run.port(), "/api/never"); });
+    for (int i = 0; i < 200 && !asked; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(asked.load());
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  ASSERT_EQ(client.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(unchunked(body_of(client.get())), "x<cut>");
 }
 
 TEST(graph_server, worker_route_does_not_block_others) {
