@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "table/table_writer.h"
@@ -103,6 +104,18 @@ char* zeek_field(char* p, std::string_view s, bool first) {
     escape(static_cast<unsigned char>(s[0]));
     i = 1;
   }
+  // Eight bytes at a time while none of them is escaped: a byte below 0x20,
+  // 0x7f or '\\' (the classic "has a zero byte" bit tests).
+  constexpr uint64_t ONES = 0x0101010101010101ull, HIGHS = 0x8080808080808080ull;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    const uint64_t below_space = (x - ONES * 0x20) & ~x;
+    const uint64_t del = x ^ (ONES * 0x7f), backslash = x ^ (ONES * '\\');
+    if (((below_space | ((del - ONES) & ~del) | ((backslash - ONES) & ~backslash)) & HIGHS) != 0) break;
+    std::memcpy(p, &x, 8);
+    p += 8;
+  }
   for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (!ESCAPED[c]) {
@@ -125,15 +138,16 @@ void row_writer::row(const zeek::cell* cells) {
     case row_format::zeek: {
       // Into a buffer big enough for every byte escaped, without a bounds
       // check a byte.
+      const size_t n = columns_.size();  // once: stores through p may alias the vector
       size_t bound = 1;
-      for (size_t i = 0; i < columns_.size(); ++i) bound += 4 * cells[i].text.size() + 8;
+      for (size_t i = 0; i < n; ++i) bound += 4 * cells[i].text.size() + 8;
       if (bound > zeek_cap_) {
         zeek_cap_ = std::max(bound, 2 * zeek_cap_);
         zeek_buf_.reset(new char[zeek_cap_]);
       }
       char* const start = zeek_buf_.get();
       char* p = start;
-      for (size_t i = 0; i < columns_.size(); ++i) {
+      for (size_t i = 0; i < n; ++i) {
         if (i) *p++ = '\t';
         if (cells[i].kind == zeek::cell_kind::null) {
           *p++ = '-';
