@@ -398,8 +398,12 @@ py::dict run_layout(graph_handle& h, const zg::layout::fa2_settings& s) {
 // decided, or None. `order`: the input's place in the job's list, which
 // merges follow (agg::state_piece).
 py::dict state_map(const summarize_request& q, py::object range, uint32_t partitions, py::object force,
-                   uint64_t order) {
+                   uint64_t order, bool fingerprints) {
   zg::engine::summarize_options o = options_of(q);
+  o.state_fingerprints = fingerprints;
+  // A piece's pairs stay in memory (a bounded piece: ~60 MB at 256 MiB),
+  // rather than spill at 2 MiB and be read back to encode: 9% of a map.
+  o.nunique_memory = zg::agg::STATE_NUNIQUE_MEMORY;
   if (!range.is_none()) {
     auto r = range.cast<std::pair<uint64_t, uint64_t>>();
     o.range = r;
@@ -490,27 +494,34 @@ py::bytes state_reduce(const py::list& states) {
 }
 
 // The summary of merged states: its columns, and its text as the CLI
-// writes it when `format` is "csv" or "ndjson".
+// writes it when `format` is "csv" or "ndjson". Closed states whose
+// nunique fingerprints repeated give {"recount": [columns]} instead: the
+// job must run again with exact pairs.
 py::dict state_finish(const py::list& states, const std::string& format, unsigned threads) {
   std::vector<py::object> held;
   const std::vector<std::string_view> blobs = state_bytes(states, held);
   zg::table::summary_table table;
-  std::string text;
+  std::string csv;
+  std::vector<std::string> recount;
   zg::error failed;
   bool ok = true;
   {
     py::gil_scoped_release unlocked;
     try {
-      auto merged = zg::agg::merge_states(decoded(blobs));
-      if (!merged) throw engine_error(merged.err());
-      auto t = zg::agg::finalize_state(*merged, capped_threads(threads));
-      if (!t) throw engine_error(t.err());
-      table = std::move(*t);
-      if (!format.empty()) {
-        std::ostringstream s;
-        zg::table::write_table(table, format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv, s,
-                               capped_threads(threads));
-        text = s.str();
+      std::vector<zg::agg::saved_state> all = decoded(blobs);
+      recount = zg::agg::recount_columns(all);
+      if (recount.empty()) {
+        auto merged = zg::agg::merge_states(std::move(all));
+        if (!merged) throw engine_error(merged.err());
+        auto t = zg::agg::finalize_state(*merged, capped_threads(threads));
+        if (!t) throw engine_error(t.err());
+        table = std::move(*t);
+        if (!format.empty()) {
+          std::ostringstream s;
+          zg::table::write_table(table, format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv,
+                                 s, capped_threads(threads));
+          csv = s.str();
+        }
       }
     } catch (const engine_error& e) {
       ok = false, failed = e.err;
@@ -518,7 +529,11 @@ py::dict state_finish(const py::list& states, const std::string& format, unsigne
   }
   if (!ok) throw engine_error(failed);
   py::dict out;
-  out["text"] = py::bytes(text);
+  py::list names;
+  for (const auto& n : recount) names.append(text(n));
+  out["recount"] = names;
+  if (!recount.empty()) return out;
+  out["text"] = py::bytes(csv);
   out["columns"] = column_arrays(std::move(table));
   return out;
 }
@@ -566,9 +581,12 @@ PYBIND11_MODULE(_core, m) {
         py::arg("log_path"), "(NDJSON bytes, file reports, column names)");
   m.def("available_cores", &zg::available_cores);
   m.def("state_map", &state_map, py::arg("request"), py::arg("range"), py::arg("partitions"), py::arg("force") = py::none(),
-        py::arg("order") = 0,
+        py::arg("order") = 0, py::arg("fingerprints") = false,
         "one input (or a byte range of it) into `partitions` state files: a dict of files, retyped, stopped, "
-        "typing [(column, text, exact_ints, plain_sum)], states; force: (text, exact_ints, kahan_sums) columns");
+        "typing [(column, text, exact_ints, plain_sum)], states; force: (text, exact_ints, kahan_sums) columns; "
+        "fingerprints: nunique of text may keep fingerprints sharded by value (state_finish then may ask for a recount)");
+  m.def("_collide_fingerprints", &zg::agg::testing::collide_fingerprints, py::arg("a"), py::arg("b"),
+        "test hook: text b gets the nunique fingerprint of text a (two empty strings: no more)");
   m.def("state_reduce", &state_reduce, py::arg("states"),
         "one partition of every map state, merged in input order and closed: a state file");
   m.def("state_finish", &state_finish, py::arg("states"), py::arg("format") = "", py::arg("threads") = 0,

@@ -4,12 +4,13 @@ shuffled per input row, and peak RSS per worker (docs/PERFORMANCE.md).
 usage: overhead.py ZEEKGRAPH LOG [WORKERS] [RUNS] [RANGE_BYTES]
 Runs `zeekgraph summarize -j WORKERS LOG` and the same summary on a
 LocalCluster of WORKERS single-thread worker processes (R = WORKERS
-partitions, 64 MiB ranges), alternately, RUNS times each; checks that the
+partitions, RANGE_BYTES ranges, by default distributed.RANGE_BYTES), alternately, RUNS times each; checks that the
 outputs are byte-identical; prints the times and the shuffle's size.
 PYTHONPATH must hold the built package (build/python)."""
 import operator
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,7 +62,7 @@ def main():
                 pieces = zd.plan_pieces([log], range_bytes)
                 fields = dict(by="", agg=None, where=None, threads=1, log_path="conn", strict=False,
                               max_line_bytes=None, memory_limit=None)
-                maps = [client.submit(zd.map_piece, fields, i, p, r, workers, pure=False) for i, p, r in pieces]
+                maps = [client.submit(zd.map_piece, fields, i, p, r, workers, None, True, pure=False) for i, p, r in pieces]
                 sizes = [client.submit(lambda m: [len(b) for b in m["states"]], m) for m in maps]
                 shuffled = sum(sum(s) for s in client.gather(sizes))
                 del maps, sizes
@@ -72,10 +73,14 @@ def main():
               f"identical={same}, worker peak RSS {[v // 1024 for v in rss[-1].values()]} MiB", flush=True)
         assert same
     best_cli, best_dask = min(cli_times), min(dask_times)
+    med = statistics.median
     print(f"range_bytes {range_bytes}, {len(zd.plan_pieces([log], range_bytes))} map tasks")
     print(f"rows {rows}; best cli {best_cli:.2f} s, best dask {best_dask:.2f} s, "
           f"overhead {100 * (best_dask / best_cli - 1):.1f}%; CPU: cli {min(cli_cpu):.1f} s, dask {min(dask_cpu):.1f} s, "
           f"overhead {100 * (min(dask_cpu) / min(cli_cpu) - 1):.1f}%")
+    print(f"medians of {runs}: cli {med(cli_times):.2f} s ({med(cli_cpu):.1f} CPU-s), dask {med(dask_times):.2f} s "
+          f"({med(dask_cpu):.1f} CPU-s): wall overhead {100 * (med(dask_times) / med(cli_times) - 1):.1f}%, "
+          f"CPU overhead {100 * (med(dask_cpu) / med(cli_cpu) - 1):.1f}%")
     print(f"map output (partition states, all shuffled to reduces): {shuffled} bytes, "
           f"{shuffled / rows:.1f} bytes per input row; across workers about {(workers - 1) / workers:.2f} of it")
 

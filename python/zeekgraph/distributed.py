@@ -18,6 +18,14 @@ reduce   one task per partition: the states merge in input order (each
 finish   the client joins the R closed states and finalizes the table, as
          the single-process engine does, and builds the DataFrame.
 
+nunique  of a text column (conn.log's uid) keeps 8-byte fingerprints where
+         the single-process engine would, not (group, value) pairs: map
+         states shard them by value, reduce r checks shard r of every map
+         for two equal ones, and a group's count is its rows less its
+         nulls. Should a shard repeat (a repeated value, or a 1-in-2^64
+         collision), the client runs the maps and reduces again with exact
+         pairs, as the engine reads its input again (agg/state_file).
+
 typing   a map task reports how its data typed each column (pandas types a
          column by all its values); pieces typed apart from the whole input
          (a column of numbers here, text in another file) are read again
@@ -90,13 +98,13 @@ def plan_pieces(paths, range_bytes=RANGE_BYTES):
     return pieces
 
 
-def map_piece(fields, order, path, rng, partitions, force=None):
+def map_piece(fields, order, path, rng, partitions, force=None, fingerprints=False):
     """A map task: the piece's R partition states, its file reports and the
     typing its data decided; `order` its file's place in the job's inputs;
     `force` = (text, exact_ints, kahan_sums) columns decided by the other
-    pieces."""
+    pieces; `fingerprints`: text nunique may keep fingerprints."""
     req = _request([path], **fields)
-    return _core.state_map(req, rng, partitions, force, order)
+    return _core.state_map(req, rng, partitions, force, order, fingerprints)
 
 
 def _union_typing(typings):
@@ -160,7 +168,11 @@ def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_
     size = sum(os.path.getsize(p) for p in listed)
     R = int(partitions or max(workers, -(-size // REDUCE_INPUT_BYTES)))
 
-    maps = [client.submit(map_piece, fields, i, path, rng, R, pure=True) for i, path, rng in pieces]
+    def submit(i, path, rng, force, fingerprints):
+        return client.submit(map_piece, fields, i, path, rng, R, force, fingerprints, pure=True)
+
+    forces = [None] * len(pieces)
+    maps = [submit(i, path, rng, None, True) for i, path, rng in pieces]
     # Pieces typed apart by their own data (a column of numbers in one file
     # and text in another: pandas reads it as text everywhere) are read
     # again with the whole input's typing, as the single-process engine
@@ -171,22 +183,33 @@ def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_
         if all(t == union for t in typings):
             break
         force = _forced(union)
-        maps = [m if t == union else client.submit(map_piece, fields, i, path, rng, R, force, pure=True)
-                for m, t, (i, path, rng) in zip(maps, typings, pieces)]
-    # Each map's partition r as its own future, taken on the map's worker,
-    # so that reduce r fetches only its share.
-    states = [client.submit(operator.getitem, m, "states", pure=True) for m in maps]
-    parts = [[client.submit(operator.getitem, s, r, pure=True) for s in states] for r in range(R)]
-    reduces = [client.submit(reduce_partition, *parts[r], pure=True) for r in range(R)]
-    reports = [client.submit(operator.getitem, m, "files", pure=True) for m in maps]
-    stopped = [client.submit(operator.getitem, m, "stopped", pure=True) for m in maps]
+        for k, (t, (i, path, rng)) in enumerate(zip(typings, pieces)):
+            if t != union:
+                maps[k], forces[k] = submit(i, path, rng, force, True), force
 
-    if any(client.gather(stopped)):
-        raise StrictError("stopped at the first problem (strict)")
-    closed = client.gather(reduces)
+    def shuffle_and_reduce(maps):
+        # Each map's partition r as its own future, taken on the map's
+        # worker, so that reduce r fetches only its share.
+        states = [client.submit(operator.getitem, m, "states", pure=True) for m in maps]
+        parts = [[client.submit(operator.getitem, s, r, pure=True) for s in states] for r in range(R)]
+        reduces = [client.submit(reduce_partition, *parts[r], pure=True) for r in range(R)]
+        stopped = [client.submit(operator.getitem, m, "stopped", pure=True) for m in maps]
+        if any(client.gather(stopped)):
+            raise StrictError("stopped at the first problem (strict)")
+        return _core.state_finish(client.gather(reduces), text_format, int(threads or 0))
+
+    done = shuffle_and_reduce(maps)
+    recounted = list(done["recount"])
+    if recounted:
+        # Fingerprints repeated in some shard: every piece again, with
+        # exact (group, value) pairs.
+        maps = [submit(i, path, rng, f, False) for f, (i, path, rng) in zip(forces, pieces)]
+        done = shuffle_and_reduce(maps)
+        if done["recount"]:
+            raise RuntimeError("zeekgraph: exact states asked for a recount of " + ", ".join(done["recount"]))
+    reports = [client.submit(operator.getitem, m, "files", pure=True) for m in maps]
     files = _merged_reports([f for fs in client.gather(reports) for f in fs])
-    done = _core.state_finish(closed, text_format, int(threads or 0))
-    report = Report(files=files, keys=keys or list(SUMMARY_KEYS))
+    report = Report(files=files, keys=keys or list(SUMMARY_KEYS), recounted=recounted)
     return done["columns"], done["text"], report
 
 

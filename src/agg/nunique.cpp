@@ -109,9 +109,16 @@ bool pack_alnum(std::string_view s, uint64_t& lo, uint64_t& hi) {
 
 inline uint64_t mix(uint64_t a, uint64_t b) { return mul_fold(a ^ 0x9e3779b97f4a7c15ull, b | 1); }
 
+// testing::collide_fingerprints: value `collide_b` takes the fingerprint of
+// `collide_a` while `collide_on`.
+bool collide_on = false;
+std::string collide_a, collide_b;
+
 // A 64-bit hash of a text (wyhash-style multiply-fold rounds over 16 bytes,
 // the length folded in), never 0.
 uint64_t fingerprint(std::string_view s) {
+  if (collide_on) [[unlikely]]
+    if (s == collide_b) s = collide_a;
   const char* p = s.data();
   size_t n = s.size();
   uint64_t h = 0x2d358dccaa6c78a5ull ^ (n * 0x8bb84b93962eacc9ull);
@@ -158,6 +165,23 @@ size_t part_of(const E& e, const std::vector<uint32_t>* group_hash) {
 template <>
 size_t part_of(const nunique_store::fp_entry& e, const std::vector<uint32_t>*) {
   return e.h >> (64 - nunique_store::PART_BITS);
+}
+
+// The in-memory pairs `buf` by partition: counted first, so that each
+// partition's vector is allocated once (push_back into 1,024 growing
+// vectors reallocated and faulted in 88 MB of a reduce task's
+// fingerprints several times over).
+template <typename E>
+std::vector<std::vector<E>> by_partition(const std::vector<E>& buf, const std::vector<uint32_t>* group_hash) {
+  constexpr size_t PARTS = nunique_store::PARTS;
+  std::vector<std::vector<E>> mem(PARTS);
+  if (buf.empty()) return mem;
+  std::vector<uint16_t> part(buf.size());
+  std::vector<size_t> n(PARTS, 0);
+  for (size_t i = 0; i < buf.size(); ++i) ++n[part[i] = static_cast<uint16_t>(part_of(buf[i], group_hash))];
+  for (size_t p = 0; p < PARTS; ++p) mem[p].reserve(n[p]);
+  for (size_t i = 0; i < buf.size(); ++i) mem[part[i]].push_back(buf[i]);
+  return mem;
 }
 
 // Partitions are counted in runs of consecutive ones, so that each spill
@@ -430,7 +454,7 @@ void nunique_store::add_null_slow(uint32_t gid) {
 void nunique_store::become_exact() {
   mode_ = mode::exact;
   std::vector<uint64_t>().swap(trial_);
-  std::vector<uint32_t>().swap(nulls_);
+  std::vector<uint64_t>().swap(nulls_);
 }
 
 void nunique_store::settle() {
@@ -466,8 +490,7 @@ bool nunique_store::values_distinct(unsigned threads) {
     } else if (mode_ == mode::exact) {
       distinct_ = 1;
     } else {
-      std::vector<std::vector<fp_entry>> mem(PARTS);
-      for (const fp_entry& e : fps_.buf) mem[part_of(e, group_hash_)].push_back(e);
+      std::vector<std::vector<fp_entry>> mem = by_partition(fps_.buf, group_hash_);
       distinct_ = any_equal(mem, fps_.spilled, threads) ? 0 : 1;
     }
   }
@@ -508,7 +531,10 @@ void nunique_store::merge_from(nunique_store&& o, const std::vector<uint32_t>& g
       nulls_[to] += o.nulls_[g];
     }
     bytes_ += o.fps_.buf.size() * sizeof(fp_entry);
-    fps_.buf.insert(fps_.buf.end(), o.fps_.buf.begin(), o.fps_.buf.end());
+    if (fps_.buf.empty())
+      fps_.buf.swap(o.fps_.buf);
+    else
+      fps_.buf.insert(fps_.buf.end(), o.fps_.buf.begin(), o.fps_.buf.end());
     decltype(o.fps_.buf)().swap(o.fps_.buf);
     for (auto& ch : o.fps_.spilled) fps_.spilled.push_back(std::move(ch));
     o.fps_.spilled.clear();
@@ -550,8 +576,7 @@ std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
   init();
   auto counted = [&](auto& l) {
     using E = typename std::remove_reference_t<decltype(l.buf)>::value_type;
-    std::vector<std::vector<E>> mem(PARTS);
-    for (const E& e : l.buf) mem[part_of(e, group_hash_)].push_back(e);
+    std::vector<std::vector<E>> mem = by_partition(l.buf, group_hash_);
     std::vector<E>().swap(l.buf);
     count_layout(mem, l.spilled, out, threads);
     std::vector<spill_chunk>().swap(l.spilled);
@@ -575,8 +600,7 @@ nunique_store::pair_set nunique_store::take_pairs(unsigned threads) {
   init();
   auto taken = [&](auto& l, auto& into) {
     using E = typename std::remove_reference_t<decltype(l.buf)>::value_type;
-    std::vector<std::vector<E>> mem(PARTS);
-    for (const E& e : l.buf) mem[part_of(e, group_hash_)].push_back(e);
+    std::vector<std::vector<E>> mem = by_partition(l.buf, group_hash_);
     std::vector<E>().swap(l.buf);
     threads = std::max(1u, threads);
     std::vector<std::vector<E>> local(threads);
@@ -622,6 +646,33 @@ void nunique_store::add_pairs(pair_set&& pairs) {
   maybe_spill();
 }
 
+void nunique_store::reserve_fingerprints(size_t n) {
+  if (mode_ == mode::fingerprint) fps_.buf.reserve(fps_.buf.size() + n);
+}
+
+void nunique_store::add_fingerprints(const void* h, size_t n) {
+  if (recent_.empty()) mode_ = mode::fingerprint;  // nothing here yet
+  init();
+  settle();
+  distinct_ = -1;
+  if (mode_ != mode::fingerprint) {
+    mixed_ = true;  // exact pairs and fingerprints cannot count together
+    return;
+  }
+  const size_t at = fps_.buf.size();
+  fps_.buf.resize(at + n);
+  static_assert(sizeof(fp_entry) == sizeof(uint64_t));
+  if (n) std::memcpy(fps_.buf.data() + at, h, n * sizeof(uint64_t));
+  bytes_ += n * sizeof(fp_entry);
+  maybe_spill();
+}
+
+void nunique_store::add_nulls(uint32_t gid, uint64_t n) {
+  if (mode_ != mode::fingerprint || n == 0) return;
+  if (gid >= nulls_.size()) nulls_.resize(std::max<size_t>(gid + 1, nulls_.size() * 2), 0);
+  nulls_[gid] += n;
+}
+
 void nunique_store::add_count(uint32_t gid, uint64_t n) {
   init();
   become_exact();
@@ -632,12 +683,18 @@ void nunique_store::add_count(uint32_t gid, uint64_t n) {
 size_t nunique_store::memory_bytes() const {
   size_t b = long_.capacity() * sizeof(long_[0]) + recent_.capacity() * 8 + small_.buf.capacity() * 8 +
              wide_.buf.capacity() * sizeof(wide_entry) + part_ids_.capacity() * 2 + sorted_.capacity() +
-             fps_.buf.capacity() * sizeof(fp_entry) + trial_.capacity() * 8 + nulls_.capacity() * 4;
+             fps_.buf.capacity() * sizeof(fp_entry) + trial_.capacity() * 8 + nulls_.capacity() * 8;
   for (const auto* l : {&small_.spilled, &wide_.spilled, &fps_.spilled})
     for (const auto& ch : *l) b += sizeof(ch) + ch.starts.capacity() * 4;
   return b;
 }
 
 uint64_t nunique_store::spilled_bytes() const { return file_ ? file_->size() : 0; }
+
+void testing::collide_fingerprints(std::string a, std::string b) {
+  collide_a = std::move(a);
+  collide_b = std::move(b);
+  collide_on = !collide_b.empty() && collide_a != collide_b;
+}
 
 }  // namespace zeekgraph::agg

@@ -116,6 +116,52 @@ class nunique_store {
   // pairs: a closed state's counts, whose groups no other state shares.
   void add_count(uint32_t gid, uint64_t n);
 
+  // A state file's fingerprints (agg/state_file). A distributed job's map
+  // tasks keep fingerprints where the single-process engine would, and
+  // shard them by value: fingerprint_shard(h, R) picks the reduce task that
+  // checks h against every other map's fingerprints of that shard. When no
+  // shard repeats, no value repeats anywhere, and a group's count is its
+  // rows less its nulls, exactly; when one does (a repeated value, or a
+  // 1-in-2^64 collision), the job runs again with exact pairs.
+  static uint32_t fingerprint_shard(uint64_t h, uint32_t shards) {
+    // The top bits of h times an odd constant: independent of both the
+    // top bits (the spill partition) and the low bits (the hash set slot)
+    // that values_distinct() uses.
+    const unsigned __int128 x = static_cast<unsigned __int128>(h * 0x9e3779b97f4a7c15ull) * shards;
+    return static_cast<uint32_t>(x >> 64);
+  }
+  // Calls `visit(h, n)` on runs of every fingerprint (each non-zero), from
+  // the spill file, then memory, and empties the store of them; a
+  // fingerprinted store only (an exact one throws std::logic_error).
+  template <typename Visit>
+  void take_fingerprints(Visit&& visit);
+  // `n` fingerprints as take_fingerprints() gave them (8 bytes each, in
+  // the host's order, at any alignment), none of them 0: the
+  // store keeps fingerprints from now on, unless it already held exact
+  // pairs, which makes it unable to count (values_distinct() is false).
+  void add_fingerprints(const void* h, size_t n);
+  // Room for `n` more fingerprints in memory (a merge of many states
+  // copies each once).
+  void reserve_fingerprints(size_t n);
+  // `n` null cells of group `gid`, for a store fed add_fingerprints().
+  void add_nulls(uint32_t gid, uint64_t n);
+  // Fingerprints held (a fingerprinted store), in memory and spilled.
+  size_t fingerprint_count() const {
+    size_t n = fps_.buf.size();
+    for (const spill_chunk& ch : fps_.spilled) n += ch.starts[PARTS];
+    return n;
+  }
+  // Whether the store cannot count: it merged fingerprints with exact
+  // pairs or numbers, or was marked so.
+  bool repeated() const { return mixed_; }
+  // The store cannot count (a state whose fingerprints repeated):
+  // values_distinct() is false from now on.
+  void mark_repeated() {
+    init();
+    mixed_ = true;
+    distinct_ = -1;
+  }
+
   static constexpr size_t TRIAL = 32768;
 
   static constexpr int PART_BITS = 10;
@@ -160,7 +206,7 @@ class nunique_store {
   int distinct_ = -1;     // values_distinct(), once computed
   layout<fp_entry> fps_;
   std::vector<uint64_t> trial_;   // the trial's fingerprints
-  std::vector<uint32_t> nulls_;   // per group, while not exact
+  std::vector<uint64_t> nulls_;   // per group, while not exact
   layout<uint64_t> small_;   // gid << 32 | value
   layout<wide_entry> wide_;
   std::vector<std::pair<uint32_t, std::string>> long_;
@@ -173,5 +219,28 @@ class nunique_store {
   std::vector<uint16_t> part_ids_;   // spill scratch: partition per pair
   std::vector<unsigned char> sorted_;  // spill scratch: pairs by partition
 };
+
+template <typename Visit>
+void nunique_store::take_fingerprints(Visit&& visit) {
+  if (!fingerprinted()) throw std::logic_error("nunique: an exact store has no fingerprints to take");
+  std::vector<uint64_t> run;
+  for (const spill_chunk& ch : fps_.spilled) {
+    run.resize(ch.starts[PARTS]);
+    if (!run.empty()) ch.file->read(ch.offset, run.data(), run.size() * sizeof(uint64_t));
+    visit(run.data(), run.size());
+  }
+  static_assert(sizeof(fp_entry) == sizeof(uint64_t));
+  if (!fps_.buf.empty()) visit(reinterpret_cast<const uint64_t*>(fps_.buf.data()), fps_.buf.size());
+  std::vector<spill_chunk>().swap(fps_.spilled);
+  std::vector<fp_entry>().swap(fps_.buf);
+  bytes_ = 0;
+}
+
+namespace testing {
+// Test hook: text `b` gets the fingerprint of text `a`, a collision of two
+// distinct values that only exact pairs tell apart; two empty strings end
+// it. Set it before a summary starts, never while one runs.
+void collide_fingerprints(std::string a, std::string b);
+}  // namespace testing
 
 }  // namespace zeekgraph::agg

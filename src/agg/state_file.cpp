@@ -54,6 +54,19 @@ struct writer {
     var(s.size());
     b.append(s);
   }
+  // Raw little-endian bytes (the host's order, as u64 writes them).
+  void bytes(const void* p, size_t n) { b.append(static_cast<const char*>(p), n); }
+  // A section written in place: its tag, a length patched by end_section,
+  // the payload, then the CRC of tag + length + payload.
+  void begin_section(uint32_t tag) {
+    u32(tag);
+    section_ = b.size();
+    u64(0);
+  }
+  void end_section();
+
+ private:
+  size_t section_ = 0;
 };
 
 // zlib's crc32 (the gzip CRC). isa-l computes the same value about 8 times
@@ -79,15 +92,11 @@ uint32_t crc_of(uint32_t tag, uint64_t len, std::string_view payload) {
   return crc_more(crc_more(0, head, 12), payload.data(), payload.size());
 }
 
-void put_section(std::string& out, uint32_t tag, const std::string& payload) {
-  writer w;
-  w.u32(tag);
-  w.u64(payload.size());
-  out += w.b;
-  out += payload;
-  writer c;
-  c.u32(crc_of(tag, payload.size(), payload));
-  out += c.b;
+void writer::end_section() {
+  const uint64_t len = b.size() - section_ - 8;
+  std::memcpy(b.data() + section_, &len, 8);
+  // Tag, length and payload lie together: one CRC over them, as crc_of.
+  u32(crc_more(0, b.data() + section_ - 4, 12 + len));
 }
 
 // ---- bytes in ----------------------------------------------------------------
@@ -405,6 +414,7 @@ saved_state& saved_state::operator=(saved_state&& o) noexcept {
   groups = std::move(o.groups);
   value_start = std::move(o.value_start);
   values = std::move(o.values);
+  nunique_kinds = std::move(o.nunique_kinds);
   return *this;
 }
 
@@ -419,6 +429,7 @@ result<std::unique_ptr<aggregate_plan>> state_plan(const query_spec& spec, const
   for (const auto& t : typing) (t.mode == value_mode::text ? text : numeric).push_back(t.name);
   auto plan = std::make_unique<aggregate_plan>(aggregate_plan::make(spec, text, numeric));
   plan->ordered_sums = true;
+  plan->nunique_memory = STATE_NUNIQUE_MEMORY;
   if (!typing.empty()) {
     if (typing.size() != plan->columns.size())
       return error{error_kind::usage, "the column typing does not fit the query's columns", ""};
@@ -453,9 +464,17 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     local[g] = part_groups[part[g]]++;
   }
 
-  std::vector<writer> meta(partitions), facts(partitions), grp(partitions), floats(partitions), uniq(partitions);
+  // Each partition's file is written in place, section after section
+  // (begin_section/end_section patch the length and append the CRC): the
+  // sections built apart and then joined cost a copy and its page faults,
+  // ~8% of a map task.
+  std::vector<writer> out(partitions);
   for (uint32_t p = 0; p < partitions; ++p) {
-    writer& w = meta[p];
+    writer& w = out[p];
+    w.b.reserve(groups * 160 / partitions + 4096);
+    w.b.append(MAGIC, sizeof MAGIC);
+    w.u32(STATE_FILE_VERSION);
+    w.begin_section(META);
     put_spec(w, st.spec);
     w.str(st.where);
     w.var(st.typing.size());
@@ -481,15 +500,23 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     w.u8(st.closed);
     w.var(partitions > 1 ? p : st.partition);
     w.var(partitions > 1 ? partitions : st.partitions);
-    state_codec::put_facts(facts[p], a);
-    grp[p].var(part_groups[p]);
+    w.end_section();
+    w.begin_section(FACTS);
+    state_codec::put_facts(w, a);
+    w.end_section();
+    w.begin_section(GROUPS);
+    w.var(part_groups[p]);
   }
-  for (uint32_t g = 0; g < groups; ++g) state_codec::put_group(grp[part[g]], a, g);
+  for (uint32_t g = 0; g < groups; ++g) state_codec::put_group(out[part[g]], a, g);
 
   // Kahan columns: open, each group's values in input order; closed, the sums.
-  for (uint32_t p = 0; p < partitions; ++p) floats[p].b.reserve((st.values.size() * 8 + groups * K) / partitions + 64);
+  for (uint32_t p = 0; p < partitions; ++p) {
+    out[p].end_section();
+    out[p].b.reserve(out[p].b.size() + (st.values.size() * 8 + groups * K) / partitions * 9 / 8 + 64);
+    out[p].begin_section(FLOATS);
+  }
   for (uint32_t g = 0; g < groups; ++g) {
-    writer& w = floats[part[g]];
+    writer& w = out[part[g]];
     for (size_t k = 0; k < K; ++k) {
       if (st.closed) {
         const numeric_result r = a.numeric(static_cast<size_t>(kahan[k]), g);
@@ -504,18 +531,73 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
       const uint64_t from = at < st.value_start.size() ? st.value_start[at] : 0;
       const uint64_t to = at + 1 < st.value_start.size() ? st.value_start[at + 1] : from;
       w.var(to - from);
-      for (uint64_t i = from; i < to; ++i) w.f64(st.values[i]);
+      w.bytes(st.values.data() + from, (to - from) * sizeof(double));
     }
   }
+  for (uint32_t p = 0; p < partitions; ++p) {
+    out[p].end_section();
+    out[p].begin_section(UNIQUE);
+  }
 
-  // nunique: exact pairs (open) or counts (closed), renumbered per partition.
-  for (int c : nunique_columns(plan)) {
-    nunique_store& store = a.distinct(static_cast<size_t>(c));
-    if (st.closed) {
-      const std::vector<uint64_t> counts = store.count(groups);
-      for (uint32_t g = 0; g < groups; ++g) uniq[part[g]].var(counts[g]);
+  // nunique: per column its kind, then exact pairs or fingerprints (open),
+  // or counts (closed), renumbered per partition.
+  const std::vector<int> uniq_cols = nunique_columns(plan);
+  for (size_t i = 0; i < uniq_cols.size(); ++i) {
+    nunique_store& store = a.distinct(static_cast<size_t>(uniq_cols[i]));
+    auto put_kind = [&](nunique_kind k) {
+      for (uint32_t p = 0; p < partitions; ++p) out[p].u8(static_cast<uint8_t>(k));
+    };
+    if (store.repeated()) {
+      put_kind(nunique_kind::repeated);
       continue;
     }
+    if (st.closed) {
+      std::vector<uint64_t> counts;
+      nunique_kind kind = nunique_kind::exact;
+      if (store.fingerprinted()) {
+        kind = store.values_distinct() ? nunique_kind::fingerprints : nunique_kind::repeated;
+        if (kind == nunique_kind::fingerprints) {
+          counts.resize(groups);
+          for (uint32_t g = 0; g < groups; ++g) counts[g] = a.size(g) - store.nulls(g);
+        }
+      } else {
+        if (i < st.nunique_kinds.size()) kind = st.nunique_kinds[i];
+        counts = store.count(groups);
+      }
+      put_kind(kind);
+      if (kind == nunique_kind::repeated) continue;
+      for (uint32_t g = 0; g < groups; ++g) out[part[g]].var(counts[g]);
+      continue;
+    }
+    if (store.fingerprinted()) {
+      // Fingerprints go to their shard's partition whatever their group;
+      // nulls go with their group. The counts are patched in afterwards.
+      put_kind(nunique_kind::fingerprints);
+      const size_t n = store.fingerprint_count();
+      std::vector<size_t> count_at(partitions);
+      std::vector<uint64_t> in_shard(partitions, 0);
+      for (uint32_t p = 0; p < partitions; ++p) {
+        out[p].b.reserve(out[p].b.size() + n * 8 / partitions * 9 / 8 + 64);
+        count_at[p] = out[p].b.size();
+        out[p].u64(0);
+      }
+      store.take_fingerprints([&](const uint64_t* h, size_t m) {
+        if (partitions == 1) {
+          out[0].bytes(h, m * 8);
+          in_shard[0] += m;
+          return;
+        }
+        for (size_t j = 0; j < m; ++j) {
+          const uint32_t p = nunique_store::fingerprint_shard(h[j], partitions);
+          out[p].u64(h[j]);
+          ++in_shard[p];
+        }
+      });
+      for (uint32_t p = 0; p < partitions; ++p) std::memcpy(out[p].b.data() + count_at[p], &in_shard[p], 8);
+      for (uint32_t g = 0; g < groups; ++g) out[part[g]].var(store.nulls(g));
+      continue;
+    }
+    put_kind(nunique_kind::exact);
     nunique_store::pair_set pairs = store.take_pairs();
     std::vector<std::vector<uint64_t>> small(partitions);
     std::vector<std::vector<nunique_store::wide_entry>> wide(partitions);
@@ -531,10 +613,10 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     }
     for (auto& l : pairs.longs) longs[part[l.first]].push_back(&l);
     for (uint32_t p = 0; p < partitions; ++p) {
-      writer& w = uniq[p];
+      writer& w = out[p];
       w.b.reserve(w.b.size() + small[p].size() * 8 + wide[p].size() * 20 + longs[p].size() * 24 + 32);
       w.var(small[p].size());
-      for (uint64_t e : small[p]) w.u64(e);
+      w.bytes(small[p].data(), small[p].size() * 8);
       w.var(wide[p].size());
       for (const auto& e : wide[p]) {
         w.u64(e.lo);
@@ -549,21 +631,14 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     }
   }
 
-  std::vector<std::string> out(partitions);
+  std::vector<std::string> files(partitions);
   for (uint32_t p = 0; p < partitions; ++p) {
-    std::string& o = out[p];
-    o.append(MAGIC, sizeof MAGIC);
-    writer v;
-    v.u32(STATE_FILE_VERSION);
-    o += v.b;
-    put_section(o, META, meta[p].b);
-    put_section(o, FACTS, facts[p].b);
-    put_section(o, GROUPS, grp[p].b);
-    put_section(o, FLOATS, floats[p].b);
-    put_section(o, UNIQUE, uniq[p].b);
-    put_section(o, END, {});
+    out[p].end_section();
+    out[p].begin_section(END);
+    out[p].end_section();
+    files[p] = std::move(out[p].b);
   }
-  return out;
+  return files;
 }
 
 // ---- decode ------------------------------------------------------------------
@@ -704,8 +779,42 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
   for (int c : nunique_columns(*st.plan)) {
     if (!u.ok()) break;
     nunique_store& store = a.distinct(static_cast<size_t>(c));
+    const uint8_t kind_byte = u.u8("the distinct values' kind");
+    if (u.ok() && kind_byte > static_cast<uint8_t>(nunique_kind::repeated)) u.fail("an unknown kind of distinct values");
+    if (!u.ok()) break;
+    const auto kind = static_cast<nunique_kind>(kind_byte);
+    if (st.closed) st.nunique_kinds.push_back(kind);
+    if (kind == nunique_kind::repeated) {
+      store.mark_repeated();
+      continue;
+    }
     if (st.closed) {
       for (uint32_t gid = 0; gid < groups && u.ok(); ++gid) store.add_count(gid, u.var("the distinct counts"));
+      continue;
+    }
+    if (kind == nunique_kind::fingerprints) {
+      // Shard `partition` of the map's fingerprints, none 0 (values_distinct
+      // marks free slots with 0), then each group's nulls.
+      const uint64_t n = u.u64("the fingerprints");
+      if (u.ok() && n > u.left() / 8) u.fail("a count past the end of the data in the fingerprints");
+      if (!u.ok()) break;
+      const char* at = u.s.data() + u.pos;
+      for (uint64_t i = 0; i < n; ++i) {
+        uint64_t h;
+        std::memcpy(&h, at + i * 8, 8);
+        if (h == 0 || nunique_store::fingerprint_shard(h, st.partitions) != st.partition) {
+          u.fail(h == 0 ? "a fingerprint of 0" : "a fingerprint of another partition's shard");
+          break;
+        }
+      }
+      if (!u.ok()) break;
+      store.add_fingerprints(at, static_cast<size_t>(n));
+      u.pos += static_cast<size_t>(n) * 8;
+      for (uint32_t gid = 0; gid < groups && u.ok(); ++gid) {
+        const uint64_t nulls = u.var("a group's nulls");
+        if (u.ok() && nulls > a.size(gid)) u.fail("a group with more nulls than rows");
+        store.add_nulls(gid, nulls);
+      }
       continue;
     }
     nunique_store::pair_set pairs;
@@ -801,6 +910,22 @@ status check_facts(const saved_state& st) {
   return ok_status();
 }
 
+error fingerprints_repeat(const std::vector<std::string>& columns) {
+  std::string names;
+  for (const auto& c : columns) names += (names.empty() ? "'" : ", '") + c + "'";
+  return error{error_kind::format,
+               "the distinct counts of " + names +
+                   " came from fingerprints that repeat (a value repeats, or two values share a 64-bit "
+                   "fingerprint): they need exact (group, value) pairs",
+               "run the job again with exact pairs (zeekgraph.distributed does so by itself)"};
+}
+
+// How closed state `st` made nunique column i's counts.
+nunique_kind kind_of(const saved_state& st, size_t i, int column) {
+  if (st.groups->distinct(static_cast<size_t>(column)).repeated()) return nunique_kind::repeated;
+  return i < st.nunique_kinds.size() ? st.nunique_kinds[i] : nunique_kind::exact;
+}
+
 // Replays each group's Kahan values in order into its ordered states.
 void apply_values(saved_state& st) {
   const std::vector<int> kahan = kahan_columns(*st.plan);
@@ -818,6 +943,25 @@ void apply_values(saved_state& st) {
 }
 
 }  // namespace
+
+std::vector<std::string> recount_columns(const std::vector<saved_state>& states) {
+  std::vector<std::string> out;
+  if (states.empty() || !states[0].plan) return out;
+  const std::vector<int> cols = nunique_columns(*states[0].plan);
+  for (size_t i = 0; i < cols.size(); ++i) {
+    bool repeated = false, exact = false, fingerprints = false;
+    for (const saved_state& s : states) {
+      if (!s.closed || !s.groups || s.plan->columns.size() != states[0].plan->columns.size()) continue;
+      switch (kind_of(s, i, cols[i])) {
+        case nunique_kind::exact: exact = true; break;
+        case nunique_kind::fingerprints: fingerprints = true; break;
+        case nunique_kind::repeated: repeated = true; break;
+      }
+    }
+    if (repeated || (exact && fingerprints)) out.push_back(states[0].plan->columns[static_cast<size_t>(cols[i])].name);
+  }
+  return out;
+}
 
 result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, unsigned threads) {
   (void)threads;
@@ -868,6 +1012,9 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, 
         return mismatch("closed state of partition " + std::to_string(p) + " of " + std::to_string(seen.size()) +
                             " is missing: the summary would lack its groups",
                         "merge the closed states of every partition");
+    // Every partition is here: counts from fingerprints stand when no
+    // shard repeated (and none were made from exact pairs).
+    if (const auto bad = recount_columns(states); !bad.empty()) return fingerprints_repeat(bad);
     pieces = states[0].pieces;
     files = states[0].files;
   } else {
@@ -917,6 +1064,13 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, 
   std::vector<source> sources;
   std::vector<uint64_t> first_start = std::move(out.value_start);
   std::vector<double> first_values = std::move(out.values);
+  // The fingerprints of every state, copied once into the first's store.
+  for (int c : nunique_columns(*out.plan)) {
+    size_t more = 0;
+    for (size_t j = 1; j < order.size(); ++j)
+      more += states[order[j]].groups->distinct(static_cast<size_t>(c)).fingerprint_count();
+    out.groups->distinct(static_cast<size_t>(c)).reserve_fingerprints(more);
+  }
   for (size_t j = 1; j < order.size(); ++j) {
     saved_state& s = states[order[j]];
     const size_t before = out.groups->group_count();
@@ -943,6 +1097,7 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, 
     state_codec::set_facts(*out.groups, closed_facts);  // each closed state has the whole input's facts
     out.partition = 0;  // every partition: the whole input's groups
     out.partitions = 1;
+    out.nunique_kinds.clear();  // checked above: every count stands
   } else if (K > 0) {
     // Concatenate each group's values in input order: counts, then fill.
     const size_t groups = out.groups->group_count();
@@ -995,6 +1150,17 @@ result<table::summary_table> finalize_state(saved_state& st, unsigned threads) {
                         " of the groups, so its summary would lack the others",
                     "merge each partition of every state, save them --closed, and merge the closed states");
   if (auto s = check_facts(st); !s) return s.err();
+  // Fingerprints count only when no two are equal (an open state), and a
+  // closed state's counts only when its one shard had none.
+  std::vector<std::string> repeated;
+  const std::vector<int> cols = nunique_columns(*st.plan);
+  for (size_t i = 0; i < cols.size(); ++i) {
+    nunique_store& store = st.groups->distinct(static_cast<size_t>(cols[i]));
+    const bool bad = st.closed ? kind_of(st, i, cols[i]) == nunique_kind::repeated
+                               : store.repeated() || (store.fingerprinted() && !store.values_distinct(threads));
+    if (bad) repeated.push_back(st.plan->columns[static_cast<size_t>(cols[i])].name);
+  }
+  if (!repeated.empty()) return fingerprints_repeat(repeated);
   apply_values(st);
   return finalize(*st.groups, threads);
 }

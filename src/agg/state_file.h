@@ -16,8 +16,10 @@
 // - the float values of each Kahan-summed column (float sums and means),
 //   per group in input order, since pandas' Kahan sum depends on order and
 //   cannot be merged from two sums; a merge replays them state by state;
-// - nunique's (group, value) pairs, exact and deduplicated (never
-//   fingerprints: no later merge could check them);
+// - nunique's (group, value) pairs, exact and deduplicated; or, in a
+//   distributed job's map states (summarize_options::state_fingerprints),
+//   8-byte fingerprints of a text column's values, sharded by value, where
+//   the single-process engine would keep them (see below);
 // - the facts that type each output column (nulls, decimals, big ints).
 //
 // A *closed* state has no more values to replay: its Kahan columns hold
@@ -25,7 +27,19 @@
 // counts. Reduce tasks write them for disjoint sets of groups (one hash
 // partition each), which then merge by union.
 //
-// Layout (little-endian; version 1):
+// Fingerprints stay exact as in the engine (agg/nunique): partition file r
+// of a map state holds the fingerprints of shard r
+// (nunique_store::fingerprint_shard), whatever their groups, and each
+// group's null cells. Reduce r merges shard r of every map and checks it
+// for two equal fingerprints. Its closed state counts each group's values
+// as its rows less its nulls and says whether shard r was free of repeats
+// (nunique_kind::fingerprints) or not (repeated). The counts stand only
+// when every partition's shard was free of repeats: then no two values of
+// the column are equal anywhere. merge_states() refuses closed states
+// whose counts do not stand, and recount_columns() names the columns, so
+// that a distributed job runs them again with exact pairs.
+//
+// Layout (little-endian; version 2):
 //   "ZGSTATE\n" u32 version
 //   sections, each: u32 tag, u64 payload bytes, payload, u32 crc32 of
 //   tag + length + payload (zlib's crc32)
@@ -38,7 +52,11 @@
 //                those the plan keeps), exact int64 states, text states
 //     FLOATS (4) open: per group and Kahan column, a count and its values
 //                in input order; closed: count, min, max, sum
-//     UNIQUE (5) per nunique column: packed pairs (open) or counts (closed)
+//     UNIQUE (5) per nunique column, a kind byte (nunique_kind) then,
+//                open: exact: packed pairs; fingerprints: u64 count, the
+//                fingerprints (u64 each), each group's nulls; repeated:
+//                nothing. closed: exact or fingerprints: each group's
+//                count; repeated: nothing
 //     END (6)    empty; a file without it was cut short
 // Integers inside payloads are LEB128 varints where they count things;
 // doubles are their 8 bytes. Any other byte sequence is refused with a
@@ -60,7 +78,15 @@
 
 namespace zeekgraph::agg {
 
-inline constexpr uint32_t STATE_FILE_VERSION = 1;
+// 2: nunique fingerprints (the kind byte in UNIQUE).
+inline constexpr uint32_t STATE_FILE_VERSION = 2;
+
+// How a state holds one nunique column's distinct values or counts.
+enum class nunique_kind : uint8_t {
+  exact = 0,         // (group, value) pairs, or counts made from them
+  fingerprints = 1,  // fingerprints of one shard, or counts that stand if no shard repeats
+  repeated = 2,      // fingerprints that repeat, or kinds mixed: exact pairs are needed
+};
 
 // A piece of input a state read: a file, or the lines starting in
 // [begin, end) of one (end = UINT64_MAX: to its end). Pieces sort by
@@ -107,6 +133,9 @@ struct saved_state {
   // values[value_start[g * K + k] .. value_start[g * K + k + 1]).
   std::vector<uint64_t> value_start;
   std::vector<double> values;
+  // Closed states: how each nunique column's counts were made, in the
+  // plan's order of nunique columns (empty: all exact).
+  std::vector<nunique_kind> nunique_kinds;
 
   saved_state();
   ~saved_state();
@@ -114,8 +143,15 @@ struct saved_state {
   saved_state& operator=(saved_state&&) noexcept;
 };
 
+// nunique pairs and fingerprints a decoded state's column keeps in memory
+// before it spills (aggregate_plan::nunique_memory): a merge's states are
+// in memory already, as their bytes, and a reduce task's partition is
+// bounded; spilling them at 2 MiB took 16% of a reduce task.
+inline constexpr size_t STATE_NUNIQUE_MEMORY = size_t{256} << 20;
+
 // The plan for `spec` with `typing` applied, as state files use it
-// (ordered_sums, exact nunique pairs). `typing` empty: the initial guess.
+// (ordered_sums, exact nunique pairs, STATE_NUNIQUE_MEMORY). `typing`
+// empty: the initial guess.
 // Errors: error_kind::usage when `typing` does not name the plan's columns.
 result<std::unique_ptr<aggregate_plan>> state_plan(const query_spec& spec, const std::vector<column_typing>& typing);
 
@@ -146,12 +182,20 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
 // closed states, closed states share a group or lack a partition (closed
 // states merge only whole: every partition of one input); error_kind::format when
 // the merged data needs states a state file cannot carry (a plain integer
-// sum that no longer fits float64 exactly).
+// sum that no longer fits float64 exactly), or closed states' nunique
+// counts do not stand (recount_columns). Merged closed states' counts
+// stand: their kinds are all exact.
 result<saved_state> merge_states(std::vector<saved_state>&& states, bool close = false, unsigned threads = 1);
+
+// The nunique columns of closed `states` (every partition of one job)
+// whose counts do not stand: their fingerprints repeated in some shard, or
+// states of both kinds met. Their job must run again with exact pairs.
+std::vector<std::string> recount_columns(const std::vector<saved_state>& states);
 
 // The summary of a state (open or closed), as summarize() would build it.
 // Errors: error_kind::usage for a state of one hash partition (its summary
-// would lack the other partitions' groups); check_facts' as merge_states.
+// would lack the other partitions' groups); check_facts' as merge_states;
+// error_kind::format when its nunique fingerprints repeat.
 result<table::summary_table> finalize_state(saved_state& state, unsigned threads = 1);
 
 // Reads and decodes a state file. Errors: error_kind::io when it cannot be

@@ -926,6 +926,7 @@ result<summary_passes> run_passes(const summarize_options& given, bool for_state
   for (unsigned pass = 1;; ++pass) {
     auto plan_owner = std::make_unique<agg::aggregate_plan>(agg::aggregate_plan::make(opts.spec, as_text, as_numeric));
     agg::aggregate_plan& plan = *plan_owner;
+    if (opts.nunique_memory) plan.nunique_memory = opts.nunique_memory;
     // Slices read apart sum float columns in input order (sum_replay). One
     // thread reads every piece into one state, in input order (no chunks,
     // no pipelining, files as listed), so it needs no log. A state file
@@ -941,8 +942,9 @@ result<summary_passes> run_passes(const summarize_options& given, bool for_state
       if (!rereadable || listed(kahan_sums, cp.name)) cp.plain_sum = false;
       // Distinct texts as fingerprints while the input can be read again
       // with exact pairs, should a value repeat (not on the last pass).
-      // A state file keeps exact pairs: a merge could not check fingerprints.
-      cp.fingerprint_nunique = !for_state && rereadable && pass < 4 && cp.need_nunique &&
+      // A state file keeps exact pairs (a merge could not check
+      // fingerprints) unless its distributed job checks them.
+      cp.fingerprint_nunique = (!for_state || opts.state_fingerprints) && rereadable && pass < 4 && cp.need_nunique &&
                                cp.mode == agg::value_mode::text && !listed(exact_nunique, cp.name);
     }
     auto budget_owner = std::make_unique<agg::memory_budget>(limit);

@@ -71,6 +71,15 @@ struct summarize_options {
   // Kahan sums for them, whatever this input's values alone would decide,
   // so that every piece's state is typed alike (agg/state_file).
   std::vector<std::string> force_text, force_exact_ints, force_kahan_sums;
+  // A state (summarize_state) may keep nunique fingerprints where summarize()
+  // would: for a distributed job, whose reduce tasks check them and which
+  // runs again with exact pairs should they repeat (agg/state_file). A state
+  // saved to merge later keeps exact pairs.
+  bool state_fingerprints = false;
+  // nunique's pairs kept in memory per slice before they spill (0: the
+  // plan's default): a map task of a bounded piece keeps them all, since it
+  // hands them over in memory anyway (agg::aggregate_plan::nunique_memory).
+  size_t nunique_memory = 0;
   std::atomic<uint64_t>* progress = nullptr;  // on-disk bytes read so far
   row_observer* observe = nullptr;            // sees the rows of plain files as they are read
   // Opens one input; empty means io::input_source::open. Tests put sources

@@ -10,6 +10,10 @@ usage: distributed_test.py ZEEKGRAPH WORKDIR MODE
            `python3 -m zeekgraph summarize --scheduler tcp://...`
   kill     a worker process killed with SIGKILL while map results are held
            and the job is not done: Dask reruns its tasks, same bytes
+  recount  a LocalCluster of 2: the uids' fingerprints (sharded by value,
+           checked by the reduces) repeat in a shard, by a forced collision
+           of two uids of two files and by a uid repeated in one group
+           across files: the job runs again with exact pairs, same bytes
   real     the real conn logs of SHARED/data/zeek-real (TSV with and without
            headers, JSON, gzip), in ranges: logs whose data type a column
            apart (ts as numbers in most, as text in some) are read again
@@ -204,6 +208,45 @@ def mode_kill():
         check_same(result["out"][1], want, "after a worker was killed mid-job")
 
 
+def first_uid(path):
+    with open(path, "rb") as f:
+        for line in f:
+            if not line.startswith(b"#"):
+                return line.split(b"\t")[1].decode()
+
+
+def collide(a, b):
+    from zeekgraph import _core
+    _core._collide_fingerprints(a, b)
+
+
+def mode_recount():
+    from distributed import Client, LocalCluster
+    paths = inputs(120000)
+    want = local_csv(paths)
+    a, b = first_uid(paths[0]), first_uid(paths[5])
+    assert a != b
+    # A file that repeats conn.0.log's first row: its group counts that uid once.
+    again = os.path.join(WORK, "conn.again.log")
+    with open(paths[0], "rb") as f, open(again, "wb") as out:
+        out.write(f.readline())
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        # Every worker's maps give uid b the fingerprint of uid a (each map's
+        # own fingerprints stay distinct: only a reduce sees the two meet).
+        client.run(collide, a, b)
+        _, text, report = zd.run(paths, client=client, range_bytes=RANGE, text_format="csv")
+        assert report.recounted == ["uid"], report.recounted
+        check_same(text, want, f"uids {a} and {b} share a fingerprint: exact pairs again")
+        client.run(collide, "", "")
+        _, text, report = zd.run(paths, client=client, range_bytes=RANGE, text_format="csv")
+        assert report.recounted == [], report.recounted
+        check_same(text, want, "fingerprints that stand")
+        _, text, report = zd.run(paths + [again], client=client, range_bytes=RANGE, text_format="csv")
+        assert report.recounted == ["uid"], report.recounted
+        check_same(text, local_csv(paths + [again]), f"uid {a} twice in one group: exact pairs again")
+
+
 def mode_real():
     from distributed import Client, LocalCluster
     root = os.path.join(sys.argv[4], "data", "zeek-real")
@@ -222,4 +265,4 @@ def mode_real():
 if __name__ == "__main__":
     ZG, WORK, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(WORK, exist_ok=True)
-    {"local": mode_local, "cli": mode_cli, "kill": mode_kill, "real": mode_real}[MODE]()
+    {"local": mode_local, "cli": mode_cli, "kill": mode_kill, "recount": mode_recount, "real": mode_real}[MODE]()
