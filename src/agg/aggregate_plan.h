@@ -54,12 +54,9 @@ struct aggregate_plan {
   std::vector<column_plan> columns;  // inputs first (same order), then derived
   std::vector<int> key_columns;      // plan column per key
   // Distinct-value pairs a column keeps in memory per slice before it
-  // spills them to a temporary file.
-  // The counting-sort pass at a spill reads back pairs the cache has lost
-  // the longer the buffer: 8 MiB took 4.59 s median at 22.7M rows, 4 MiB
-  // 4.33 s. Since counting reads a spill's partitions in runs (one read a
-  // run, not a partition), more spills cost little: 2 MiB took 5.45 -> 5.01 s
-  // user against 4 MiB (3 pairs) and 16 MB less memory; 1 MiB 5.09 s.
+  // spills them to a temporary file: small enough that the counting sort
+  // at a spill finds the pairs still in cache (docs/PERFORMANCE.md,
+  // "Notes moved from the headers").
   size_t nunique_memory = size_t{2} << 20;
   // Log every value of a Kahan-summed column (a float sum or mean) in row
   // order, so that sum_replay can sum them in input order across slices:

@@ -14,9 +14,9 @@
 // stays flat however long the input (the file lives in the page cache,
 // not in our resident set). Counting reads one partition at a time, in
 // memory and from the file, and dedupes it in a hash set that fits in L2.
-// (Partitioning each pair as it arrived scattered stores over 2,048 cache
-// lines between the parser's loads, and cost one write call per partition
-// per spill: measured 8.7% of a seed run for the ports alone.)
+// (Partitioning each pair as it arrived scattered its stores over 2,048
+// cache lines and cost a write call per partition per spill;
+// docs/PERFORMANCE.md.)
 //
 // Fingerprints. A column whose values are (nearly) all different, such as
 // conn.log's uid, has as many distinct values per group as non-null values

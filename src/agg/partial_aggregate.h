@@ -239,9 +239,8 @@ class partial_aggregate final : public zeek::row_sink {
   // Each group owns a block of stride_ 8-byte words: its row count, then
   // the numeric states of every column side by side (count, min and max,
   // sum, Kahan compensation, only what the plan needs), so a row touches a
-  // few adjacent cache lines, not one per column (measured: the
-  // per-column layout spent ~60% of add_row waiting on those loads at 80K
-  // groups). The array is 64-byte aligned and each block a multiple of 32
+  // few adjacent cache lines, not one per column (a per-column layout
+  // waited on a load per column; docs/PERFORMANCE.md). The array is 64-byte aligned and each block a multiple of 32
   // bytes: the seed's block is 128 bytes, two lines, when sum_replay keeps
   // duration's states (ordered_sums), and 160 bytes, three lines wherever
   // it starts, when the block keeps them (one thread, one piece).

@@ -40,9 +40,9 @@ class input_source {
   // A plain regular file: copies up to `cap` bytes from `offset` into
   // `buf` (pread; threads may read at once). Fewer bytes than asked, before
   // the end, means the file shrank or a read failed: the mapping must not
-  // be read past that point. Scanning a copy in a small buffer that stays
-  // in the cache measured ~1.6x faster than scanning the mapping, which
-  // stalls on first loads of each page.
+  // be read past that point. A copy in a small buffer that stays in the
+  // cache scans faster than the mapping, which stalls on the first load of
+  // each page (docs/PERFORMANCE.md).
   virtual size_t read_at(uint64_t /*offset*/, char* /*buf*/, size_t /*cap*/) const { return 0; }
   // The file's size now (it may have shrunk since it was mapped; touching
   // the mapping past the end would end the process).

@@ -1,7 +1,7 @@
 // Copies a few bytes without a call into libc: overlapping loads and
 // stores of 8 or 4 bytes, all inside [src, src + n) and [dst, dst + n).
-// Group keys and uids are 2 to 20 bytes (up to 32 are copied inline); a memcpy call per key text cost
-// as much as the copy itself (measured ~8% of a gzip run in add_row).
+// Group keys and uids are 2 to 20 bytes (up to 32 are copied inline); a
+// memcpy call per key text cost as much as the copy itself (docs/PERFORMANCE.md).
 #pragma once
 
 #include <cstddef>
