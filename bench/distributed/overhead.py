@@ -59,7 +59,7 @@ def main():
             if shuffled is None:
                 # The partition states the maps hand to the reduces (the shuffle),
                 # measured once, apart from the timed runs.
-                pieces = zd.plan_pieces([log], range_bytes)
+                pieces = zd.plan_pieces([log], range_bytes, workers)
                 fields = dict(by="", agg=None, where=None, threads=1, log_path="conn", strict=False,
                               max_line_bytes=None, memory_limit=None)
                 maps = [client.submit(zd.map_piece, fields, i, p, r, workers, None, True, pure=False) for i, p, r in pieces]
@@ -74,7 +74,7 @@ def main():
         assert same
     best_cli, best_dask = min(cli_times), min(dask_times)
     med = statistics.median
-    print(f"range_bytes {range_bytes}, {len(zd.plan_pieces([log], range_bytes))} map tasks")
+    print(f"range_bytes {range_bytes}, {len(zd.plan_pieces([log], range_bytes, workers))} map tasks")
     print(f"rows {rows}; best cli {best_cli:.2f} s, best dask {best_dask:.2f} s, "
           f"overhead {100 * (best_dask / best_cli - 1):.1f}%; CPU: cli {min(cli_cpu):.1f} s, dask {min(dask_cpu):.1f} s, "
           f"overhead {100 * (min(dask_cpu) / min(cli_cpu) - 1):.1f}%")

@@ -82,19 +82,35 @@ def _is_gzip(path):
         return f.read(2) == b"\x1f\x8b"
 
 
-def plan_pieces(paths, range_bytes=RANGE_BYTES):
+def plan_pieces(paths, range_bytes=RANGE_BYTES, multiple=1):
     """The map tasks' pieces, in input order: (index, path, None) for a whole
     file, (index, path, (begin, end)) for a byte range of a big uncompressed
     one, `index` the file's place in `paths`. A range reads the lines that
-    start in it, so ranges need not fall on lines."""
-    pieces = []
-    for i, p in enumerate(paths):
+    start in it, so ranges need not fall on lines. A file is cut into equal
+    ranges of at most `range_bytes` (not full ranges and a short tail), and
+    into more when that makes the number of pieces a multiple of `multiple`
+    (the workers: 11 pieces on 2 workers leave one idle for the last).
+    """
+    sizes, splits = [], []
+    for p in paths:
         size = os.path.getsize(p) if p != "-" else 0
-        if p == "-" or size <= range_bytes or _is_gzip(p):
+        sizes.append(size)
+        splits.append(0 if p == "-" or size <= range_bytes or _is_gzip(p) else -(-size // range_bytes))
+    count = sum(max(n, 1) for n in splits)
+    for _ in range(multiple - 1):
+        if count % multiple == 0 or not any(splits):
+            break
+        # One more range for the file whose ranges are longest.
+        k = max((i for i, n in enumerate(splits) if n), key=lambda i: sizes[i] / splits[i])
+        splits[k] += 1
+        count += 1
+    pieces = []
+    for i, (p, size, n) in enumerate(zip(paths, sizes, splits)):
+        if not n:
             pieces.append((i, p, None))
             continue
-        for begin in range(0, size, range_bytes):
-            pieces.append((i, p, (begin, min(size, begin + range_bytes))))
+        bounds = [size * j // n for j in range(n + 1)]
+        pieces.extend((i, p, (bounds[j], bounds[j + 1])) for j in range(n))
     return pieces
 
 
@@ -163,8 +179,8 @@ def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_
     listed, _ = _core.list_inputs(req)
     if "-" in listed:
         raise ValueError("stdin cannot be read on a cluster: save it to a file on the shared file system")
-    pieces = plan_pieces(listed, range_bytes)
     workers = len(client.scheduler_info().get("workers", {})) or 1
+    pieces = plan_pieces(listed, range_bytes, workers)
     size = sum(os.path.getsize(p) for p in listed)
     R = int(partitions or max(workers, -(-size // REDUCE_INPUT_BYTES)))
 
