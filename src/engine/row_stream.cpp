@@ -93,10 +93,19 @@ struct row_stream::impl {
   rows_result totals;
   std::vector<std::thread> threads;
 
-  size_t window() const { return threads.size() * AHEAD_PER_THREAD + 1; }
+  size_t thread_count = 1;  // set before the threads start
+  size_t window() const { return thread_count * AHEAD_PER_THREAD + 1; }
 
   void work();
-  void run(piece& p, unsigned gen, std::string& buf);
+  // What a worker reads of a piece, copied when it takes the piece: the
+  // consumer may set `start` for a later run meanwhile.
+  struct job {
+    size_t file;
+    bool whole, header, last_of_file;
+    uint64_t from, to;
+    std::optional<zeek::reader_state> start;
+  };
+  void run(piece& p, const job& j, unsigned gen, std::string& buf);
   // A chunk from a worker; false when the piece is no longer wanted.
   // `spare` gets a taken chunk's buffer to fill next, when one is kept.
   bool hand_on(piece& p, unsigned gen, chunk&& c, std::string& spare);
@@ -188,13 +197,13 @@ bool row_stream::impl::hand_on(piece& p, unsigned gen, chunk&& c, std::string& s
   return true;
 }
 
-void row_stream::impl::run(piece& p, unsigned gen, std::string& buf) {
+void row_stream::impl::run(piece& p, const job& j, unsigned gen, std::string& buf) {
   zeek::file_report report;
-  report.path = plan.paths[p.file];
+  report.path = plan.paths[j.file];
   piece_sink sink(opts, plan, track_rows,
                   [&](chunk&& c, std::string& spare) { return hand_on(p, gen, std::move(c), spare); });
   const std::function<bool()> done = [&] { return !sink.wanted() || p.generation != gen || stopping; };
-  auto src = io::input_source::open(plan.paths[p.file]);
+  auto src = io::input_source::open(plan.paths[j.file]);
   if (!src) {
     std::lock_guard lock(mu);
     if (!failed) failed = src.err();
@@ -204,7 +213,7 @@ void row_stream::impl::run(piece& p, unsigned gen, std::string& buf) {
   report.gzip = (*src)->gzip();
   zeek::log_reader reader(plan.reader_columns, sink, report, plan.reader);
   uint64_t read_bytes = 0;
-  if (p.whole) {
+  if (j.whole) {
     reader.start({});
     size_t have = 0;
     bool eof = false;
@@ -225,8 +234,8 @@ void row_stream::impl::run(piece& p, unsigned gen, std::string& buf) {
   } else {
     const uint64_t size = (*src)->mapped()->size();
     uint64_t header = 0;
-    if (p.start) {
-      reader.start(*p.start);
+    if (j.start) {
+      reader.start(*j.start);
     } else {
       // Its own copy of the file's header: pieces start in any order.
       zeek::file_report header_report;
@@ -237,16 +246,16 @@ void row_stream::impl::run(piece& p, unsigned gen, std::string& buf) {
       header_reader.start({});
       header = read_header_lines(**src, size, header_reader, buf);
       zeek::reader_state st = header_reader.state();
-      if (p.header) report.append(header_report);  // counted once, by the file's first piece
+      if (j.header) report.append(header_report);  // counted once, by the file's first piece
       reader.start(st);
     }
-    const uint64_t from = std::max(p.from, header);
+    const uint64_t from = std::max(j.from, header);
     zeek::reader_state st = reader.state();
     st.offset = line_start_at(**src, size, from);
     st.line = 0;  // unknown without reading what comes before
     reader.start(st);
-    read_bytes = read_line_range(**src, size, from, p.to, reader, done, buf);
-    if (p.last_of_file && !done()) reader.finish();
+    read_bytes = read_line_range(**src, size, from, j.to, reader, done, buf);
+    if (j.last_of_file && !done()) reader.finish();
   }
   if (!sink.flush()) return;
   std::lock_guard lock(mu);
@@ -263,6 +272,7 @@ void row_stream::impl::work() {
   for (;;) {
     piece* p = nullptr;
     unsigned gen = 0;
+    std::optional<job> taken;
     {
       std::unique_lock lock(mu);
       work_cv.wait(lock, [&] {
@@ -279,8 +289,9 @@ void row_stream::impl::work() {
         }
       p->ph = piece::phase::running;
       gen = p->generation;
+      taken = job{p->file, p->whole, p->header, p->last_of_file, p->from, p->to, p->start};
     }
-    run(*p, gen, buf);
+    run(*p, *taken, gen, buf);
     notify();  // the piece may be done: take() may go on
   }
 }
@@ -363,6 +374,7 @@ result<std::unique_ptr<row_stream>> row_stream::start(const rows_options& opts, 
     for (size_t k = first; k + 1 < s->pieces.size(); ++k) s->pieces[k]->last_of_file = false;
   }
   threads = std::max(1u, threads);
+  s->thread_count = threads;
   std::unique_ptr<row_stream> out(new row_stream(std::move(s)));
   for (unsigned i = 0; i < threads; ++i) out->impl_->threads.emplace_back([p = out->impl_.get()] { p->work(); });
   return out;
@@ -408,7 +420,7 @@ int64_t row_stream::take(char* buf, size_t max) {
       const int64_t n = c.at < c.bytes.size() ? copy(c.bytes, c.at) : 0;
       if (c.at == c.bytes.size()) {
         p.held -= c.bytes.size();
-        if (s.spares.size() < 2 * s.threads.size() + 2) s.spares.push_back(std::move(c.bytes));
+        if (s.spares.size() < 2 * s.thread_count + 2) s.spares.push_back(std::move(c.bytes));
         p.out.pop_front();
         s.work_cv.notify_all();  // room in the piece
       }
