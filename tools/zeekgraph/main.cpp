@@ -33,6 +33,7 @@
 #include "gen/conn_generator.h"
 #include "graph/graph_export.h"
 #include "graph/hypergraph.h"
+#include "graph/hypergraph_flags.h"
 #include "graph/svg_render.h"
 #include "layout/forceatlas2.h"
 #include "server/graph_payload.h"
@@ -45,6 +46,7 @@
 #include "table/table_writer.h"
 #include "util/json_string.h"
 #include "util/parallel.h"
+#include "util/split_list.h"
 #include "query/filter.h"
 #include "zeek/line_scanner.h"
 
@@ -638,8 +640,6 @@ struct rows_args {
   bool quiet = false;
 };
 
-std::vector<std::string> split_list(const std::string& s, char sep);
-
 int run_rows(const rows_args& a) {
   zg::engine::rows_options o;
   o.inputs = a.inputs;
@@ -649,7 +649,7 @@ int run_rows(const rows_args& a) {
   o.format = a.format == "csv" ? zg::table::row_format::csv
              : a.format == "ndjson" ? zg::table::row_format::ndjson
                                     : zg::table::row_format::zeek;
-  o.columns = split_list(a.columns, ',');
+  o.columns = zg::split_list(a.columns, ',');
   if (!parse_where(a.where, o.where)) return EXIT_USAGE;
   std::cout.flush();
   auto out = open_output(a.output.empty() ? "-" : a.output);
@@ -688,44 +688,13 @@ struct graph_args {
 };
 
 // The non-empty parts of `s` between `sep`s.
-std::vector<std::string> split_list(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t p = s.find(sep, start);
-    std::string part = s.substr(start, p == std::string::npos ? std::string::npos : p - start);
-    if (!part.empty()) out.push_back(part);
-    if (p == std::string::npos) break;
-    start = p + 1;
-  }
-  return out;
+// The hypergraph options the graph flags give (graph/hypergraph_flags).
+zg::result<zg::graph::hypergraph_options> hypergraph_options_of(const graph_args& a) {
+  return zg::graph::parse_hypergraph_flags({a.entities, a.categories, a.events, a.edge_shape, a.skip});
 }
 
 // Builds the graph of a summary: hypergraph, layout, exports. Fills `g`
 // and `pos`; returns an exit code on failure.
-// The hypergraph options the graph flags give. Errors: usage.
-zg::result<zg::graph::hypergraph_options> hypergraph_options_of(const graph_args& a) {
-  zg::graph::hypergraph_options o;
-  o.entity_types = split_list(a.entities, ',');
-  o.direct = !a.events;
-  o.categories.clear();
-  for (const auto& c : a.categories) {
-    size_t eq = c.find('=');
-    if (eq == std::string::npos) return zg::error{zg::error_kind::usage, "--category '" + c + "' is not NAME=col,col"};
-    o.categories.push_back({c.substr(0, eq), split_list(c.substr(eq + 1), ',')});
-  }
-  o.skip = split_list(a.skip, ',');
-  if (!a.edge_shape.empty()) {
-    for (const auto& part : split_list(a.edge_shape, ';')) {
-      size_t colon = part.find(':');
-      if (colon == std::string::npos)
-        return zg::error{zg::error_kind::usage, "--edge-shape entry '" + part + "' is not col:col,col"};
-      o.edges.push_back({part.substr(0, colon), split_list(part.substr(colon + 1), ',')});
-    }
-  }
-  return o;
-}
-
 std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_result& res,
                                zg::graph::hypergraph& g, zg::graph::positions& pos) {
   auto o = hypergraph_options_of(a);
