@@ -4,7 +4,7 @@ The job is a map, a shuffle and a reduce, run by dask.distributed's own
 scheduler (no scheduler of ours):
 
 map      one task per input file, or per line-aligned byte range of a big
-         uncompressed file (`range_bytes`, default 256 MiB): the engine reads
+         uncompressed file (`range_bytes`, default 512 MiB): the engine reads
          it into a partial aggregate and writes it as R state files, its
          groups split by a hash of their key values (agg/state_file).
 shuffle  reduce task r receives partition r of every map state; Dask moves
@@ -12,9 +12,10 @@ shuffle  reduce task r receives partition r of every map state; Dask moves
 reduce   one task per partition: the states merge in input order (each
          carries the pieces of input it read, as path and byte range), the
          float sums and means are replayed value by value in that order
-         (pandas' Kahan sums depend on it), nunique counts its exact pairs,
-         and the partition is written as a closed state: final values for a
-         disjoint set of groups.
+         (pandas' Kahan sums depend on it), nunique counts its exact pairs
+         or checks its shard of fingerprints (below), and the partition is
+         written as a closed state: final values for a disjoint set of
+         groups.
 finish   the client joins the R closed states and finalizes the table, as
          the single-process engine does, and builds the DataFrame.
 
@@ -49,16 +50,18 @@ import pandas as pd
 from . import _core
 from .errors import StrictError
 
-# A byte range of a big uncompressed file a map task reads: 256 MiB is about
-# 2.2M rows of a conn log, a second of one core. Each map task has fixed
-# costs (fresh tables, page faults) and repeats its groups' keys in the
-# shuffle: at 22.7M rows, 64 MiB ranges cost 29.5 CPU-s and shuffled 45.4
-# bytes a row, 512 MiB ranges 23.8 CPU-s and 29.0 bytes (docs/PERFORMANCE.md).
-RANGE_BYTES = 256 << 20
-# Input a reduce task takes on, by default: its partition's float values
-# and distinct pairs grow with the rows behind it (about 300 MB of state per
-# GiB of conn log), so partitions grow with the input and a reduce task's
-# memory stays flat.
+# A byte range of a big uncompressed file a map task reads: 512 MiB is about
+# 4.4M rows of a conn log, two seconds of one core. Each map task has fixed
+# costs (fresh tables, page faults) and repeats its groups (a 256 MiB range
+# of the 22.7M-row log holds 79K of its 81.6K groups), which every reduce
+# decodes and merges again: at 22.7M rows, 64 MiB ranges shuffled 35.5 bytes
+# a row, 256 MiB 22.5 and 512 MiB 19.0, whose reduces took 1.5-1.7 CPU-s
+# against 2.1-2.5 (docs/PERFORMANCE.md).
+RANGE_BYTES = 512 << 20
+# Input a reduce task takes on, by default: its partition's float values,
+# fingerprints and distinct pairs grow with the rows behind it (about 170
+# MB of state per GiB of conn log), so partitions grow with the input and a
+# reduce task's memory stays flat.
 REDUCE_INPUT_BYTES = 1 << 30
 
 
