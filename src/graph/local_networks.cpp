@@ -14,6 +14,7 @@ std::string_view trimmed(std::string_view s) {
 }  // namespace
 
 bool local_networks::contains(std::string_view text) const {
+  if (!logged.empty() && logged.count(std::string(text))) return true;
   query::ip_address a;
   if (!query::parse_ip(text, a)) return false;
   for (const auto& n : nets)

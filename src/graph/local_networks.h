@@ -1,11 +1,13 @@
 // Which node addresses are internal: the private and local ranges (RFC 1918,
-// RFC 4193 unique local, IPv4 and IPv6 link-local, loopback) and the
-// networks of `--local-nets CIDR,...`. The UI colours internal and external
-// nodes apart.
+// RFC 4193 unique local, IPv4 and IPv6 link-local, loopback), the
+// networks of `--local-nets CIDR,...`, and the addresses the log itself
+// marks local (Zeek's local_orig and local_resp, where the log has them).
+// The UI colours internal and external nodes apart.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "query/ip_address.h"
@@ -15,8 +17,12 @@ namespace zeekgraph::graph {
 
 struct local_networks {
   std::vector<query::ip_network> nets;
-  // True when `text` is an IPv4 or IPv6 address inside one of nets. Text
-  // that is not an address (a host name, a hypergraph event) is not.
+  // Addresses, as the log writes them, that it marks local: the originator
+  // of a row with local_orig T, the responder of one with local_resp T
+  // (Zeek's Site::local_nets, which may also hold multicast or broadcast).
+  std::unordered_set<std::string> logged;
+  // True when `text` is in logged, or is an IPv4 or IPv6 address inside one
+  // of nets. Other text (a host name, a hypergraph event) is not.
   bool contains(std::string_view text) const;
 };
 

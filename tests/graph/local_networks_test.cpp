@@ -23,6 +23,16 @@ TEST(local_networks, text_that_is_not_an_address_is_external) {
   EXPECT_FALSE(l.contains("10.0.0.0/8"));
 }
 
+TEST(local_networks, addresses_the_log_marks_local_are_internal) {
+  local_networks l = default_local_networks();
+  l.logged = {"224.0.0.251", "8.8.8.8", "2001:db8::1"};
+  EXPECT_TRUE(l.contains("224.0.0.251"));
+  EXPECT_TRUE(l.contains("8.8.8.8"));
+  EXPECT_TRUE(l.contains("2001:db8::1"));
+  EXPECT_FALSE(l.contains("8.8.4.4"));
+  EXPECT_TRUE(l.contains("10.1.2.3"));  // the ranges stay
+}
+
 TEST(local_networks, option_adds_networks) {
   auto l = parse_local_networks("8.8.8.0/24, 2001:db8::/32,,1.2.3.4");
   ASSERT_TRUE(l) << l.err().message;

@@ -12,6 +12,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <chrono>
@@ -26,6 +27,7 @@
 #include <zlib.h>
 
 #include "agg/query_spec.h"
+#include "engine/input_columns.h"
 #include "engine/row_index.h"
 #include "engine/rows.h"
 #include "engine/summarize.h"
@@ -49,6 +51,7 @@
 #include "util/split_list.h"
 #include "query/filter.h"
 #include "zeek/line_scanner.h"
+#include "zeek/schema_probe.h"
 
 namespace zg = zeekgraph;
 
@@ -328,6 +331,11 @@ struct summarize_args {
   // serve: sees the rows of the first scan to build its row index (not
   // with a --where that skips lines unparsed: those rows would be missing).
   zg::engine::row_observer* observe = nullptr;
+  // serve and --html: bool columns (local_orig, local_resp) whose max is
+  // summarized too, where every input is a TSV log that has them, to learn
+  // which addresses the log itself calls local; take_logged_local then
+  // takes them out of the table.
+  std::vector<std::string> logged_local;
 };
 
 // "512M", "8G", "1048576" -> bytes; 0 on a malformed size (a sign, a
@@ -403,6 +411,20 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
   if (!listed) {
     print_error(listed.err());
     return EXIT_INPUT;
+  }
+  for (const auto& c : a.logged_local) {
+    // Not with JSON input (a JSON bool is no scalar cell) nor when a file
+    // lacks the column (its every row would be rejected); nor twice.
+    bool every = !listed->empty() && std::none_of(opts.spec.aggs.begin(), opts.spec.aggs.end(),
+                                                  [&](const zg::agg::agg_column& g) { return g.column == c; });
+    for (size_t i = 0; every && i < listed->size(); ++i) {
+      auto schema = (*listed)[i] == "-" ? zg::result<zg::zeek::log_schema>(zg::error{zg::error_kind::io, "stdin"})
+                                        : zg::engine::probe_input((*listed)[i], opts.open_input);
+      every = schema && schema->format != zg::zeek::input_format::json &&
+              std::any_of(schema->columns.begin(), schema->columns.end(),
+                          [&](const zg::zeek::schema_column& k) { return k.name == c; });
+    }
+    if (every) opts.spec.aggs.push_back({c, {zg::agg::agg_fn::max}});
   }
   std::atomic<uint64_t> progress{0};
   std::atomic<bool> done{false};
@@ -738,6 +760,29 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
   return std::nullopt;
 }
 
+// The addresses the log marks local: an originator of a group whose
+// "local_orig max" is T, a responder of one whose "local_resp max" is T,
+// for the columns of `added` (those summarize_args::logged_local added to
+// the query). Those columns then leave `t`, so the graph, its exports and
+// the inspector show what the query asked for.
+void take_logged_local(zg::table::summary_table& t, const std::vector<std::string>& added,
+                       zg::graph::local_networks& local) {
+  for (const auto& [name, host] : {std::pair<std::string, std::string>{"local_orig", "id.orig_h"},
+                                   std::pair<std::string, std::string>{"local_resp", "id.resp_h"}}) {
+    if (std::find(added.begin(), added.end(), name) == added.end()) continue;
+    const std::string col = name + " max";
+    auto it = std::find_if(t.columns.begin(), t.columns.end(), [&](const zg::table::column& c) { return c.name == col; });
+    if (it == t.columns.end()) continue;
+    const zg::table::column* h = t.find(host);
+    if (h && h->type == zg::table::column_type::string && it->type == zg::table::column_type::string)
+      for (size_t r = 0; r < t.rows(); ++r)
+        if (it->strings[r] == "T" && (it->string_null.empty() || !it->string_null[r]) &&
+            (h->string_null.empty() || !h->string_null[r]))
+          local.logged.insert(h->strings[r]);
+    t.columns.erase(it);
+  }
+}
+
 // Summary, hypergraph, layout and exports: what `graph` does, and `serve`
 // before it serves.
 std::optional<int> run_graph_steps(graph_args& a, zg::engine::summarize_result& res, zg::graph::hypergraph& g,
@@ -745,11 +790,21 @@ std::optional<int> run_graph_steps(graph_args& a, zg::engine::summarize_result& 
   zg::engine::summarize_options query;
   if (!used) used = &query;
   if (auto rc = run_summary(a.summary, res, used)) return rc;
+  if (!a.summary.logged_local.empty()) {
+    // The maxima run_summary added after the query's own aggregates; re-queries need them no more.
+    if (auto spec = zg::agg::parse_query_spec(a.summary.by, a.summary.agg)) {
+      std::vector<std::string> added;
+      for (size_t k = spec->aggs.size(); k < used->spec.aggs.size(); ++k) added.push_back(used->spec.aggs[k].column);
+      take_logged_local(res.table, added, a.payload.local);
+      used->spec = std::move(*spec);
+    }
+  }
   a.payload.key_columns = used->spec.keys.size();
   return build_graph(a, res, g, pos);
 }
 
 int run_graph(graph_args& a) {
+  if (!a.html.empty()) a.summary.logged_local = {"local_orig", "local_resp"};
   zg::engine::summarize_result res;
   zg::graph::hypergraph g;
   zg::graph::positions pos;
@@ -771,8 +826,14 @@ int run_serve(graph_args& a) {
   // behind a node or an edge are read from the 256 KiB blocks that may hold
   // its addresses, not from the whole input.
   zg::engine::row_index index({"id.orig_h", "id.resp_h"});
-  a.summary.observe = &index;
+  // The top talkers' distinct destination ports (server/node_ports), counted
+  // in the same scan, as is each re-query's.
+  auto ports = std::make_shared<zg::server::node_ports_cache>();
+  zg::server::port_counter first_ports(&index);
+  a.summary.observe = &first_ports;
+  a.summary.logged_local = {"local_orig", "local_resp"};
   if (auto rc = run_graph_steps(a, res, g, pos, &used)) return *rc;
+  if (auto j = first_ports.json(res.files)) ports->put("", std::move(*j));
   for (const auto& f : res.files)
     if (f.schema_changes) index.forget(f.path);  // a block read alone would get the wrong schema
   if (!a.summary.quiet && index.blocks())
@@ -792,7 +853,7 @@ int run_serve(graph_args& a) {
   sources.summary = &res.table;
   sources.index = &index;
   sources.key_columns = used.spec.keys.size();
-  sources.requery = [&a, &used](const std::string& where) -> zg::result<zg::server::graph_payload> {
+  sources.requery = [&a, &used, ports](const std::string& where) -> zg::result<zg::server::graph_payload> {
     zg::engine::summarize_options o = used;
     std::string expr = where;
     if (!a.summary.where.empty() && !where.empty()) expr = "(" + a.summary.where + ") and (" + where + ")";
@@ -803,8 +864,11 @@ int run_serve(graph_args& a) {
       if (!f) return f.err();
       o.where = std::make_shared<const zg::query::filter>(std::move(*f));
     }
+    zg::server::port_counter counted;
+    o.observe = &counted;
     auto r = zg::engine::summarize(o);
     if (!r) return r.err();
+    if (auto j = counted.json(r->files)) ports->put(where, std::move(*j));
     auto ho = hypergraph_options_of(a);
     if (!ho) return ho.err();
     auto hg = zg::graph::build_hypergraph(r->table, *ho);
@@ -816,8 +880,8 @@ int run_serve(graph_args& a) {
     return zg::server::make_payload(*hg, r->table, p, a.payload);
   };
   zg::server::add_query_routes(server, sources);
-  // The top talkers' distinct destination ports (server/node_ports): another
-  // summary of the same inputs, by id.orig_h.
+  // The top talkers' distinct destination ports (server/node_ports): from the
+  // scans above, or else another summary of the same inputs, by id.orig_h.
   zg::server::add_node_ports_route(
       server, [&a, &used](const std::string& where, const std::string& by,
                           const std::string& agg) -> zg::result<zg::table::summary_table> {
@@ -837,7 +901,8 @@ int run_serve(graph_args& a) {
         auto r = zg::engine::summarize(o);
         if (!r) return r.err();
         return std::move(r->table);
-      });
+      },
+      ports);
   active_server = &server;
   std::signal(SIGINT, stop_serving);
   std::signal(SIGTERM, stop_serving);
