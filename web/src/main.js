@@ -173,17 +173,57 @@ function drawHover(ctx, data, settings) {
 }
 
 // Labels get a dark outline, so they read on light nodes and bright edges too.
+// None is drawn over another: the labels of a frame are kept as boxes, and
+// a label goes right of its node, else left of it, else is left out (a
+// focused neighbourhood forces its labels, which sigma's grid does not
+// space). The selected node's label is placed first (placeSelectedLabel).
+let labelBoxes = [];
+function labelText(data) { return data.label.length > 80 ? data.label.slice(0, 79) + "\u2026" : data.label; }
+function labelFits(x, y, w, h) {
+  return !labelBoxes.some((b) => x < b.x + b.w && x + w > b.x && y - h / 2 < b.y + b.h / 2 && y + h / 2 > b.y - b.h / 2);
+}
 function drawLabel(ctx, data, settings) {
   if (!data.label) return;
   const size = settings.labelSize;
-  const label = data.label.length > 80 ? data.label.slice(0, 79) + "\u2026" : data.label;
+  const label = labelText(data);
   ctx.font = `${settings.labelWeight} ${size}px ${settings.labelFont}`;
+  const w = ctx.measureText(label).width + 4, h = size + 2;
+  let x = labelBoxes.find((b) => b.key === data.key)?.x;
+  if (x === undefined) {
+    const right = data.x + data.size + 3, left = data.x - data.size - 3 - w;
+    x = labelFits(right, data.y, w, h) ? right : labelFits(left, data.y, w, h) ? left : null;
+    if (x === null) return;
+    labelBoxes.push({ key: data.key, x, y: data.y, w, h });
+  }
   ctx.lineWidth = 3;
   ctx.lineJoin = "round";
   ctx.strokeStyle = "#0d0f15";
-  ctx.strokeText(label, data.x + data.size + 3, data.y + size / 3);
+  ctx.strokeText(label, x + 2, data.y + size / 3);
   ctx.fillStyle = "#e8ecf4";
-  ctx.fillText(label, data.x + data.size + 3, data.y + size / 3);
+  ctx.fillText(label, x + 2, data.y + size / 3);
+}
+// Before each frame: no boxes yet, but the selected node's, on its right,
+// or a selected edge's two ends', each on the side away from the other.
+function placeSelectedLabel(v) {
+  labelBoxes = [];
+  const f = ui.focus;
+  if (!f || !v.titles) return;
+  const r = v.renderer, size = r.getSetting("labelSize");
+  const ctx = r.getCanvases().labels.getContext("2d");
+  ctx.font = `${r.getSetting("labelWeight")} ${size}px ${r.getSetting("labelFont")}`;
+  const at = (i) => {
+    const d = r.getNodeDisplayData(String(i));
+    if (!d || !d.label || d.hidden) return null;
+    const p = r.graphToViewport({ x: v.graph.getNodeAttribute(String(i), "x"), y: v.graph.getNodeAttribute(String(i), "y") });
+    return { key: String(i), p, r: r.scaleSize(d.size), w: ctx.measureText(labelText(d)).width + 4, h: size + 2 };
+  };
+  const put = (n, left) => { if (n) labelBoxes.push({ key: n.key, x: left ? n.p.x - n.r - 3 - n.w : n.p.x + n.r + 3, y: n.p.y, w: n.w, h: n.h }); };
+  if (f.kind === "node") put(at(f.i), false);
+  else {
+    const a = at(v.g.src[f.e]), b = at(v.g.dst[f.e]);
+    if (a && b && a.key === b.key) put(a, false);  // a self-loop
+    else if (a && b) { put(a, a.p.x < b.p.x); put(b, b.p.x <= a.p.x); } else { put(a, false); put(b, false); }
+  }
 }
 
 // What the page takes from meta.json: titles, the summary table and its
@@ -251,6 +291,7 @@ async function mount(bin, meta, servedGraph = false) {
       return { ...data, color: DIM_EDGE, zIndex: 0 };
     },
   });
+  v.renderer.on("beforeRender", () => placeSelectedLabel(v));
   view = v;
   zg.graphs++;
   // A re-queried graph grows into view from a wider frame, so the change reads as one.
@@ -624,6 +665,7 @@ function selectNode(i) {
     nodes.add(v.g.dst[e]);
   }
   ui.focus = { kind: "node", i, nodes, edges };
+  $("tooltip").hidden = true;  // the inspector now says it; a hover's box would cover the graph
   const actions = [];
   if (served) {
     actions.push(el("button", { class: "small", title: "a chip: only rows from or to this host", onclick: () => addNodeChip(i, false) }, "only this node"));
@@ -641,11 +683,13 @@ function selectNode(i) {
 function selectEdge(e) {
   const v = view, s = v.g.src[e], d = v.g.dst[e];
   ui.focus = { kind: "edge", e, nodes: new Set([s, d]), edges: new Set([e]) };
+  $("tooltip").hidden = true;
   openInspector(`${nodeLabel(s)} \u2192 ${nodeLabel(d)}, ${v.meta.color_by} ${v.meta.classes[v.g.cls[e]]}`, [e], [], { edge: e });
   v.renderer.refresh();
 }
 function clearFocus() {
   ui.focus = null;
+  $("tooltip").hidden = true;
   closeInspector();
   if (view) view.renderer.refresh();
 }
@@ -1091,6 +1135,7 @@ function line(text, key) {
 function wireEvents(v) {
   const { renderer, g } = v, tip = $("tooltip"), container = $("graph");
   container.onmousemove = (e) => { tip.style.left = `${e.clientX + 14}px`; tip.style.top = `${e.clientY + 14}px`; };
+  container.onmouseleave = () => { tip.hidden = true; };
   renderer.on("enterNode", ({ node }) => {
     const i = +node;
     const b = el("b");
