@@ -814,7 +814,10 @@ function summaryTab(title, edges) {
 
 const CONN_FIELDS = ["uid", "ts", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "service", "duration",
   "orig_bytes", "resp_bytes", "history", "conn_state"];
-const PAGE = 50, CHUNK = 1000;
+// SORT_ALL: a header click sorts every row behind the node or edge, loaded
+// first, when there are at most this many (the export's limit); past it
+// the sort is of the rows loaded so far, and the pager says so.
+const PAGE = 50, CHUNK = 1000, SORT_ALL = 100000;
 
 function and(a, b) { return !a ? b : !b ? a : `(${a}) and (${b})`; }
 // The --where expression for the rows behind the inspected node or edge,
@@ -871,18 +874,34 @@ async function connectionsTab(insp) {
   }
 }
 // One load at a time: a second click on "next" waits for the first.
-function loadMore(insp) {
+function loadMore(insp, n = CHUNK) {
   const c = insp.conn;
-  if (!c.more) c.more = loadChunk(insp).finally(() => { c.more = null; });
+  if (!c.more) c.more = loadChunk(insp, n).finally(() => { c.more = null; });
   return c.more;
 }
-async function loadChunk(insp) {
+async function loadChunk(insp, n) {
   const c = insp.conn;
-  const text = await fetchOk(`${c.base}&offset=${c.rows.length}&limit=${CHUNK}`, "text");
+  const text = await fetchOk(`${c.base}&offset=${c.rows.length}&limit=${n}`, "text");
   const got = text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
   c.rows.push(...got);
-  c.exhausted = got.length < CHUNK;
+  c.exhausted = got.length < n;
   if (c.exhausted) c.total = c.rows.length;
+}
+// Sorting by a column: all the rows when they are few enough to load.
+async function sortBy(insp, k) {
+  const c = insp.conn;
+  c.asc = c.sort === k ? !c.asc : true;
+  c.sort = k;
+  if (!c.exhausted && c.total !== null && c.total <= SORT_ALL) {
+    c.sorting = true;
+    renderConnections(insp);
+    try {
+      while (!c.exhausted) await loadMore(insp, SORT_ALL);
+    } finally {
+      c.sorting = false;
+    }
+  }
+  if (inspected === insp) renderConnections(insp);
 }
 function connValue(r, f) { return r[f] === undefined ? (f === "ts" ? r.time : undefined) : r[f]; }
 function renderConnections(insp) {
@@ -900,7 +919,7 @@ function renderConnections(insp) {
   c.page = Math.min(c.page, pages - 1);
   const t = el("table", { class: "grid" });
   const head = t.insertRow();
-  CONN_FIELDS.forEach((f, k) => head.append(el("th", { onclick: () => { c.asc = c.sort === k ? !c.asc : true; c.sort = k; renderConnections(insp); } },
+  CONN_FIELDS.forEach((f, k) => head.append(el("th", { onclick: () => sortBy(insp, k), title: "sort by this column" },
     f + (k === c.sort ? (c.asc ? " \u25b2" : " \u25bc") : ""))));
   for (const r of order.slice(c.page * PAGE, (c.page + 1) * PAGE)) {
     const tr = t.insertRow();
@@ -929,9 +948,13 @@ function renderConnections(insp) {
       renderConnections(insp);
     } }, "next \u2192"),
     el("span", { class: "total" }, `${total} connections`),
-    c.sort >= 0 && !c.exhausted ? el("span", {}, `(sorted: the ${num(c.rows.length)} loaded)`) : null,
-    el("a", { href: `api/rows?${c.select}&format=csv&limit=100000`, download: "connections.csv", class: "export-csv" }, "export CSV"),
-    el("a", { href: `api/rows?${c.select}&format=zeek&limit=100000`, download: "connections.log", class: "export-zeek" }, "export Zeek log"));
+    c.sort < 0 ? null
+      : el("span", { class: "sorted" }, c.sorting ? `loading all ${num(c.total)} to sort them\u2026`
+        : c.exhausted ? `sorted by ${CONN_FIELDS[c.sort]}: all ${num(c.rows.length)}`
+          : `sorted by ${CONN_FIELDS[c.sort]}: only the ${num(c.rows.length)} loaded (the first in log order) of ${c.total === null ? "more" : num(c.total)}; over ${num(SORT_ALL)} rows are not all loaded`),
+    // Every row: serve streams limit=all as it reads, in bounded memory.
+    el("a", { href: `api/rows?${c.select}&format=csv&limit=all`, download: "connections.csv", class: "export-csv" }, "export CSV"),
+    el("a", { href: `api/rows?${c.select}&format=zeek&limit=all`, download: "connections.log", class: "export-zeek" }, "export Zeek log"));
   box.replaceChildren(el("div", { class: "title mono" }, `rows where ${c.where}`), pager, t);
   zg.connectionRows = order.length;
 }

@@ -331,6 +331,29 @@ try {
   check(msg.includes("no node matches") && msgAfter === "", `a failed search's message ("${msg}") is gone after the next action ("${msgAfter}")`);
   check(tf && tf.node === top.node, "clicking the top talker selects it");
   await page.screenshot({ path: `${work}/5-top-talker.png` });
+  // Its Connections sorted by id.resp_p, descending: every row behind it is
+  // loaded and sorted (more than one chunk of 1,000), the first page is
+  // awk's 50 highest ports of the rows from or to it.
+  {
+    await page.click('#inspector .tab[data-tab="connections"]');
+    await page.waitForFunction(() => window.__zg.connectionUids() && window.__zg.connectionTotal() !== null, null, { timeout: 60000 });
+    const awkResp = execFileSync("awk", ["-F", "\t", "-v", `h=${top.title}`, "$3 == h || $5 == h { print $6 }", log], { maxBuffer: 1 << 28 })
+      .toString().split("\n").filter(Boolean).map(Number).sort((a, b) => b - a);
+    await page.click('#connections th >> text="id.resp_p"');
+    await page.click('#connections th >> text=/^id\.resp_p/');
+    await page.waitForFunction(() => /sorted by id\.resp_p: all/.test(document.querySelector("#connections .sorted")?.textContent || ""), null, { timeout: 60000 });
+    const sorted = await page.evaluate(() => {
+      const heads = [...document.querySelectorAll("#connections th")].map((th) => th.textContent);
+      const k = heads.findIndex((h) => h.startsWith("id.resp_p"));
+      return { head: heads[k], page: [...document.querySelectorAll("#connections tr.row")].map((tr) => +tr.cells[k].textContent),
+        loaded: window.__zg.connectionUids().length, note: document.querySelector("#connections .sorted").textContent };
+    });
+    const want = awkResp.slice(0, 50);
+    check(awkResp.length > 1000 && sorted.loaded === awkResp.length && sorted.head.endsWith("\u25bc") &&
+      sorted.page.length === want.length && sorted.page.every((p, k) => p === want[k]),
+      `sorting ${top.title}'s Connections by id.resp_p sorts all ${awkResp.length} of its rows, not the ${Math.min(1000, awkResp.length)} loaded first ("${sorted.note}"; first ${sorted.page.slice(0, 3).join(", ")})`);
+    await page.screenshot({ path: `${work}/5c-sorted-connections.png` });
+  }
   await page.keyboard.press("Escape");
 
   // The hover label is drawn on a dark box.
