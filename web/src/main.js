@@ -1022,11 +1022,13 @@ async function requery(where, push) {
   $("apply").disabled = true;
   try {
     const { bin, meta } = await fetchGraph(where);
+    const fetched = performance.now();
     ui.applied = where;
     ui.ranges = {};
     if (push) history.pushState({ where, chips: serialChips() }, "", where ? `?where=${encodeURIComponent(where)}` : location.pathname);
     await mount(bin, meta, !where);
-    zg.lastApply = { where, ms: performance.now() - started };
+    // fetchMs: serve's re-query and the transfer; mountMs: drawing it.
+    zg.lastApply = { where, ms: performance.now() - started, fetchMs: fetched - started, mountMs: performance.now() - fetched };
     say("");
     return true;
   } catch (err) {
