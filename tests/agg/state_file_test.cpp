@@ -21,10 +21,11 @@ cell N() { return {{}, cell_kind::null}; }
 // A state of `rows` (k, v, u): by k, v's float min/max/sum/mean, u's
 // nunique and min, as one piece of `path`.
 saved_state state_of(const std::vector<std::array<cell, 3>>& rows, const std::string& path,
-                     const char* agg = "v:min,max,sum,mean;u:nunique,min,count") {
+                     const char* agg = "v:min,max,sum,mean;u:nunique,min,count", bool fingerprints = false) {
   saved_state st;
   st.spec = parse_query_spec("k", agg).value();
   st.plan = state_plan(st.spec, {}).value();
+  for (auto& cp : st.plan->columns) cp.fingerprint_nunique = fingerprints && cp.need_nunique;
   st.typing = typing_of(*st.plan);
   st.groups = std::make_unique<partial_aggregate>(*st.plan);
   st.pieces = {{0, path, 0, UINT64_MAX}};
@@ -262,6 +263,105 @@ TEST(state_file, damage_is_an_error) {
   auto old = decode_state(v1, "v1.state");
   ASSERT_FALSE(old.ok());
   EXPECT_NE(old.err().message.find("version 1"), std::string::npos);
+}
+
+// A map state's fingerprints (u's values, all distinct): shard r of them
+// in partition file r whatever their groups, read back and written again
+// unchanged; a fingerprint of 0 or of another shard is refused.
+TEST(state_file, fingerprints_shard_by_value_and_are_checked) {
+  std::vector<std::string> texts;  // the cells' bytes: filled before any cell points in
+  for (int i = 0; i < 60; ++i) texts.push_back("uid" + std::to_string(i));
+  std::vector<std::array<cell, 3>> rows;
+  const char* keys[] = {"x", "y", "z"};
+  for (int i = 0; i < 60; ++i) rows.push_back({T(keys[i % 3]), T("1.5"), i % 7 == 0 ? N() : T(texts[i])});
+  saved_state st = state_of(rows, "a.log", "v:min,max,sum,mean;u:nunique,min,count", true);
+  const auto parts = encode_state(st, 2);
+  std::vector<saved_state> closed;
+  for (uint32_t r = 0; r < 2; ++r) {
+    auto back = decode_state(parts[r], "part");
+    ASSERT_TRUE(back.ok()) << back.err().message;
+    EXPECT_TRUE(back->groups->distinct(2).fingerprinted());
+    EXPECT_EQ(encode_state(*back)[0], parts[r]);  // canonical: nothing lost or reordered
+    std::vector<saved_state> one;
+    one.push_back(std::move(*back));
+    auto m = merge_states(std::move(one), true);
+    ASSERT_TRUE(m.ok());
+    closed.push_back(decode_state(encode_state(*m)[0], "closed").value());
+    EXPECT_EQ(closed.back().nunique_kinds, std::vector<nunique_kind>{nunique_kind::fingerprints});
+  }
+  // Every group's count is its rows less its nulls: u's exact counts.
+  auto u = merge_states(std::move(closed));
+  ASSERT_TRUE(u.ok()) << u.err().message;
+  saved_state exact = state_of(rows, "a.log");
+  EXPECT_EQ(csv_of(finalize_state(*u).value()), csv_of(finalize_state(exact).value()));
+
+  // The UNIQUE section of partition 0: kind, count, then the fingerprints.
+  std::string bytes = parts[0];
+  size_t pos = 12, payload = 0;
+  while (pos < bytes.size()) {
+    uint32_t tag;
+    uint64_t len;
+    std::memcpy(&tag, bytes.data() + pos, 4);
+    std::memcpy(&len, bytes.data() + pos + 4, 8);
+    if (tag == 5) payload = pos + 12;
+    pos += 12 + len + 4;
+  }
+  ASSERT_GT(payload, 0u);
+  ASSERT_EQ(bytes[payload], 1);  // nunique_kind::fingerprints
+  uint64_t n;
+  std::memcpy(&n, bytes.data() + payload + 1, 8);
+  ASSERT_GT(n, 0u);
+  auto with = [&](uint64_t h) {
+    std::string b = bytes;
+    std::memcpy(b.data() + payload + 9, &h, 8);
+    // The section's CRC made right: the reader itself must refuse it.
+    size_t at = 12;
+    while (at < b.size()) {
+      uint64_t len;
+      std::memcpy(&len, b.data() + at + 4, 8);
+      const uint32_t crc = static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(b.data() + at), static_cast<uInt>(12 + len)));
+      std::memcpy(b.data() + at + 12 + len, &crc, 4);
+      at += 12 + len + 4;
+    }
+    return decode_state(b, "bad.state");
+  };
+  auto zero = with(0);
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.err().message.find("a fingerprint of 0"), std::string::npos) << zero.err().message;
+  uint64_t other = 1;
+  while (nunique_store::fingerprint_shard(other, 2) == 0) ++other;
+  auto moved = with(other);
+  ASSERT_FALSE(moved.ok());
+  EXPECT_NE(moved.err().message.find("another partition's shard"), std::string::npos) << moved.err().message;
+}
+
+// A state of exact pairs and one of fingerprints cannot count together:
+// merged and closed, the column is to be recounted; merged open, the
+// summary is refused (an error, not an exception).
+TEST(state_file, exact_pairs_and_fingerprints_do_not_mix) {
+  std::vector<std::array<cell, 3>> a = {{T("x"), T("1"), T("u1")}, {T("y"), T("2"), T("u2")}};
+  std::vector<std::array<cell, 3>> b = {{T("x"), T("3"), T("u3")}, {T("y"), T("4"), T("u4")}};
+  auto two = [&] {
+    std::vector<saved_state> v;
+    saved_state sa = state_of(a, "a.log"), sb = state_of(b, "b.log", "v:min,max,sum,mean;u:nunique,min,count", true);
+    v.push_back(decode_state(encode_state(sa)[0], "a").value());
+    v.push_back(decode_state(encode_state(sb)[0], "b").value());
+    return v;
+  };
+  auto closed = merge_states(two(), true);
+  ASSERT_TRUE(closed.ok());
+  std::vector<saved_state> c;
+  c.push_back(decode_state(encode_state(*closed)[0], "closed").value());
+  EXPECT_EQ(c[0].nunique_kinds, std::vector<nunique_kind>{nunique_kind::repeated});
+  EXPECT_EQ(recount_columns(c), std::vector<std::string>{"u"});
+  auto t = finalize_state(c[0]);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.err().kind, error_kind::format);
+  auto open = merge_states(two());
+  ASSERT_TRUE(open.ok());
+  auto t2 = finalize_state(*open);
+  ASSERT_FALSE(t2.ok());
+  EXPECT_NE(t2.err().message.find("'u'"), std::string::npos) << t2.err().message;
 }
 
 }  // namespace zeekgraph::agg
