@@ -558,6 +558,7 @@ function histogram(el_, vals, key, fmt) {
   canvas.onmouseup = () => {
     if (drag === null) return;
     drag = null;
+    say("");  // a brush is the next action: an earlier message is stale
     if (isTime && ui.ranges.time) addTimeChip(ui.ranges.time);
     applyFilters();
   };

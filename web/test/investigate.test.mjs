@@ -464,6 +464,8 @@ try {
   const chips = await page.evaluate(() => window.__zg.chips());
   const tchip = chips.find((c) => /^ts >= \S+ and ts < \S+$/.test(c));
   check(!!tchip, `brushing the time bar makes a ts chip (${JSON.stringify(chips)})`);
+  const staleMsg = await page.textContent("#message");
+  check(staleMsg === "", `the bad filter's message is gone after the brush ("${staleMsg}")`);
   await page.screenshot({ path: `${work}/10-brush.png` });
   if (tchip) {
     await nextGraph(page, () => page.click("#apply"));
