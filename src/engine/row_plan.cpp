@@ -44,7 +44,10 @@ result<row_plan> plan_rows(const rows_options& opts) {
       if (at == plan.reader_columns.end()) plan.reader_columns.push_back(c);
     }
   plan.reader = opts.reader;
-  if (opts.where) plan.reader.needles = opts.where->needles();  // lines without them are skipped unparsed
+  if (opts.where) {  // lines without them are skipped unparsed
+    plan.reader.needles = opts.where->needles();
+    plan.reader.also_needles = opts.where->also_needles();
+  }
   return plan;
 }
 

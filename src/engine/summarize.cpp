@@ -107,7 +107,10 @@ error spill_failed(const agg::spill_error& e) {
 result<summary_passes> run_passes(const summarize_options& given, bool for_state) {
   summarize_options opts = given;
   // Lines without the filter's needles are dropped unparsed.
-  if (opts.where) opts.reader.needles = opts.where->needles();
+  if (opts.where) {
+    opts.reader.needles = opts.where->needles();
+    opts.reader.also_needles = opts.where->also_needles();
+  }
   uint64_t total_bytes = 0;
   auto paths = list_inputs(opts, total_bytes);
   if (!paths) return paths.err();

@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <iterator>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -75,6 +76,7 @@ namespace {
 constexpr int MAX_DEPTH = 256;
 constexpr int MAX_SLOTS = 32;
 constexpr size_t MAX_NEEDLES = 16;
+constexpr size_t MAX_NEEDLE_SETS = 4;  // sets a line is checked for, at most
 constexpr size_t MIN_NEEDLE = 4;
 
 bool is_word_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -166,7 +168,17 @@ class filter_compiler {
     if (failed_) return err_;
     wire(root, detail::ACCEPT, detail::REJECT);
     assign_slots();
-    if (auto n = needles_of(root)) f_.needles_ = std::move(*n);
+    // The sets of needles: one per side of a top-level `and` (nested `and`s
+    // flattened), each holding a text of every accepted row; the best first.
+    std::vector<std::vector<std::string>> sets;
+    needle_sets(root, sets);
+    std::stable_sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) { return better_needles(a, b); });
+    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+    if (sets.size() > MAX_NEEDLE_SETS) sets.resize(MAX_NEEDLE_SETS);
+    if (!sets.empty()) {
+      f_.needles_ = std::move(sets[0]);
+      f_.also_needles_.assign(std::make_move_iterator(sets.begin() + 1), std::make_move_iterator(sets.end()));
+    }
     return ok_status();
   }
 
@@ -695,6 +707,27 @@ class filter_compiler {
     }
   }
 
+  // Fewer texts, then a longer shortest one: likely the rarer lines.
+  static bool better_needles(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    auto shortest = [](const std::vector<std::string>& v) {
+      size_t m = SIZE_MAX;
+      for (const auto& t : v) m = std::min(m, t.size());
+      return m;
+    };
+    return a.size() < b.size() || (a.size() == b.size() && shortest(a) > shortest(b));
+  }
+
+  // Appends a needle set per side of the `and` at `i` (its nested `and`s
+  // flattened), or the node's own set.
+  void needle_sets(int i, std::vector<std::vector<std::string>>& out) const {
+    const node& n = nodes_[i];
+    if (n.kind == node_kind::and_) {
+      for (int k : n.children) needle_sets(k, out);
+      return;
+    }
+    if (auto c = needles_of(i)) out.push_back(std::move(*c));
+  }
+
   // Texts one of which every accepted row holds verbatim (filter::needles):
   // nullopt where a subtree promises none.
   std::optional<std::vector<std::string>> needles_of(int i) const {
@@ -707,16 +740,9 @@ class filter_compiler {
       case node_kind::and_: {
         // Any child's needles do; the fewest, then the longest shortest one.
         std::optional<std::vector<std::string>> best;
-        auto shortest = [](const std::vector<std::string>& v) {
-          size_t m = SIZE_MAX;
-          for (const auto& t : v) m = std::min(m, t.size());
-          return m;
-        };
         for (int k : n.children)
           if (auto c = needles_of(k))
-            if (!best || c->size() < best->size() ||
-                (c->size() == best->size() && shortest(*c) > shortest(*best)))
-              best = std::move(c);
+            if (!best || better_needles(*c, *best)) best = std::move(c);
         return best;
       }
       case node_kind::or_: {

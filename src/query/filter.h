@@ -125,6 +125,10 @@ class filter {
   // /24 or a /26) on one side of an `and`, or on every side of an `or`. Empty: none known. A
   // reader may skip lines lacking them all unparsed (reader_options::needles).
   const std::vector<std::string>& needles() const { return needles_; }
+  // Where the filter is an `and`, more such sets, one per other side that
+  // promises one: the line of every accepted row holds a text of each set
+  // too (reader_options::also_needles). The rarest-looking set is needles().
+  const std::vector<std::vector<std::string>>& also_needles() const { return also_needles_; }
   // The expression as given to parse().
   const std::string& text() const { return text_; }
 
@@ -132,6 +136,7 @@ class filter {
   std::string text_;
   std::vector<std::string> columns_;
   std::vector<std::string> needles_;
+  std::vector<std::vector<std::string>> also_needles_;
   std::vector<detail::leaf> leaves_;  // in source order; leaf 0 is the entry
   uint8_t number_slots_ = 0;          // per-row caches of parsed cells (<= 32 each)
   uint8_t address_slots_ = 0;

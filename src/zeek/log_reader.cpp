@@ -400,27 +400,58 @@ bool log_reader::skipping_ok() const {
 
 const char* log_reader::skip_unmatched(const char* p, const char* end) {
   if (*p == '#') return p;
-  const size_t needles = opts_.needles.size();
+  if (set_ends_.empty()) {
+    for (const auto& t : opts_.needles) needle_texts_.push_back(t);
+    set_ends_.push_back(needle_texts_.size());
+    for (const auto& set : opts_.also_needles) {
+      for (const auto& t : set) needle_texts_.push_back(t);
+      set_ends_.push_back(needle_texts_.size());
+    }
+  }
+  const size_t needles = needle_texts_.size();
   if (next_hit_.size() != needles + 2) next_hit_.assign(needles + 2, nullptr);
-  const auto left = [&] { return static_cast<size_t>(end - p); };
-  // The first byte of a line that must be read: a needle, a backslash, or
-  // the '#' of a header line. Earlier searches stand while still ahead.
-  const char* hit = end;
-  for (size_t k = 0; k < needles + 2; ++k) {
+  // The next place of search k at or after `from`. Earlier searches stand
+  // while still ahead.
+  auto next = [&](size_t k, const char* from) -> const char* {
     const char*& h = next_hit_[k];
-    if (!h || h < p) {
+    if (!h || h < from) {
       if (k < needles) {
-        h = find_text(p, end, opts_.needles[k]);
+        h = find_text(from, end, needle_texts_[k]);
       } else if (k == needles) {
-        const void* f = std::memchr(p, '\\', left());
+        const void* f = std::memchr(from, '\\', static_cast<size_t>(end - from));
         h = f ? static_cast<const char*>(f) : end;
       } else {
-        h = find_text(p, end, "\n#");
+        h = find_text(from, end, "\n#");
         if (h < end) ++h;
       }
     }
-    hit = std::min(hit, h);
+    return h;
+  };
+  // The first line holding a text of every set: take each set's next
+  // place; when one lies in an earlier line than the latest, search that
+  // set again from the latest's line (`from` is always a line start).
+  const char* need = end;
+  std::vector<const char*>& at = set_hits_;
+  at.resize(set_ends_.size());
+  for (const char* from = p;;) {
+    const char* latest = from;
+    bool none = false;
+    for (size_t g = 0, k = 0; g < set_ends_.size() && !none; ++g) {
+      at[g] = end;
+      for (; k < set_ends_[g]; ++k) at[g] = std::min(at[g], next(k, from));
+      none = at[g] == end;
+      latest = std::max(latest, at[g]);
+    }
+    if (none) break;
+    const void* nl = memrchr(from, '\n', static_cast<size_t>(latest - from));
+    const char* line = nl ? static_cast<const char*>(nl) + 1 : from;
+    if (std::all_of(at.begin(), at.end(), [&](const char* h) { return h >= line; })) {
+      need = latest;
+      break;
+    }
+    from = line;
   }
+  const char* hit = std::min({need, next(needles, p), next(needles + 1, p)});
   // Complete lines before the hit's line (or before the block's last
   // newline, with no hit) hold no needle: they cannot match.
   const char* upto;
@@ -428,7 +459,7 @@ const char* log_reader::skip_unmatched(const char* p, const char* end) {
     const void* nl = memrchr(p, '\n', static_cast<size_t>(hit - p));
     upto = nl ? static_cast<const char*>(nl) + 1 : p;
   } else {
-    const void* nl = memrchr(p, '\n', left());
+    const void* nl = memrchr(p, '\n', static_cast<size_t>(end - p));
     upto = nl ? static_cast<const char*>(nl) + 1 : p;
   }
   const uint64_t lines = upto == p ? 0 : count_byte(p, upto, '\n');

@@ -26,6 +26,9 @@ struct reader_options {
   // and no '#' at their start are counted as filtered without being parsed
   // (file_report::rows_skipped), so a rare uid is found at memchr speed.
   std::vector<std::string> needles;
+  // query::filter::also_needles(): a line to read also holds one text of
+  // each of these sets; lines lacking any set's are skipped as well.
+  std::vector<std::vector<std::string>> also_needles;
 };
 
 // Where a reader starts: the file's beginning, or a chunk in its middle
@@ -93,9 +96,13 @@ class log_reader {
   // cannot match are counted off; returns the first line to read.
   bool skipping_ok() const;
   const char* skip_unmatched(const char* p, const char* end);
-  // Per needle, then backslash, then '#' line: its next place in feed()'s
-  // block (end: none), or null before the first search.
+  // Per needle (opts_.needles, then each set of also_needles), then
+  // backslash, then '#' line: its next place in feed()'s block (end: none),
+  // or null before the first search.
   std::vector<const char*> next_hit_;
+  std::vector<std::string_view> needle_texts_;  // every set's texts, in that order
+  std::vector<size_t> set_ends_;                 // where each set's texts end in needle_texts_
+  std::vector<const char*> set_hits_;            // skip_unmatched's scratch: each set's next place
   // Lines skipped and lines read while skipping: when most lines hold a
   // needle, reading them one at a time costs more than it saves, and
   // skipping stops for this reader.

@@ -549,6 +549,35 @@ TEST(filter, no_needles_where_a_match_need_not_show_a_text) {
     EXPECT_TRUE(parsed(e).needles().empty()) << e;
 }
 
+TEST(filter, an_and_gives_a_needle_set_per_side) {
+  const filter f = parsed("id.orig_h in 192.168.202.0/24 and id.resp_h in 192.168.23.0/24");
+  EXPECT_EQ(f.needles(), needles{"192.168.202."});  // the longer text first
+  EXPECT_EQ(f.also_needles(), std::vector<needles>{needles{"192.168.23."}});
+  const filter g = parsed(R"(duration > 1 and uid == "Cabcdef" and (id.orig_h == 10.0.0.1 and proto == "icmp"))");
+  EXPECT_EQ(g.needles(), needles{"10.0.0.1"});  // the longest text first
+  EXPECT_EQ(g.also_needles(), (std::vector<needles>{needles{"Cabcdef"}, needles{"icmp"}}));
+  EXPECT_TRUE(parsed(R"(uid == "Cabcdef" or proto == "icmp")").also_needles().empty());
+  EXPECT_TRUE(parsed(R"(not (uid == "Cabcdef" and proto == "icmp"))").also_needles().empty());
+}
+
+TEST(filter, a_match_holds_a_text_of_every_needle_set) {
+  const filter f = parsed(R"(uid == "Cabcdef" and id.orig_h in [10.0.0.1, 172.16.5.0/24] and conn_state in ["RSTO", "RSTR"])");
+  ASSERT_EQ(f.also_needles().size(), 2u);
+  for (const char* uid : {"Cabcdef", "Cabcdefg", "-"})
+    for (const char* host : {"10.0.0.1", "10.0.0.10", "172.16.5.9", "172.16.50.9", "::ffff:10.0.0.1"})
+      for (const char* state : {"RSTO", "RSTOS0", "S0", "RSTR"}) {
+        if (!run(f, {{"uid", uid}, {"id.orig_h", host}, {"conn_state", state}})) continue;
+        const std::string line = std::string(uid) + "\t" + host + "\t" + state;
+        std::vector<needles> sets = f.also_needles();
+        sets.push_back(f.needles());
+        for (const auto& set : sets) {
+          bool held = false;
+          for (const auto& n : set) held |= line.find(n) != std::string::npos;
+          EXPECT_TRUE(held) << line;
+        }
+      }
+}
+
 TEST(filter, a_match_always_holds_a_needle) {
   // The property the reader relies on, over cells spelled as logs spell them.
   const filter f = parsed(R"(uid == "Cabcdef" or id.orig_h in [10.0.0.1, 192.168.1.20, 172.16.5.0/24])");

@@ -219,9 +219,12 @@ namespace {
 // would, and records them with their line accounting.
 struct equal_sink final : row_sink {
   std::string want;
+  std::string want_host;  // also the second column, when set
   std::vector<std::string> kept;
   row_verdict add_row(const cell* cells) override {
     if (cells[0].kind == cell_kind::null || cells[0].text != want) return {row_outcome::filtered};
+    if (!want_host.empty() && (cells[1].kind == cell_kind::null || cells[1].text != want_host))
+      return {row_outcome::filtered};
     kept.push_back(std::string(cells[0].text) + "|" + std::string(cells[1].text));
     return {};
   }
@@ -234,13 +237,16 @@ struct skim {
 };
 
 // Reads `log` in blocks of `block` bytes, as the rows driver does.
-skim read_with(std::string_view log, const std::string& want, std::vector<std::string> needles, size_t block) {
+skim read_with(std::string_view log, const std::string& want, std::vector<std::string> needles, size_t block,
+               const std::string& want_host = "", std::vector<std::vector<std::string>> also = {}) {
   std::vector<std::string> columns{"uid", "id.orig_h"};
   equal_sink sink;
   sink.want = want;
+  sink.want_host = want_host;
   skim out;
   reader_options opts;
   opts.needles = std::move(needles);
+  opts.also_needles = std::move(also);
   log_reader reader(columns, sink, out.report, opts);
   reader.start({});
   std::string buf;
@@ -290,6 +296,40 @@ TEST(log_reader, needles_skip_lines_that_cannot_match_and_change_nothing_else) {
     EXPECT_LE(fast.report.rows_skipped, fast.report.rows_filtered);
   }
   EXPECT_EQ(plain.report.rows_skipped, 0u);
+}
+
+// `uid == A and id.orig_h == H`: a line is read only when it holds a text
+// of both sets, though each text alone is common.
+TEST(log_reader, every_needle_set_must_be_held_to_read_a_line) {
+  const std::string want = "CAbcdefg", host = "10.0.0.7";
+  std::string tsv = "#separator \\x09\n#unset_field\t-\n#fields\tts\tuid\tid.orig_h\n";
+  std::mt19937 rng(11);
+  for (int i = 0; i < 4000; ++i) {
+    const int r = static_cast<int>(rng() % 100);
+    // Half the lines hold the uid, a third the host; a few an escape.
+    const std::string uid = r < 50 ? want : r < 52 ? "C\\x41bcdefg" : "Cz" + std::to_string(rng());
+    const std::string h = rng() % 3 == 0 ? host : rng() % 2 ? "10.0.0.70" : "10.1.0.7";
+    tsv += std::to_string(i) + ".5\t" + uid + "\t" + h + "\n";
+  }
+  const skim plain = read_with(tsv, want, {}, 1 << 20, host);
+  ASSERT_GT(plain.kept.size(), 300u);
+  for (size_t block : {size_t{7}, size_t{100}, size_t{4096}, size_t{1} << 20}) {
+    SCOPED_TRACE(block);
+    const skim one = read_with(tsv, want, {want}, block, host);
+    const skim both = read_with(tsv, want, {want}, block, host, {{host}});
+    const skim swapped = read_with(tsv, want, {host}, block, host, {{"nothing-like-it", want}});
+    for (const skim* s : {&one, &both, &swapped}) {
+      EXPECT_EQ(s->kept, plain.kept);
+      EXPECT_EQ(s->lines, plain.lines);
+      EXPECT_EQ(s->report.rows_filtered, plain.report.rows_filtered);
+      EXPECT_EQ(s->report.rows_used, plain.report.rows_used);
+      EXPECT_EQ(s->report.bytes, plain.report.bytes);
+    }
+    // "10.0.0.7" is also in "10.0.0.70": lines with either host are read.
+    EXPECT_GT(both.report.rows_skipped, one.report.rows_skipped + 500) << plain.kept.size() << " kept, "
+        << plain.report.lines_read << " lines, one read " << one.report.lines_read - one.report.rows_skipped;
+    EXPECT_EQ(both.report.rows_skipped, swapped.report.rows_skipped);
+  }
 }
 
 TEST(log_reader, needles_skip_json_lines_too_but_not_escaped_ones) {
