@@ -4,6 +4,7 @@
 #include <bit>
 #include <string_view>
 
+#include "server/error_reply.h"
 #include "table/table_writer.h"
 #include "util/json_string.h"
 #include "zeek/file_report.h"
@@ -218,16 +219,7 @@ void add_node_ports_route(graph_server& server, summarize_fn summarize, std::sha
         const bool kept = json.has_value();
         if (!json) {
           auto t = summarize(where, "id.orig_h", "id.resp_p:nunique");
-          if (!t) {
-            const error& e = t.err();
-            std::string body = e.message + "\n";
-            if (!e.source.empty()) {
-              body += "  " + e.source + "\n";
-              if (e.at != std::string::npos) body += "  " + std::string(e.at, ' ') + "^\n";
-            }
-            if (!e.hint.empty()) body += "hint: " + e.hint + "\n";
-            return http_reply::text(e.kind == error_kind::usage ? 400 : 500, body);
-          }
+          if (!t) return error_reply(t.err());
           json = node_ports_json(*t);
           cache->put(where, *json);
         }

@@ -11,6 +11,7 @@
 
 #include "engine/row_stream.h"
 #include "query/ip_address.h"
+#include "server/error_reply.h"
 #include "table/table_writer.h"
 
 namespace zeekgraph::server {
@@ -33,16 +34,6 @@ std::string literal(std::string_view v) {
   query::ip_address ip;
   if (query::parse_ip(v, ip)) return std::string(v);
   return quoted(v);
-}
-
-http_reply bad_request(const error& e) {
-  std::string body = e.message + "\n";
-  if (!e.source.empty()) {
-    body += "  " + e.source + "\n";
-    if (e.at != std::string::npos) body += "  " + std::string(e.at, ' ') + "^\n";
-  }
-  if (!e.hint.empty()) body += "hint: " + e.hint + "\n";
-  return http_reply::text(e.kind == error_kind::usage ? 400 : 500, body);
 }
 
 uint64_t number_param(const http_request& req, std::string_view name, uint64_t fallback) {
@@ -93,7 +84,7 @@ http_reply stream_rows(const engine::rows_options& o, const query_sources& sourc
   auto started = engine::row_stream::start(o, threads, [slot] { (*slot)(); });
   if (!started) {
     running->fetch_sub(1);
-    return bad_request(started.err());
+    return error_reply(started.err());
   }
   // Counted off when MHD lets go of the response.
   struct held {
@@ -171,12 +162,12 @@ void add_query_routes(graph_server& server, const query_sources& sources) {
         }
         if (!where.empty()) {
           auto f = query::filter::parse(where);
-          if (!f) return bad_request(f.err());
+          if (!f) return error_reply(f.err());
           o.where = std::make_shared<const query::filter>(std::move(*f));
           // Within the --where serve was started with, as its graph is.
           if (sources.rows.where) {
             auto both = query::filter::parse("(" + sources.rows.where->text() + ") and (" + where + ")");
-            if (!both) return bad_request(both.err());
+            if (!both) return error_reply(both.err());
             o.where = std::make_shared<const query::filter>(std::move(*both));
           }
         } else {
@@ -211,7 +202,7 @@ void add_query_routes(graph_server& server, const query_sources& sources) {
         o.count_all = number_param(req, "total", 0) != 0;
         std::ostringstream out;
         auto res = engine::write_rows(o, out);
-        if (!res) return bad_request(res.err());
+        if (!res) return error_reply(res.err());
         http_reply r = http_reply::text(200, out.str());
         r.content_type = type;
         r.headers.push_back({"X-Where", where});
@@ -246,7 +237,7 @@ void add_query_routes(graph_server& server, const query_sources& sources) {
         }
         if (!p) {
           auto made = sources.requery(where);
-          if (!made) return bad_request(made.err());
+          if (!made) return error_reply(made.err());
           p = std::make_shared<const graph_payload>(std::move(*made));
           std::lock_guard<std::mutex> lock(kept->mu);
           kept->recent.emplace_front(where, p);
