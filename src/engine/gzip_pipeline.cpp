@@ -10,14 +10,6 @@
 #include "zeek/header_line.h"
 
 namespace zeekgraph::engine::detail {
-namespace {
-
-struct null_sink final : zeek::row_sink {
-  zeek::row_verdict add_row(const zeek::cell*) override { return {}; }
-};
-
-}  // namespace
-
 // A big gzip stream: this thread decompresses and cuts line-aligned blocks,
 // `consumers` - 1 threads parse them, and so does this one whenever the
 // queue is full and at the end, each into its own state. Block problems
@@ -149,7 +141,7 @@ void piece_runner::run_pipelined(work_item& item, unsigned consumers) {
   size_t have = 0, index = 0;
   uint64_t offset = 0, consumed_seen = 0;
   bool eof = false, header_done = false;
-  null_sink none;
+  zeek::null_sink none;
   zeek::log_reader hr(columns_, none, header, opts_.reader);
   hr.start({});
   // Hands the first `cut` bytes on as a block; the rest starts the next buffer.

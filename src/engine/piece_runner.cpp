@@ -13,14 +13,6 @@
 #include "zeek/schema_probe.h"
 
 namespace zeekgraph::engine::detail {
-namespace {
-
-struct null_sink final : zeek::row_sink {
-  zeek::row_verdict add_row(const zeek::cell*) override { return {}; }
-};
-
-}  // namespace
-
 zeek::problem stream_problem(const io::stream_issue& s) {
   zeek::problem p;
   switch (s.kind) {
@@ -199,7 +191,7 @@ status piece_runner::run(summarize_result& out, std::unique_ptr<agg::partial_agg
     if (m && (opts_.range || (threads > 1 && m->size() >= opts_.chunk_bytes && chunked < max_chunked))) {
       ++chunked;
       // Read the header first, then cut the data into line-aligned chunks.
-      null_sink none;
+      zeek::null_sink none;
       zeek::file_report header;
       zeek::log_reader hr(columns_, none, header, opts_.reader);
       hr.start({});

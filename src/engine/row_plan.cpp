@@ -120,4 +120,28 @@ uint64_t read_line_range(const io::input_source& src, uint64_t size, uint64_t fr
   return total;
 }
 
+bool read_whole_stream(io::input_source& src, zeek::log_reader& reader, size_t max_line_bytes,
+                       const std::function<bool()>& done, std::string& buf) {
+  constexpr size_t STEP = size_t{1} << 20;
+  size_t have = 0;
+  bool eof = false;
+  while (!eof && !done() && !reader.stopped()) {
+    if (buf.size() < have + STEP) buf.resize(have + STEP);
+    const uint64_t before = src.consumed();
+    const size_t n = src.read(buf.data() + have, STEP);
+    src.release(before, src.consumed());  // a mapped file's pages, copied out
+    eof = n == 0;
+    have += n;
+    const size_t used = reader.feed(std::string_view(buf.data(), have), eof);
+    buf.erase(0, used);
+    have -= used;
+    if (have > max_line_bytes + STEP) {
+      reader.reject_overlong(std::string_view(buf.data(), 200), have);
+      have = 0;
+    }
+  }
+  buf.clear();
+  return eof;
+}
+
 }  // namespace zeekgraph::engine

@@ -65,4 +65,11 @@ uint64_t read_header_lines(const io::input_source& src, uint64_t size, zeek::log
 uint64_t read_line_range(const io::input_source& src, uint64_t size, uint64_t from, uint64_t to,
                          zeek::log_reader& reader, const std::function<bool()>& done, std::string& buf);
 
+// Feeds `reader` the whole of `src` from where it stands, a megabyte at a
+// time while !done() (a mapped file's pages are released once copied); a
+// line past `max_line_bytes` is rejected and skipped. Returns true when the
+// stream was read to its end (the caller then calls reader.finish()).
+bool read_whole_stream(io::input_source& src, zeek::log_reader& reader, size_t max_line_bytes,
+                       const std::function<bool()>& done, std::string& buf);
+
 }  // namespace zeekgraph::engine

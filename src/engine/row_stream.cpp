@@ -20,7 +20,6 @@ namespace {
 constexpr size_t CHUNK_BYTES = size_t{1} << 20;      // output a worker hands on at a time
 constexpr size_t PIECE_HOLD = size_t{4} << 20;       // output a piece holds before its worker waits
 constexpr size_t AHEAD_PER_THREAD = 2;               // pieces started past the one being taken
-constexpr size_t STREAM_READ = size_t{1} << 20;
 
 // An ostream's bytes appended to a string.
 class append_buf final : public std::streambuf {
@@ -215,22 +214,7 @@ void row_stream::impl::run(piece& p, const job& j, unsigned gen, std::string& bu
   uint64_t read_bytes = 0;
   if (j.whole) {
     reader.start({});
-    size_t have = 0;
-    bool eof = false;
-    while (!eof && !done() && !reader.stopped()) {
-      if (buf.size() < have + STREAM_READ) buf.resize(have + STREAM_READ);
-      size_t n = (*src)->read(buf.data() + have, STREAM_READ);
-      eof = n == 0;
-      have += n;
-      size_t used = reader.feed(std::string_view(buf.data(), have), eof);
-      buf.erase(0, used);
-      have -= used;
-      if (have > plan.reader.max_line_bytes + STREAM_READ) {
-        reader.reject_overlong(std::string_view(buf.data(), 200), have);
-        have = 0;
-      }
-    }
-    if (eof) reader.finish();
+    if (read_whole_stream(**src, reader, plan.reader.max_line_bytes, done, buf)) reader.finish();
   } else {
     const uint64_t size = (*src)->mapped()->size();
     uint64_t header = 0;
@@ -239,9 +223,7 @@ void row_stream::impl::run(piece& p, const job& j, unsigned gen, std::string& bu
     } else {
       // Its own copy of the file's header: pieces start in any order.
       zeek::file_report header_report;
-      struct none final : zeek::row_sink {
-        zeek::row_verdict add_row(const zeek::cell*) override { return {}; }
-      } nothing;
+      zeek::null_sink nothing;
       zeek::log_reader header_reader(plan.reader_columns, nothing, header_report, plan.reader);
       header_reader.start({});
       header = read_header_lines(**src, size, header_reader, buf);

@@ -12,8 +12,6 @@
 namespace zeekgraph::engine {
 namespace {
 
-constexpr size_t READ_BYTES = size_t{1} << 20;
-
 // Reads the file's leading header lines, then the lines that start in each
 // of `blocks`, in order; returns the bytes read.
 uint64_t read_blocks(io::input_source& src, uint64_t size, const std::vector<std::pair<uint64_t, uint64_t>>& blocks,
@@ -61,24 +59,7 @@ result<rows_result> write_rows(const rows_options& opts, std::ostream& out) {
         continue;
       }
     }
-    size_t have = 0;
-    bool eof = false;
-    while (!eof && !done() && !reader.stopped()) {
-      if (buf.size() < have + READ_BYTES) buf.resize(have + READ_BYTES);
-      const uint64_t before = (*src)->consumed();
-      size_t n = (*src)->read(buf.data() + have, READ_BYTES);
-      (*src)->release(before, (*src)->consumed());  // a mapped file's pages, copied out
-      eof = n == 0;
-      have += n;
-      size_t used = reader.feed(std::string_view(buf.data(), have), eof);
-      buf.erase(0, used);
-      have -= used;
-      if (have > plan->reader.max_line_bytes + READ_BYTES) {
-        reader.reject_overlong(std::string_view(buf.data(), 200), have);
-        have = 0;
-      }
-    }
-    if (eof) reader.finish();
+    if (read_whole_stream(**src, reader, plan->reader.max_line_bytes, done, buf)) reader.finish();
     res.files.push_back(std::move(report));
   }
   writer.footer();

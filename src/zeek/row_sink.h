@@ -35,6 +35,13 @@ class row_sink {
   virtual row_verdict add_row(const cell* cells) = 0;
 };
 
+// Takes every row and keeps nothing: for readers run for their header
+// lines or their accounting alone.
+class null_sink final : public row_sink {
+ public:
+  row_verdict add_row(const cell*) override { return {}; }
+};
+
 // Receives the raw text of each rejected line (for --rejects). May be called
 // from several threads; implementations synchronise.
 class reject_sink {
