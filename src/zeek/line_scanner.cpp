@@ -13,7 +13,7 @@ namespace {
 #if defined(__x86_64__)
 void masks_sse2(const char* p, size_t blocks, char sep, block_masks* out) {
   const __m128i vs = _mm_set1_epi8(sep), vn = _mm_set1_epi8('\n'), vb = _mm_set1_epi8('\\'),
-                vz = _mm_setzero_si128();
+                vc = _mm_set1_epi8(0x1f), vd = _mm_set1_epi8(0x7f);
   for (size_t i = 0; i < blocks; ++i, p += 64) {
     block_masks m{0, 0, 0};
     for (int k = 0; k < 4; ++k) {
@@ -21,9 +21,12 @@ void masks_sse2(const char* p, size_t blocks, char sep, block_masks* out) {
       const auto bits = [](__m128i eq, int k) {
         return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(eq))) << (16 * k);
       };
-      m.sep |= bits(_mm_cmpeq_epi8(v, vs), k);
-      m.nl |= bits(_mm_cmpeq_epi8(v, vn), k);
-      m.special |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, vb), _mm_cmpeq_epi8(v, vz)), k);
+      const uint64_t sep_bits = bits(_mm_cmpeq_epi8(v, vs), k), nl_bits = bits(_mm_cmpeq_epi8(v, vn), k);
+      const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, vc), v);  // v <= 0x1f, unsigned
+      m.sep |= sep_bits;
+      m.nl |= nl_bits;
+      m.special |= bits(_mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(v, vb), _mm_cmpeq_epi8(v, vd))), k) &
+                   ~sep_bits & ~nl_bits;
     }
     out[i] = m;
   }
@@ -34,27 +37,35 @@ __attribute__((target("avx2"))) inline uint64_t bits64(__m256i lo, __m256i hi) {
          static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
 }
 
+// Bytes at or below 0x1f (unsigned), '\\' and 0x7f.
+__attribute__((target("avx2"))) inline __m256i odd_bytes(__m256i v) {
+  return _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v),
+                         _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
+                                         _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f))));
+}
+
 __attribute__((target("avx2"))) void masks_avx2(const char* p, size_t blocks, char sep, block_masks* out) {
-  const __m256i vs = _mm256_set1_epi8(sep), vn = _mm256_set1_epi8('\n'), vb = _mm256_set1_epi8('\\'),
-                vz = _mm256_setzero_si256();
+  const __m256i vs = _mm256_set1_epi8(sep), vn = _mm256_set1_epi8('\n');
   for (size_t i = 0; i < blocks; ++i, p += 64) {
     const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
     out[i].sep = bits64(_mm256_cmpeq_epi8(lo, vs), _mm256_cmpeq_epi8(hi, vs));
     out[i].nl = bits64(_mm256_cmpeq_epi8(lo, vn), _mm256_cmpeq_epi8(hi, vn));
-    out[i].special = bits64(_mm256_or_si256(_mm256_cmpeq_epi8(lo, vb), _mm256_cmpeq_epi8(lo, vz)),
-                          _mm256_or_si256(_mm256_cmpeq_epi8(hi, vb), _mm256_cmpeq_epi8(hi, vz)));
+    out[i].special = bits64(odd_bytes(lo), odd_bytes(hi)) & ~out[i].sep & ~out[i].nl;
   }
 }
 
 __attribute__((target("avx512f,avx512bw"))) void masks_avx512(const char* p, size_t blocks, char sep,
                                                               block_masks* out) {
-  const __m512i vs = _mm512_set1_epi8(sep), vn = _mm512_set1_epi8('\n'), vb = _mm512_set1_epi8('\\');
+  const __m512i vs = _mm512_set1_epi8(sep), vn = _mm512_set1_epi8('\n'), vb = _mm512_set1_epi8('\\'),
+                vc = _mm512_set1_epi8(0x1f), vd = _mm512_set1_epi8(0x7f);
   for (size_t i = 0; i < blocks; ++i, p += 64) {
     const __m512i v = _mm512_loadu_si512(p);
-    out[i].sep = _mm512_cmpeq_epi8_mask(v, vs);
-    out[i].nl = _mm512_cmpeq_epi8_mask(v, vn);
-    out[i].special = _mm512_cmpeq_epi8_mask(v, vb) | _mm512_testn_epi8_mask(v, v);
+    const uint64_t sep_bits = _mm512_cmpeq_epi8_mask(v, vs), nl_bits = _mm512_cmpeq_epi8_mask(v, vn);
+    out[i].sep = sep_bits;
+    out[i].nl = nl_bits;
+    out[i].special = (_mm512_cmple_epu8_mask(v, vc) | _mm512_cmpeq_epi8_mask(v, vb) | _mm512_cmpeq_epi8_mask(v, vd)) &
+                     ~sep_bits & ~nl_bits;
   }
 }
 
@@ -73,7 +84,7 @@ void masks_scalar(const char* p, size_t blocks, char sep, block_masks* out) {
       const uint64_t bit = uint64_t{1} << k;
       if (p[k] == sep) m.sep |= bit;
       if (p[k] == '\n') m.nl |= bit;
-      if (p[k] == '\\' || p[k] == '\0') m.special |= bit;
+      if (special_byte(static_cast<unsigned char>(p[k]), sep)) m.special |= bit;
     }
     out[i] = m;
   }
@@ -110,9 +121,14 @@ void compute_block_masks(const char* p, size_t blocks, char sep, block_masks* ou
 #endif
 }
 
-void span_masks::scan(const char* p, size_t n, char sep) {
+void span_masks::scan(const char* p, size_t n, char sep, size_t readable) {
   n_ = std::min(n, MAX_BYTES);
   const simd_level level = best_simd_level();
+  const size_t blocks = (n_ + 63) / 64;
+  if (blocks * 64 <= readable) {  // the last block reads bytes that are there
+    compute_block_masks(p, blocks, sep, blocks_, level);
+    return;
+  }
   const size_t whole = n_ / 64;
   compute_block_masks(p, whole, sep, blocks_, level);
   if (const size_t rest = n_ % 64) {

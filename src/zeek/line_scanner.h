@@ -2,14 +2,16 @@
 // way simdjson finds JSON structure:
 //   1. span_masks classifies every byte of a span of input (up to 16 KiB),
 //      64 bytes at a time, into bit masks: separator, newline, and the
-//      bytes that need the careful path (backslash, NUL). It uses the widest
+//      bytes that need the careful path (special_byte). It uses the widest
 //      vectors the CPU has (AVX-512, AVX2, else SSE2), chosen at run time,
 //      and reads each byte once.
 //   2. scan_line walks one line's bits in those masks, reporting the fields
 //      it is asked for, and counting the rest with a popcount.
 // The reader uses them for ordinary data lines and hands anything unusual
-// (escapes, NUL bytes, no newline, over-long lines) to its line-at-a-time
-// path, which reports problems with their context.
+// (escapes, control bytes, no newline, over-long lines) to its line-at-a-time
+// path, which reports problems with their context. So an ordinary line
+// holds no byte that Zeek's ASCII writer escapes, but its separators: the
+// reader can pass it on verbatim (reader_options::verbatim_lines).
 #pragma once
 
 #include <cstddef>
@@ -20,8 +22,8 @@
 namespace zeekgraph::zeek {
 
 enum class scan_status : uint8_t {
-  ok,          // a line ending in '\n' without backslash or NUL
-  special,     // the line holds a backslash or a NUL byte
+  ok,          // a line ending in '\n' without a special byte
+  special,     // the line holds a special byte (special_byte)
   no_newline,  // no '\n' in the span, or the line is too long
 };
 
@@ -31,8 +33,14 @@ struct scanned_line {
   size_t fields = 0;  // separators + 1 (ok only)
 };
 
-// Bits set where the 64 bytes of a block equal the separator, '\n', or
-// '\\'/'\0'.
+// The bytes Zeek's ASCII writer escapes ('\\', those below 0x20, NUL
+// among them, and 0x7f), other than the separator and '\n'.
+constexpr bool special_byte(unsigned char c, char sep) {
+  return c != static_cast<unsigned char>(sep) && c != '\n' && (c < 0x20 || c == 0x7f || c == '\\');
+}
+
+// Bits set where the 64 bytes of a block equal the separator, '\n', or a
+// special byte.
 struct block_masks {
   uint64_t sep, nl, special;
 };
@@ -41,10 +49,12 @@ class span_masks {
  public:
   static constexpr size_t MAX_BYTES = 16 * 1024;
 
-  // Classifies [p, p + n), n <= MAX_BYTES. Reads nothing past p + n: a
-  // last partial block is scanned from a copy padded with a byte of no
-  // class.
-  void scan(const char* p, size_t n, char sep);
+  // Classifies [p, p + n), n <= MAX_BYTES, in whole blocks. Reads nothing
+  // past p + readable (>= n): a last block that would is classified from a
+  // copy padded with a byte of no class; else its bits past n describe the
+  // bytes there.
+  void scan(const char* p, size_t n, char sep, size_t readable);
+  void scan(const char* p, size_t n, char sep) { scan(p, n, sep, n); }
 
   size_t size() const { return n_; }
   const block_masks* blocks() const { return blocks_; }

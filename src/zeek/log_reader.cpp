@@ -1,6 +1,7 @@
 #include "zeek/log_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <functional>
 
@@ -86,6 +87,18 @@ void log_reader::bind() {
     }
   missing_.clear();
   missing_reported_ = false;
+  // Verbatim lines: the requested columns are the fields, in order, and the
+  // markers are the ones Zeek's writer writes (headerless lines are checked
+  // field by field: pandas reads more spellings as unset than '-').
+  const log_format& fmt = state_.format;
+  verbatim_ = opts_.verbatim_lines && fmt.separator == '\t' && columns_.size() == fields.size() &&
+              (fmt.format == input_format::tsv_headerless ||
+               (fmt.format == input_format::tsv_header && fmt.unset_field == "-" && fmt.empty_field == "(empty)"));
+  for (size_t c = 0; verbatim_ && c < columns_.size(); ++c) verbatim_ = bound_[c] == static_cast<int>(c);
+  // Then only the cells the sink reads of a verbatim line are filled.
+  line_want_.assign(want_.size(), -1);
+  for (int c : opts_.line_cells)
+    if (c >= 0 && static_cast<size_t>(c) < columns_.size()) line_want_[static_cast<size_t>(c)] = c;
   report_.format = to_string(state_.format.format);
   if (state_.format.format == input_format::json) return;
   for (size_t c = 0; c < columns_.size(); ++c)
@@ -110,7 +123,7 @@ size_t log_reader::feed(std::string_view block, bool at_end) {
         stop = static_cast<const char*>(nl) + 1;
     }
     if (rows_fast_ok()) {
-      p = scan_rows(p, stop);
+      p = scan_rows(p, stop, end);
       if (p >= end || stopped_) break;
       if (p == stop) continue;
     }
@@ -482,10 +495,11 @@ const char* log_reader::skip_unmatched(const char* p, const char* end) {
   return upto;
 }
 
-const char* log_reader::scan_rows(const char* p, const char* end) {
+const char* log_reader::scan_rows(const char* p, const char* end, const char* block_end) {
   const log_format& fmt = state_.format;
   const size_t expected = fmt.fields.size();
   const int* want = want_.data();
+  const int* line_want = line_want_.data();
   cell* cells = cells_.data();
   const bool headerless = fmt.format == input_format::tsv_headerless;
   const std::string_view unset = fmt.unset_field, empty = fmt.empty_field;
@@ -494,8 +508,12 @@ const char* log_reader::scan_rows(const char* p, const char* end) {
     // Classify a span of input once; its lines are then walked in the masks.
     // Back in the same block after a line the line path took, the span is
     // used again (lines with escapes would otherwise each cost a span).
+    // Lines picked by needles come one at a time: the span reaches a little
+    // past the line, where the next picked line often is, and is used again.
     if (!(span_at_ && p >= span_at_ && p < span_at_ + span.size() && span_sep_ == fmt.separator)) {
-      span.scan(p, static_cast<size_t>(end - p), fmt.separator);
+      const size_t want = std::max(static_cast<size_t>(end - p), SPAN_AHEAD);
+      span.scan(p, std::min(want, static_cast<size_t>(block_end - p)), fmt.separator,
+                static_cast<size_t>(block_end - p));
       span_at_ = p;
       span_sep_ = fmt.separator;
     }
@@ -506,12 +524,22 @@ const char* log_reader::scan_rows(const char* p, const char* end) {
       if (first == '#' || first == '\n' || first == 0xEF) return p;  // header, empty line, BOM
       // The wanted fields become cells as they are found (no escapes here).
       const char* line_at = p;
-      scanned_line r = scan_line(span, s, last_wanted_, opts_.max_line_bytes,
-                                 [&](size_t i, size_t b, size_t e) {
-                                   if (want[i] >= 0)
-                                     cells[want[i]] = tsv_cell(std::string_view(line_at + b, e - b),
-                                                               headerless, unset, empty);
-                                 });
+      bool verbatim = false;
+      scanned_line r;
+      if (verbatim_) {
+        line_plain_ = true;
+        text_empties_.clear();
+        r = scan_line(span, s, last_wanted_, opts_.max_line_bytes, [&](size_t i, size_t b, size_t e) {
+          const std::string_view f(line_at + b, e - b);
+          check_verbatim(f, headerless, b);
+          if (line_want[i] >= 0) cells[line_want[i]] = tsv_cell(f, headerless, unset, empty);
+        });
+        verbatim = line_plain_;
+      }
+      if (!verbatim)  // every cell; the masks still hold the line
+        r = scan_line(span, s, last_wanted_, opts_.max_line_bytes, [&](size_t i, size_t b, size_t e) {
+          if (want[i] >= 0) cells[want[i]] = tsv_cell(std::string_view(line_at + b, e - b), headerless, unset, empty);
+        });
       if (r.status == scan_status::no_newline && s > 0) {
         span_at_ = nullptr;  // cut by the span: classify again from this line
         break;
@@ -523,9 +551,13 @@ const char* log_reader::scan_rows(const char* p, const char* end) {
       ++state_.line;
       ++report_.lines_read;
       state_.closed = false;
-      deliver(cells, std::string_view(p, r.length));
+      if (verbatim && !text_empties_.empty()) {
+        deliver_patched(cells, std::string_view(p, r.length));
+      } else {
+        deliver(cells, std::string_view(p, r.length), verbatim);
+      }
       s += r.length + 1;
-      if (s >= span.size() || stopped_) {
+      if (s >= span.size() || span_at_ + s >= end || stopped_) {
         p = span_at_ + s;
         break;
       }
@@ -534,8 +566,43 @@ const char* log_reader::scan_rows(const char* p, const char* end) {
   return p;
 }
 
-void log_reader::deliver(const cell* cells, std::string_view line) {
-  row_verdict v = sink_.add_row(cells);
+void log_reader::check_verbatim(std::string_view f, bool headerless, size_t at) {
+  // Bytes a headerless field may start with and read as unset (pandas'
+  // spellings) or as the text "(empty)".
+  static constexpr std::array<bool, 256> ODD_FIRST = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("#<Nn1-(")) t[c] = true;
+    return t;
+  }();
+  if (f.empty()) {
+    line_plain_ = false;  // Zeek writes an empty value "(empty)"; headerless, it is unset
+  } else if (headerless && ODD_FIRST[static_cast<unsigned char>(f[0])]) {
+    if (f == "(empty)")
+      text_empties_.push_back(static_cast<uint32_t>(at));
+    else if (f != "-" && is_pandas_na(f))
+      line_plain_ = false;  // unset, which Zeek writes '-'
+  }
+}
+
+void log_reader::deliver_patched(const cell* cells, std::string_view line) {
+  // Zeek escapes the first byte of a text equal to its empty marker.
+  patched_.clear();
+  size_t from = 0;
+  for (uint32_t at : text_empties_) {
+    patched_.append(line.data() + from, at - from).append("\\x28");
+    from = at + 1;
+  }
+  patched_.append(line.data() + from, line.size() - from) += '\n';
+  account(sink_.add_line(cells, patched_), cells, line);
+}
+
+void log_reader::deliver(const cell* cells, std::string_view line, bool verbatim) {
+  account(verbatim ? sink_.add_line(cells, std::string_view(line.data(), line.size() + 1))  // its '\n'
+                   : sink_.add_row(cells),
+          cells, line);
+}
+
+void log_reader::account(row_verdict v, const cell* cells, std::string_view line) {
   switch (v.outcome) {
     case row_outcome::used: ++report_.rows_used; break;
     case row_outcome::null_key: ++report_.rows_null_key; break;

@@ -29,6 +29,13 @@ struct reader_options {
   // query::filter::also_needles(): a line to read also holds one text of
   // each of these sets; lines lacking any set's are skipped as well.
   std::vector<std::vector<std::string>> also_needles;
+  // Hand rows whose lines a Zeek TSV writer would write unchanged (but
+  // for an escape log_reader adds) to row_sink::add_line, when the
+  // requested columns are the file's fields in its order. Only ordinary
+  // TSV lines qualify (zeek/line_scanner). Their cells are filled for the
+  // requested columns in line_cells only.
+  bool verbatim_lines = false;
+  std::vector<int> line_cells;
 };
 
 // Where a reader starts: the file's beginning, or a chunk in its middle
@@ -85,7 +92,17 @@ class log_reader {
   void reject(problem_kind kind, std::string_view line, std::string column, std::string message,
               std::string hint);
   void note(problem p);
-  void deliver(const cell* cells, std::string_view line);
+  // `verbatim`: an ordinary line, followed by its '\n', which goes with
+  // the cells (add_line).
+  void deliver(const cell* cells, std::string_view line, bool verbatim = false);
+  // A verbatim headerless line with "(empty)" texts (text_empties_), which
+  // Zeek writes "\x28empty)": the line goes to add_line so written.
+  void deliver_patched(const cell* cells, std::string_view line);
+  // Counts the sink's verdict on the line.
+  void account(row_verdict v, const cell* cells, std::string_view line);
+  // One field of a line read for add_line, starting at `at` in it: clears
+  // line_plain_ when Zeek would write it otherwise.
+  void check_verbatim(std::string_view f, bool headerless, size_t at);
   // Cells of the requested columns from fields_ (TSV): markers to nulls,
   // escapes undone when the line holds a backslash.
   void fill_cells(bool backslash);
@@ -108,7 +125,9 @@ class log_reader {
   // skipping stops for this reader.
   uint64_t skipped_lines_ = 0, needle_lines_ = 0;
   bool skip_decided_ = false, skipping_off_ = false;
-  const char* scan_rows(const char* p, const char* end);
+  // Reads the lines of [p, end); block_end: how far feed()'s block goes.
+  const char* scan_rows(const char* p, const char* end, const char* block_end);
+  static constexpr size_t SPAN_AHEAD = 1024;  // bytes a span classifies at least
   std::unique_ptr<span_masks> span_;  // scan_rows' byte classes, 6 KiB
   const char* span_at_ = nullptr;      // where span_ starts in feed()'s block; null: none
   char span_sep_ = 0;                  // the separator span_ was classified with
@@ -126,6 +145,11 @@ class log_reader {
   std::vector<int> bound_;        // field index per requested column, -1 = absent
   std::vector<int> want_;         // requested column per field index, -1 = not needed
   size_t last_wanted_ = 0;        // the last field index a requested column reads
+  bool verbatim_ = false;         // ordinary lines go to add_line (see bind())
+  std::vector<int> line_want_;    // want_ for add_line: opts_.line_cells only
+  bool line_plain_ = true;        // check_verbatim's verdict on the line
+  std::vector<uint32_t> text_empties_;  // where its "(empty)" texts start
+  std::string patched_;           // the line as Zeek writes it, when it escapes them
   std::string missing_;           // first requested column the schema lacks
   bool missing_reported_ = false;
   std::vector<std::string_view> fields_;  // per requested column

@@ -33,6 +33,15 @@ class row_sink {
   // cells[i] belongs to the i-th requested column. Text views are valid
   // only during the call.
   virtual row_verdict add_row(const cell* cells) = 0;
+  // Instead of add_row, with reader_options::verbatim_lines, for a row
+  // whose line Zeek's ASCII writer would write as it is: `line` is those
+  // bytes, '\n' included, and the requested columns are the file's fields
+  // in their order. Only the cells of reader_options::line_cells are
+  // filled. For sinks that copy rows whole.
+  virtual row_verdict add_line(const cell* cells, std::string_view line) {
+    (void)line;
+    return add_row(cells);
+  }
 };
 
 // Takes every row and keeps nothing: for readers run for their header

@@ -418,3 +418,71 @@ TEST(log_reader, needles_in_most_lines_stop_the_skipping_and_change_nothing) {
 }
 
 }  // namespace zeekgraph::zeek
+
+namespace zeekgraph::zeek {
+namespace {
+
+// Counts the rows handed to add_line and to add_row.
+struct line_counter final : row_sink {
+  size_t lines = 0, rows = 0;
+  std::string last;
+  row_verdict add_row(const cell*) override {
+    ++rows;
+    return {};
+  }
+  row_verdict add_line(const cell*, std::string_view line) override {
+    ++lines;
+    last = std::string(line);
+    return {};
+  }
+};
+
+line_counter verbatim_count(const std::vector<std::string>& columns, std::string_view text, bool on = true) {
+  line_counter sink;
+  file_report report;
+  reader_options opts;
+  opts.verbatim_lines = on;
+  log_reader reader(columns, sink, report, opts);
+  reader.start({});
+  EXPECT_EQ(reader.feed(text, true), text.size());
+  return sink;
+}
+
+}  // namespace
+
+TEST(log_reader, verbatim_lines_only_when_the_line_is_what_zeek_writes) {
+  const std::string header = "#separator \\x09\n#unset_field\t-\n#empty_field\t(empty)\n#fields\ta\tb\tc\n";
+  const std::string body = "x\t-\t(empty)\ny\tz\tw\n";
+  const std::vector<std::string> all = {"a", "b", "c"};
+  auto got = verbatim_count(all, header + body);
+  EXPECT_EQ(got.lines, 2u);
+  EXPECT_EQ(got.rows, 0u);
+  EXPECT_EQ(got.last, "y\tz\tw\n");  // with its newline
+  // Not asked for, or not every field in the file's order: cells only.
+  EXPECT_EQ(verbatim_count(all, header + body, false).lines, 0u);
+  EXPECT_EQ(verbatim_count({"a", "b"}, header + body).lines, 0u);
+  EXPECT_EQ(verbatim_count({"a", "c", "b"}, header + body).lines, 0u);
+  // Other markers or separators than Zeek's writer writes.
+  EXPECT_EQ(verbatim_count(all, "#separator \\x09\n#unset_field\tNONE\n#fields\ta\tb\tc\n" + body).lines, 0u);
+  EXPECT_EQ(verbatim_count(all, "#separator \\x09\n#empty_field\tE\n#fields\ta\tb\tc\n" + body).lines, 0u);
+  EXPECT_EQ(verbatim_count(all, "#separator ,\n#fields,a,b,c\nx,-,(empty)\n").lines, 0u);
+  // Lines it would write otherwise: an empty field, an escape, a control
+  // byte, a '\r' before the newline.
+  auto odd = verbatim_count(all, header + "x\t\tw\nx\\x41\tz\tw\nx\x01\tz\tw\nx\tz\tw\r\nx\tz\tw\n");
+  EXPECT_EQ(odd.lines, 1u);
+  EXPECT_EQ(odd.rows, 4u);
+}
+
+TEST(log_reader, verbatim_headerless_lines_spell_unset_as_a_dash) {
+  std::vector<std::string> conn;
+  for (const auto& f : seed_layout().fields) conn.push_back(f.name);
+  const std::string plain = "1.0\tC1\t10.0.0.1\t1\t10.0.0.2\t80\ttcp\t-\t-\t-\t-\tS0\t-\t0\tS\t1\t40\t0\t0\t(empty)\n";
+  std::string nan = plain;
+  nan.replace(nan.find("\t-\t"), 3, "\tNaN\t");
+  // The first line, which tells the format, is read by the line path.
+  auto got = verbatim_count(conn, plain + plain + nan);
+  EXPECT_EQ(got.lines, 1u);  // "(empty)" is text there; the writer escapes it from the cells
+  EXPECT_EQ(got.rows, 2u);   // and pandas reads NaN as unset, which Zeek writes '-'
+}
+
+}  // namespace zeekgraph::zeek
