@@ -44,6 +44,10 @@ result<row_plan> plan_rows(const rows_options& opts) {
       if (at == plan.reader_columns.end()) plan.reader_columns.push_back(c);
     }
   plan.reader = opts.reader;
+  // Every column read is written, as Zeek TSV: a line the writer would
+  // write unchanged is copied instead.
+  plan.reader.verbatim_lines = opts.format == table::row_format::zeek && plan.reader_columns.size() == plan.written.size();
+  plan.reader.line_cells = plan.filter_cells;  // the cells the filter reads
   if (opts.where) {  // lines without them are skipped unparsed
     plan.reader.needles = opts.where->needles();
     plan.reader.also_needles = opts.where->also_needles();
@@ -55,7 +59,7 @@ row_output::row_output(const rows_options& o, const row_plan& plan, table::row_w
                        uint64_t limit)
     : opts_(o), plan_(plan), writer_(w), gathered_(plan.filter_cells.size()), offset_(offset), limit_(limit) {}
 
-zeek::row_verdict row_output::add_row(const zeek::cell* cells) {
+zeek::row_verdict row_output::take(const zeek::cell* cells, std::string_view line) {
   if (opts_.where) {
     for (size_t i = 0; i < plan_.filter_cells.size(); ++i) gathered_[i] = cells[plan_.filter_cells[i]];
     if (!opts_.where->matches(gathered_.data())) return {zeek::row_outcome::filtered};
@@ -66,7 +70,10 @@ zeek::row_verdict row_output::add_row(const zeek::cell* cells) {
     return {};
   }
   if (full()) return {};
-  writer_.row(cells);
+  if (line.empty())
+    writer_.row(cells);
+  else
+    writer_.line(line);
   ++written_;
   return {};
 }
@@ -86,9 +93,11 @@ uint64_t line_start_at(const io::input_source& src, uint64_t size, uint64_t at) 
 
 namespace {
 
-void read_into(const io::input_source& src, uint64_t at, uint64_t to, std::string& buf) {
-  buf.resize(to - at);
-  buf.resize(src.read_at(at, buf.data(), buf.size()));  // short if the file shrank
+// The bytes [at, to) of the file, read into `buf`; short if the file shrank.
+// `buf` only grows: resizing a string down and up again zero-fills it.
+std::string_view read_into(const io::input_source& src, uint64_t at, uint64_t to, std::string& buf) {
+  if (buf.size() < to - at) buf.resize(to - at);
+  return {buf.data(), src.read_at(at, buf.data(), to - at)};
 }
 
 }  // namespace
@@ -97,9 +106,9 @@ uint64_t read_header_lines(const io::input_source& src, uint64_t size, zeek::log
   uint64_t header = 0;
   for (;;) {
     const uint64_t next = line_start_at(src, size, header + 1);
-    read_into(src, header, next, buf);
-    if (next == header || !zeek::starts_header_line(buf, header == 0)) break;
-    reader.feed(buf, next == size);
+    const std::string_view line = read_into(src, header, next, buf);
+    if (next == header || !zeek::starts_header_line(line, header == 0)) break;
+    reader.feed(line, next == size);
     header = next;
   }
   return header;
@@ -112,8 +121,7 @@ uint64_t read_line_range(const io::input_source& src, uint64_t size, uint64_t fr
   uint64_t total = 0;
   for (uint64_t at = begin; at < end && !done() && !reader.stopped();) {
     const uint64_t step = std::min(end, line_start_at(src, size, std::min(end, at + STEP)));
-    read_into(src, at, step, buf);
-    reader.feed(buf, step == size);
+    reader.feed(read_into(src, at, step, buf), step == size);
     total += step - at;
     at = step;
   }
@@ -133,7 +141,7 @@ bool read_whole_stream(io::input_source& src, zeek::log_reader& reader, size_t m
     eof = n == 0;
     have += n;
     const size_t used = reader.feed(std::string_view(buf.data(), have), eof);
-    buf.erase(0, used);
+    std::memmove(buf.data(), buf.data() + used, have - used);  // the cut line; buf keeps its size
     have -= used;
     if (have > max_line_bytes + STEP) {
       reader.reject_overlong(std::string_view(buf.data(), 200), have);

@@ -24,7 +24,7 @@ struct row_plan {
   std::vector<table::row_column> written;     // the columns written, in order
   std::vector<std::string> reader_columns;    // written ones first, then the filter's others
   std::vector<int> filter_cells;              // per filter column, its index in reader_columns
-  zeek::reader_options reader;                // with the filter's needles
+  zeek::reader_options reader;                // with the filter's needles, and verbatim lines when they serve
 };
 
 // Errors: error_kind::io (inputs), error_kind::usage (a column the inputs
@@ -36,12 +36,16 @@ result<row_plan> plan_rows(const rows_options& opts);
 class row_output final : public zeek::row_sink {
  public:
   row_output(const rows_options& o, const row_plan& plan, table::row_writer& w, uint64_t offset, uint64_t limit);
-  zeek::row_verdict add_row(const zeek::cell* cells) override;
+  zeek::row_verdict add_row(const zeek::cell* cells) override { return take(cells, {}); }
+  // A line the reader vouches a Zeek writer writes unchanged is copied
+  // (plan_rows asks for them when all of a line is written as Zeek TSV).
+  zeek::row_verdict add_line(const zeek::cell* cells, std::string_view line) override { return take(cells, line); }
   bool full() const { return limit_ && written_ >= limit_; }
   uint64_t written() const { return written_; }
   uint64_t matched() const { return matched_; }
 
  private:
+  zeek::row_verdict take(const zeek::cell* cells, std::string_view line);
   const rows_options& opts_;
   const row_plan& plan_;
   table::row_writer& writer_;

@@ -5,8 +5,6 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <sstream>
-#include <streambuf>
 #include <thread>
 #include <vector>
 
@@ -18,27 +16,9 @@ namespace zeekgraph::engine {
 namespace {
 
 constexpr size_t CHUNK_BYTES = size_t{1} << 20;      // output a worker hands on at a time
+constexpr size_t CHUNK_ROOM = CHUNK_BYTES + (64 << 10);  // a chunk's buffer: the last row runs past CHUNK_BYTES
 constexpr size_t PIECE_HOLD = size_t{4} << 20;       // output a piece holds before its worker waits
 constexpr size_t AHEAD_PER_THREAD = 2;               // pieces started past the one being taken
-
-// An ostream's bytes appended to a string.
-class append_buf final : public std::streambuf {
- public:
-  explicit append_buf(std::string& s) : s_(s) {}
-
- protected:
-  std::streamsize xsputn(const char* p, std::streamsize n) override {
-    s_.append(p, static_cast<size_t>(n));
-    return n;
-  }
-  int_type overflow(int_type c) override {
-    if (!traits_type::eq_int_type(c, traits_type::eof())) s_.push_back(traits_type::to_char_type(c));
-    return traits_type::not_eof(c);
-  }
-
- private:
-  std::string& s_;
-};
 
 // Output in row-aligned chunks. `ends`: where each row ends, kept only
 // when an offset or a limit needs counting rows.
@@ -109,6 +89,15 @@ struct row_stream::impl {
   // `spare` gets a taken chunk's buffer to fill next, when one is kept.
   bool hand_on(piece& p, unsigned gen, chunk&& c, std::string& spare);
   std::vector<std::string> spares;  // taken chunks' buffers: fresh ones page-fault
+  std::string take_spare() {        // with the lock held; empty when none is kept
+    std::string s;
+    if (!spares.empty()) {
+      s = std::move(spares.back());
+      spares.pop_back();
+      s.clear();
+    }
+    return s;
+  }
   // After take() moved to the next piece: a piece that starts from its
   // file's header is read again from the end of the piece before it when
   // that piece ended with another schema (the file's schema changed). The
@@ -132,23 +121,19 @@ namespace {
 class piece_sink final : public zeek::row_sink {
  public:
   // `emit` takes a full chunk and may hand back a spare buffer for the next.
-  piece_sink(const rows_options& o, const row_plan& plan, bool track,
+  // `room`: a buffer to write the first chunk into.
+  piece_sink(const rows_options& o, const row_plan& plan, bool track, std::string room,
              std::function<bool(chunk&&, std::string& spare)> emit)
-      : buf_(c_.bytes),
-        os_(&buf_),
-        writer_(os_, o.format, plan.written),
+      : writer_(c_.bytes, o.format, plan.written),
         inner_(o, plan, writer_, 0, 0),
         track_(track),
-        emit_(std::move(emit)) {}
-  zeek::row_verdict add_row(const zeek::cell* cells) override {
-    const uint64_t before = inner_.written();
-    zeek::row_verdict v = inner_.add_row(cells);
-    if (inner_.written() != before) {
-      ++c_.rows;
-      if (track_) c_.ends.push_back(static_cast<uint32_t>(c_.bytes.size()));
-      if (c_.bytes.size() >= CHUNK_BYTES) flush();
-    }
-    return v;
+        emit_(std::move(emit)) {
+    c_.bytes = std::move(room);
+    if (c_.bytes.capacity() < CHUNK_ROOM) c_.bytes.reserve(CHUNK_ROOM);
+  }
+  zeek::row_verdict add_row(const zeek::cell* cells) override { return counted(inner_.add_row(cells)); }
+  zeek::row_verdict add_line(const zeek::cell* cells, std::string_view line) override {
+    return counted(inner_.add_line(cells, line));
   }
   // Hands the chunk on; false once the piece is not wanted.
   bool flush() {
@@ -156,18 +141,31 @@ class piece_sink final : public zeek::row_sink {
     chunk c;
     std::swap(c, c_);
     wanted_ = emit_(std::move(c), c_.bytes) && wanted_;
+    // Sized once: a string grown by doubling copies itself and faults in
+    // twice its pages, which cost more than the rows' formatting.
+    if (c_.bytes.capacity() < CHUNK_ROOM) c_.bytes.reserve(CHUNK_ROOM);
     return wanted_;
   }
   bool wanted() const { return wanted_; }
   uint64_t matched() const { return inner_.matched(); }
 
  private:
-  chunk c_;
-  append_buf buf_;
-  std::ostream os_;
+  // After inner_ took a row: a row written ends the chunk's bytes so far.
+  zeek::row_verdict counted(zeek::row_verdict v) {
+    if (inner_.written() != written_) {
+      written_ = inner_.written();
+      ++c_.rows;
+      if (track_) c_.ends.push_back(static_cast<uint32_t>(c_.bytes.size()));
+      if (c_.bytes.size() >= CHUNK_BYTES) flush();
+    }
+    return v;
+  }
+
+  chunk c_;  // before writer_, which appends to c_.bytes
   table::row_writer writer_;
   row_output inner_;
   bool track_;
+  uint64_t written_ = 0;  // inner_.written() when counted() last looked
   std::function<bool(chunk&&, std::string&)> emit_;
   bool wanted_ = true;
 };
@@ -184,11 +182,7 @@ bool row_stream::impl::hand_on(piece& p, unsigned gen, chunk&& c, std::string& s
     if (stopping || failed || p.generation != gen) return false;
     p.held += c.bytes.size();
     p.out.push_back(std::move(c));
-    if (!spares.empty()) {
-      spare = std::move(spares.back());
-      spares.pop_back();
-      spare.clear();
-    }
+    spare = take_spare();
     call = waiting && &p == pieces[cur].get();
     if (call) waiting = false;
   }
@@ -199,7 +193,12 @@ bool row_stream::impl::hand_on(piece& p, unsigned gen, chunk&& c, std::string& s
 void row_stream::impl::run(piece& p, const job& j, unsigned gen, std::string& buf) {
   zeek::file_report report;
   report.path = plan.paths[j.file];
-  piece_sink sink(opts, plan, track_rows,
+  std::string room;
+  {
+    std::lock_guard lock(mu);
+    room = take_spare();
+  }
+  piece_sink sink(opts, plan, track_rows, std::move(room),
                   [&](chunk&& c, std::string& spare) { return hand_on(p, gen, std::move(c), spare); });
   const std::function<bool()> done = [&] { return !sink.wanted() || p.generation != gen || stopping; };
   auto src = io::input_source::open(plan.paths[j.file]);
@@ -300,13 +299,10 @@ result<std::unique_ptr<row_stream>> row_stream::start(const rows_options& opts, 
   s->ready = std::move(ready);
   s->track_rows = opts.offset || opts.limit;
   {
-    std::ostringstream h, t;
-    table::row_writer w(h, opts.format, s->plan.written);
+    table::row_writer w(s->head, opts.format, s->plan.written);
     w.header();
-    table::row_writer f(t, opts.format, s->plan.written);
+    table::row_writer f(s->tail, opts.format, s->plan.written);
     f.footer();
-    s->head = h.str();
-    s->tail = t.str();
   }
   s->indexed.assign(s->plan.paths.size(), false);
   for (size_t f = 0; f < s->plan.paths.size(); ++f) {
@@ -402,7 +398,8 @@ int64_t row_stream::take(char* buf, size_t max) {
       const int64_t n = c.at < c.bytes.size() ? copy(c.bytes, c.at) : 0;
       if (c.at == c.bytes.size()) {
         p.held -= c.bytes.size();
-        if (s.spares.size() < 2 * s.thread_count + 2) s.spares.push_back(std::move(c.bytes));
+        // As many as may be in flight: every chunk a window of pieces holds.
+        if (s.spares.size() < s.window() * (PIECE_HOLD / CHUNK_BYTES + 1)) s.spares.push_back(std::move(c.bytes));
         p.out.pop_front();
         s.work_cv.notify_all();  // room in the piece
       }

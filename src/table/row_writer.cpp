@@ -48,7 +48,13 @@ std::string iso_utc(std::string_view s) {
 }
 
 row_writer::row_writer(std::ostream& out, row_format format, std::vector<row_column> columns)
-    : out_(out), format_(format), columns_(std::move(columns)) {
+    : row_writer(&out, nullptr, format, std::move(columns)) {}
+
+row_writer::row_writer(std::string& out, row_format format, std::vector<row_column> columns)
+    : row_writer(nullptr, &out, format, std::move(columns)) {}
+
+row_writer::row_writer(std::ostream* stream, std::string* text, row_format format, std::vector<row_column> columns)
+    : stream_(stream), text_(text), format_(format), columns_(std::move(columns)) {
   for (const auto& c : columns_) {
     numeric_.push_back(numeric_type(c.zeek_type));
     time_.push_back(c.zeek_type == "time");
@@ -56,24 +62,25 @@ row_writer::row_writer(std::ostream& out, row_format format, std::vector<row_col
 }
 
 void row_writer::header() {
+  line_.clear();
   if (format_ == row_format::csv) {
-    line_.clear();
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (i) line_ += ',';
       append_csv_field(line_, columns_[i].name);
     }
-    out_ << line_ << '\n';
+    line_ += '\n';
   } else if (format_ == row_format::zeek) {
-    out_ << "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields";
-    for (const auto& c : columns_) out_ << '\t' << c.name;
-    out_ << "\n#types";
-    for (const auto& c : columns_) out_ << '\t' << c.zeek_type;
-    out_ << '\n';
+    line_ += "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields";
+    for (const auto& c : columns_) (line_ += '\t') += c.name;
+    line_ += "\n#types";
+    for (const auto& c : columns_) (line_ += '\t') += c.zeek_type;
+    line_ += '\n';
   }
+  put(line_.data(), line_.size());
 }
 
 void row_writer::footer() {
-  if (format_ == row_format::zeek) out_ << "#close\n";
+  if (format_ == row_format::zeek) put("#close\n", 7);
 }
 
 namespace {
@@ -159,7 +166,7 @@ void row_writer::row(const zeek::cell* cells) {
         }
       }
       *p++ = '\n';
-      out_.write(start, p - start);
+      put(start, static_cast<size_t>(p - start));
       return;
     }
     case row_format::csv:
@@ -191,7 +198,7 @@ void row_writer::row(const zeek::cell* cells) {
     }
   }
   line_ += '\n';
-  out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+  put(line_.data(), line_.size());
 }
 
 }  // namespace zeekgraph::table

@@ -23,12 +23,25 @@ struct row_column {
 class row_writer {
  public:
   row_writer(std::ostream& out, row_format format, std::vector<row_column> columns);
+  // Appends to a string instead, without an ostream's cost a call.
+  row_writer(std::string& out, row_format format, std::vector<row_column> columns);
   void header();                        // Zeek: '#separator' .. '#types'; CSV: the names
   void row(const zeek::cell* cells);    // cells[i] is columns[i]'s value
+  // Zeek: a row already in Zeek's form, '\n' included
+  // (zeek::row_sink::add_line's lines), copied.
+  void line(std::string_view zeek_line) { put(zeek_line.data(), zeek_line.size()); }
   void footer();                        // Zeek: '#close'
 
  private:
-  std::ostream& out_;
+  row_writer(std::ostream* stream, std::string* text, row_format format, std::vector<row_column> columns);
+  void put(const char* p, size_t n) {
+    if (text_)
+      text_->append(p, n);
+    else
+      stream_->write(p, static_cast<std::streamsize>(n));
+  }
+  std::ostream* stream_;
+  std::string* text_;
   row_format format_;
   std::vector<row_column> columns_;
   std::vector<bool> numeric_;  // NDJSON: written as a JSON number when it reads as one
