@@ -12,6 +12,7 @@
 
 #include "agg/number.h"
 #include "util/iso_time.h"
+#include "util/small_copy.h"
 
 namespace zeekgraph::query {
 
@@ -53,6 +54,7 @@ struct leaf {
   double number = 0;
   ip_address address;
   std::string text;
+  std::string spelling;            // addr_cmp ==: an IPv4 address's one spelling
   std::vector<std::string> texts;  // sorted, distinct
   std::vector<double> numbers;     // sorted, distinct
   std::vector<ip_network> networks;
@@ -665,6 +667,9 @@ class filter_compiler {
         case literal_kind::address:
           l.op = leaf_op::addr_cmp;
           l.address = v.net.net;
+          // parse_ipv4 takes one spelling of an address (no leading zeros,
+          // nothing around it), so == compares the text, unparsed.
+          if (l.cmp == cmp_op::eq && l.address.family == 4) l.spelling = ipv4_text(l.address);
           break;
         case literal_kind::regex:
           break;
@@ -1072,6 +1077,10 @@ bool filter::matches(const zeek::cell* cells) const {
         }
         case leaf_op::addr_cmp:
         case leaf_op::addr_in: {
+          if (!l.spelling.empty()) {
+            r = c.text.size() == l.spelling.size() && equal_small(c.text.data(), l.spelling.data(), c.text.size());
+            break;
+          }
           ip_address a;
           bool ok;
           if (l.slot >= 0 && (address_seen >> l.slot & 1)) {

@@ -7,6 +7,8 @@
 #include <immintrin.h>
 #endif
 
+#include "util/small_copy.h"
+
 namespace zeekgraph {
 namespace {
 
@@ -48,7 +50,7 @@ __attribute__((target("avx2,bmi"))) const char* find_avx2(const char* p, const c
     auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(head, tail)));
     while (mask) {
       const unsigned i = static_cast<unsigned>(__builtin_ctz(mask));
-      if (n <= 2 || std::memcmp(s + i + 1, needle.data() + 1, n - 2) == 0) return s + i;
+      if (n <= 2 || equal_small(s + i + 1, needle.data() + 1, n - 2)) return s + i;
       mask = _blsr_u32(mask);
     }
   }

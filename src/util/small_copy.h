@@ -1,7 +1,8 @@
-// Copies a few bytes without a call into libc: overlapping loads and
-// stores of 8 or 4 bytes, all inside [src, src + n) and [dst, dst + n).
-// Group keys and uids are 2 to 20 bytes (up to 32 are copied inline); a
-// memcpy call per key text cost as much as the copy itself (docs/PERFORMANCE.md).
+// Copies and compares a few bytes without a call into libc: overlapping
+// loads and stores of 8 or 4 bytes, all inside [src, src + n) and [dst, dst
+// + n). Group keys and uids are 2 to 20 bytes (up to 32 are copied inline); a
+// memcpy call per key text cost as much as the copy itself (docs/PERFORMANCE.md),
+// and a memcmp per needle found or address compared a tenth of a drill-down.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,32 @@ inline void copy_small(void* dst, const void* src, size_t n) {
   } else {
     for (size_t i = 0; i < n; ++i) d[i] = s[i];
   }
+}
+
+// Whether the n bytes at a and b are equal (up to 16 inline).
+inline bool equal_small(const void* a, const void* b, size_t n) {
+  const auto* x = static_cast<const unsigned char*>(a);
+  const auto* y = static_cast<const unsigned char*>(b);
+  if (n > 16) return std::memcmp(x, y, n) == 0;
+  if (n >= 8) {
+    uint64_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 8);
+    std::memcpy(&x1, x + n - 8, 8);
+    std::memcpy(&y0, y, 8);
+    std::memcpy(&y1, y + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 4);
+    std::memcpy(&x1, x + n - 4, 4);
+    std::memcpy(&y0, y, 4);
+    std::memcpy(&y1, y + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (x[i] != y[i]) return false;
+  return true;
 }
 
 }  // namespace zeekgraph

@@ -1,8 +1,10 @@
 #include "query/filter.h"
+#include "query/ip_address.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -112,6 +114,37 @@ TEST(filter, address_equality_and_order) {
   // Not an address: false, != included.
   EXPECT_FALSE(match("a != 10.0.0.1", {{"a", "host"}}));
   EXPECT_FALSE(match("a == 10.0.0.1", {{"a", "10.0.0.01"}}));
+}
+
+TEST(filter, ipv4_equality_by_text_agrees_with_parsing) {
+  // == against an IPv4 address compares the cell's text with the address's
+  // one spelling; every near miss must give what parsing the cell gives.
+  const std::vector<std::string> addresses = {"10.0.0.1", "192.168.202.65", "0.0.0.0", "255.255.255.255"};
+  std::mt19937 rng(11);
+  const std::string bytes = "0123456789.: x/-+";
+  for (const auto& a : addresses) {
+    const filter f = parsed("a == " + a);
+    ip_address want;
+    ASSERT_TRUE(parse_ip(a, want));
+    std::vector<std::string> texts = {a, "0" + a, a + "0", a + " ", " " + a, "::ffff:" + a, a + "/32", ""};
+    for (int i = 0; i < 20000; ++i) {
+      std::string t = a;
+      for (int edits = 1 + static_cast<int>(rng() % 3); edits > 0; --edits) {
+        const size_t at = rng() % (t.size() + 1);
+        switch (rng() % 3) {
+          case 0: t.insert(t.begin() + static_cast<long>(at), bytes[rng() % bytes.size()]); break;
+          case 1: if (at < t.size()) t.erase(at, 1); break;
+          default: if (at < t.size()) t[at] = bytes[rng() % bytes.size()]; break;
+        }
+      }
+      texts.push_back(t);
+    }
+    for (const auto& t : texts) {
+      ip_address got;
+      const bool same = parse_ip(t, got) && got == want;
+      EXPECT_EQ(run(f, {{"a", t.c_str()}}), same) << a << " against '" << t << "'";
+    }
+  }
 }
 
 TEST(filter, address_literal_errors) {
