@@ -8,10 +8,11 @@
 //   2. scan_line walks one line's bits in those masks, reporting the fields
 //      it is asked for, and counting the rest with a popcount.
 // The reader uses them for ordinary data lines and hands anything unusual
-// (escapes, control bytes, no newline, over-long lines) to its line-at-a-time
-// path, which reports problems with their context. So an ordinary line
-// holds no byte that Zeek's ASCII writer escapes, but its separators: the
-// reader can pass it on verbatim (reader_options::verbatim_lines).
+// (escapes, NUL bytes, no newline, over-long lines) to its line-at-a-time
+// path, which reports problems with their context. Classified with
+// `escapes`, an ordinary line holds no byte that Zeek's ASCII writer
+// escapes, but its separators: the reader can pass it on verbatim
+// (reader_options::verbatim_lines).
 #pragma once
 
 #include <cstddef>
@@ -33,9 +34,12 @@ struct scanned_line {
   size_t fields = 0;  // separators + 1 (ok only)
 };
 
-// The bytes Zeek's ASCII writer escapes ('\\', those below 0x20, NUL
-// among them, and 0x7f), other than the separator and '\n'.
-constexpr bool special_byte(unsigned char c, char sep) {
+// The special class: with `escapes`, the bytes Zeek's ASCII writer
+// escapes ('\\', those below 0x20, NUL among them, and 0x7f) other than
+// the separator and '\n'; else '\\' and NUL, the ones the reader's
+// careful path must handle.
+constexpr bool special_byte(unsigned char c, char sep, bool escapes) {
+  if (!escapes) return c == '\\' || c == 0;
   return c != static_cast<unsigned char>(sep) && c != '\n' && (c < 0x20 || c == 0x7f || c == '\\');
 }
 
@@ -49,11 +53,11 @@ class span_masks {
  public:
   static constexpr size_t MAX_BYTES = 16 * 1024;
 
-  // Classifies [p, p + n), n <= MAX_BYTES, in whole blocks. Reads nothing
-  // past p + readable (>= n): a last block that would is classified from a
-  // copy padded with a byte of no class; else its bits past n describe the
-  // bytes there.
-  void scan(const char* p, size_t n, char sep, size_t readable);
+  // Classifies [p, p + n), n <= MAX_BYTES, in whole blocks, the special
+  // class as special_byte(escapes). Reads nothing past p + readable (>= n):
+  // a last block that would is classified from a copy padded with a byte
+  // of no class; else its bits past n describe the bytes there.
+  void scan(const char* p, size_t n, char sep, size_t readable, bool escapes = false);
   void scan(const char* p, size_t n, char sep) { scan(p, n, sep, n); }
 
   size_t size() const { return n_; }
@@ -69,7 +73,8 @@ class span_masks {
 enum class simd_level : uint8_t { sse2, avx2, avx512 };
 simd_level best_simd_level();
 const char* to_string(simd_level level);  // "sse2", "avx2", "avx512"
-void compute_block_masks(const char* p, size_t blocks, char sep, block_masks* out, simd_level level);
+void compute_block_masks(const char* p, size_t blocks, char sep, block_masks* out, simd_level level,
+                         bool escapes = false);
 
 // Scans the line starting at offset `s` of the span. Calls
 // on_field(index, begin, end) with offsets into the line for fields up to

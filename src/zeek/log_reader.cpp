@@ -510,12 +510,15 @@ const char* log_reader::scan_rows(const char* p, const char* end, const char* bl
     // used again (lines with escapes would otherwise each cost a span).
     // Lines picked by needles come one at a time: the span reaches a little
     // past the line, where the next picked line often is, and is used again.
-    if (!(span_at_ && p >= span_at_ && p < span_at_ + span.size() && span_sep_ == fmt.separator)) {
+    // Verbatim lines need every byte Zeek's writer escapes in the special class.
+    if (!(span_at_ && p >= span_at_ && p < span_at_ + span.size() && span_sep_ == fmt.separator &&
+          span_escapes_ == verbatim_)) {
       const size_t want = std::max(static_cast<size_t>(end - p), SPAN_AHEAD);
       span.scan(p, std::min(want, static_cast<size_t>(block_end - p)), fmt.separator,
-                static_cast<size_t>(block_end - p));
+                static_cast<size_t>(block_end - p), verbatim_);
       span_at_ = p;
       span_sep_ = fmt.separator;
+      span_escapes_ = verbatim_;
     }
     size_t s = static_cast<size_t>(p - span_at_);
     for (;;) {

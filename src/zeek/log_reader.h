@@ -131,6 +131,7 @@ class log_reader {
   std::unique_ptr<span_masks> span_;  // scan_rows' byte classes, 6 KiB
   const char* span_at_ = nullptr;      // where span_ starts in feed()'s block; null: none
   char span_sep_ = 0;                  // the separator span_ was classified with
+  bool span_escapes_ = false;          // and whether its special class is every escaped byte
 
   const std::vector<std::string>& columns_;
   row_sink& sink_;

@@ -18,12 +18,13 @@ struct result {
   std::vector<std::string> fields;
 };
 
-// Scans the line at offset `at` of `buf`, classified as one span.
+// Scans the line at offset `at` of `buf`, classified as one span (the
+// special class as special_byte(escapes)).
 result scan(const std::string& buf, size_t last_wanted = SIZE_MAX, size_t max_length = 1 << 20,
-            size_t at = 0) {
+            bool escapes = false, size_t at = 0) {
   result r;
   auto span = std::make_unique<span_masks>();
-  span->scan(buf.data(), buf.size(), '\t');
+  span->scan(buf.data(), buf.size(), '\t', buf.size(), escapes);
   r.line = scan_line(*span, at, last_wanted, max_length, [&](size_t i, size_t b, size_t e) {
     EXPECT_EQ(i, r.fields.size());
     r.fields.push_back(buf.substr(at + b, e - b));
@@ -50,12 +51,13 @@ TEST(line_scanner, counts_fields_past_the_last_wanted_without_reporting_them) {
 TEST(line_scanner, leaves_unusual_lines_to_the_line_path) {
   EXPECT_EQ(scan("a\\x41\tb\n").line.status, scan_status::special);
   EXPECT_EQ(scan(std::string("a\0b\tc\n", 6)).line.status, scan_status::special);
-  // Bytes Zeek's writer escapes: control bytes (a '\r' before the newline
-  // too) and DEL; the separator is not one of them.
-  EXPECT_EQ(scan("a\x01b\tc\n").line.status, scan_status::special);
-  EXPECT_EQ(scan("ab\tc\r\n").line.status, scan_status::special);
-  EXPECT_EQ(scan("a\x7f\tc\n").line.status, scan_status::special);
-  EXPECT_EQ(scan("a\x80\xff\tc\n").line.status, scan_status::ok);
+  // With every byte Zeek's writer escapes in the class: control bytes (a
+  // '\r' before the newline too) and DEL; the separator is not one of them.
+  EXPECT_EQ(scan("a\x01b\tc\n").line.status, scan_status::ok);
+  EXPECT_EQ(scan("a\x01b\tc\n", SIZE_MAX, 1 << 20, true).line.status, scan_status::special);
+  EXPECT_EQ(scan("ab\tc\r\n", SIZE_MAX, 1 << 20, true).line.status, scan_status::special);
+  EXPECT_EQ(scan("a\x7f\tc\n", SIZE_MAX, 1 << 20, true).line.status, scan_status::special);
+  EXPECT_EQ(scan("a\x80\xff\tc\n", SIZE_MAX, 1 << 20, true).line.status, scan_status::ok);
   EXPECT_EQ(scan("no newline here").line.status, scan_status::no_newline);
   EXPECT_EQ(scan(std::string(200, 'x') + "\n", SIZE_MAX, 100).line.status, scan_status::no_newline);
   // A backslash after the newline belongs to the next line.
@@ -87,9 +89,9 @@ TEST(line_scanner, starts_a_line_anywhere_in_a_block) {
     std::string before(pad, 'p');
     if (pad) before.back() = '\n';
     std::string a(pad % 70, 'a');
-    auto r = scan(before + a + "\tb\\\n" + head, SIZE_MAX, 1 << 20, pad);
+    auto r = scan(before + a + "\tb\\\n" + head, SIZE_MAX, 1 << 20, false, pad);
     EXPECT_EQ(r.line.status, scan_status::special) << pad;  // the backslash is in this line
-    r = scan(before + a + "\tb\n" + head, SIZE_MAX, 1 << 20, pad);
+    r = scan(before + a + "\tb\n" + head, SIZE_MAX, 1 << 20, false, pad);
     ASSERT_EQ(r.line.status, scan_status::ok) << pad;
     EXPECT_EQ(r.fields, (std::vector<std::string>{a, "b"})) << pad;
   }
@@ -115,39 +117,43 @@ TEST(line_scanner, a_span_ends_at_its_limit_and_a_line_it_cuts_has_no_newline) {
 }
 
 TEST(line_scanner, every_vector_width_classifies_alike) {
-  // Every byte value, and more of the ones that matter, with a few separators.
+  // Every byte value, and more of the ones that matter, with a few
+  // separators, and both special classes.
   std::mt19937 rng(7);
   const std::string common = std::string("ab\t\n\\-\r\x7f\x1f\x20", 10) + std::string(1, '\0');
   std::vector<char> buf(64 * 40);
   for (char& c : buf) c = rng() % 2 ? common[rng() % common.size()] : static_cast<char>(rng() % 256);
   const simd_level best = best_simd_level();
-  for (char sep : {'\t', ',', '\x1f', '\x7f'}) {
-    std::vector<block_masks> base(40), other(40);
-    compute_block_masks(buf.data(), 40, sep, base.data(), simd_level::sse2);
-    for (simd_level level : {simd_level::avx2, simd_level::avx512}) {
-      if (static_cast<int>(level) > static_cast<int>(best)) {
-        GTEST_LOG_(INFO) << "this CPU lacks simd level " << static_cast<int>(level) << "; not compared";
-        continue;
+  for (bool escapes : {false, true})
+    for (char sep : {'\t', ',', '\x1f', '\x7f'}) {
+      std::vector<block_masks> base(40), other(40);
+      compute_block_masks(buf.data(), 40, sep, base.data(), simd_level::sse2, escapes);
+      for (simd_level level : {simd_level::avx2, simd_level::avx512}) {
+        if (static_cast<int>(level) > static_cast<int>(best)) {
+          GTEST_LOG_(INFO) << "this CPU lacks simd level " << static_cast<int>(level) << "; not compared";
+          continue;
+        }
+        compute_block_masks(buf.data(), 40, sep, other.data(), level, escapes);
+        for (size_t i = 0; i < 40; ++i) {
+          EXPECT_EQ(other[i].sep, base[i].sep) << i;
+          EXPECT_EQ(other[i].nl, base[i].nl) << i;
+          EXPECT_EQ(other[i].special, base[i].special) << i;
+        }
       }
-      compute_block_masks(buf.data(), 40, sep, other.data(), level);
-      for (size_t i = 0; i < 40; ++i) {
-        EXPECT_EQ(other[i].sep, base[i].sep) << i;
-        EXPECT_EQ(other[i].nl, base[i].nl) << i;
-        EXPECT_EQ(other[i].special, base[i].special) << i;
+      // And sse2 against the bytes themselves.
+      for (size_t i = 0; i < buf.size(); ++i) {
+        const uint64_t bit = uint64_t{1} << (i % 64);
+        const block_masks& m = base[i / 64];
+        const auto c = static_cast<unsigned char>(buf[i]);
+        const bool special = escapes ? c != static_cast<unsigned char>(sep) && c != '\n' &&
+                                           (c < 0x20 || c == 0x7f || c == '\\')
+                                     : c == '\\' || c == 0;
+        EXPECT_EQ((m.sep & bit) != 0, buf[i] == sep) << i;
+        EXPECT_EQ((m.nl & bit) != 0, buf[i] == '\n') << i;
+        EXPECT_EQ((m.special & bit) != 0, special) << i << " byte " << int{c} << " escapes " << escapes;
+        EXPECT_EQ(special, special_byte(c, sep, escapes)) << i;
       }
     }
-    // And sse2 against the bytes themselves.
-    for (size_t i = 0; i < buf.size(); ++i) {
-      const uint64_t bit = uint64_t{1} << (i % 64);
-      const block_masks& m = base[i / 64];
-      const auto c = static_cast<unsigned char>(buf[i]);
-      const bool special = c != static_cast<unsigned char>(sep) && c != '\n' && (c < 0x20 || c == 0x7f || c == '\\');
-      EXPECT_EQ((m.sep & bit) != 0, buf[i] == sep) << i;
-      EXPECT_EQ((m.nl & bit) != 0, buf[i] == '\n') << i;
-      EXPECT_EQ((m.special & bit) != 0, special) << i << " byte " << int{c};
-      EXPECT_EQ(special, special_byte(c, sep)) << i;
-    }
-  }
 }
 
 TEST(line_scanner, agrees_with_the_field_splitter_on_random_lines) {
