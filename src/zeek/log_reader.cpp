@@ -85,27 +85,34 @@ void log_reader::bind() {
       want_[static_cast<size_t>(bound_[c])] = static_cast<int>(c);
       last_wanted_ = std::max(last_wanted_, static_cast<size_t>(bound_[c]));
     }
-  missing_.clear();
+  missing_.reset();
   missing_reported_ = false;
-  // Verbatim lines: the requested columns are the fields, in order, and the
-  // markers are the ones Zeek's writer writes (headerless lines are checked
-  // field by field: pandas reads more spellings as unset than '-').
-  const log_format& fmt = state_.format;
-  verbatim_ = opts_.verbatim_lines && fmt.separator == '\t' && columns_.size() == fields.size() &&
-              (fmt.format == input_format::tsv_headerless ||
-               (fmt.format == input_format::tsv_header && fmt.unset_field == "-" && fmt.empty_field == "(empty)"));
-  for (size_t c = 0; verbatim_ && c < columns_.size(); ++c) verbatim_ = bound_[c] == static_cast<int>(c);
-  // Then only the cells the sink reads of a verbatim line are filled.
+  // Then only the cells the sink reads of a verbatim line are filled (its
+  // fields are the columns, so a column's index is its field's).
   line_want_.assign(want_.size(), -1);
   for (int c : opts_.line_cells)
-    if (c >= 0 && static_cast<size_t>(c) < columns_.size()) line_want_[static_cast<size_t>(c)] = c;
+    if (c >= 0 && static_cast<size_t>(c) < std::min(columns_.size(), fields.size()))
+      line_want_[static_cast<size_t>(c)] = c;
+  update_verbatim();
   report_.format = to_string(state_.format.format);
   if (state_.format.format == input_format::json) return;
   for (size_t c = 0; c < columns_.size(); ++c)
     if (bound_[c] < 0) {
-      missing_ = columns_[c];
+      missing_ = columns_[c];  // maybe "": a column may be named so
       break;
     }
+}
+
+void log_reader::update_verbatim() {
+  // The requested columns are the fields, in order, and the markers are the
+  // ones Zeek's writer writes (headerless lines are checked field by field:
+  // pandas reads more spellings as unset than '-').
+  const log_format& fmt = state_.format;
+  verbatim_ = opts_.verbatim_lines && fmt.separator == '\t' && columns_.size() == fmt.fields.size() &&
+              bound_.size() == columns_.size() &&
+              (fmt.format == input_format::tsv_headerless ||
+               (fmt.format == input_format::tsv_header && fmt.unset_field == "-" && fmt.empty_field == "(empty)"));
+  for (size_t c = 0; verbatim_ && c < columns_.size(); ++c) verbatim_ = bound_[c] == static_cast<int>(c);
 }
 
 size_t log_reader::feed(std::string_view block, bool at_end) {
@@ -273,9 +280,9 @@ void log_reader::on_csv_row(std::string_view line) {
            "the line does not match the CSV header's column names");
     return;
   }
-  if (!missing_.empty()) {
-    reject(problem_kind::missing_field, line, missing_,
-           "the log has no '" + missing_ + "' column, which the query needs",
+  if (missing_) {
+    reject(problem_kind::missing_field, line, *missing_,
+           "the log has no '" + *missing_ + "' column, which the query needs",
            "choose other columns with --by/--agg");
     return;
   }
@@ -319,6 +326,7 @@ void log_reader::on_header_line(std::string_view line) {
       break;
   }
   if (!state_.format_known) state_.format_known = true;
+  update_verbatim();  // '#unset_field' and the like may follow '#fields'
 }
 
 void log_reader::on_tsv_row(std::string_view line) {
@@ -354,9 +362,9 @@ void log_reader::on_tsv_row(std::string_view line) {
                       : "the line does not match the '#fields' header above it");
     return;
   }
-  if (!missing_.empty()) {
-    reject(problem_kind::missing_field, line, missing_,
-           "the log has no '" + missing_ + "' field, which the query needs",
+  if (missing_) {
+    reject(problem_kind::missing_field, line, *missing_,
+           "the log has no '" + *missing_ + "' field, which the query needs",
            "choose other columns with --by/--agg");
     return;
   }
@@ -399,7 +407,7 @@ bool log_reader::rows_fast_ok() const {
   const log_format& fmt = state_.format;
   return state_.format_known && fmt.format != input_format::json && fmt.format != input_format::csv &&
          fmt.saw_fields &&
-         missing_.empty() && state_.offset > 0 && fmt.separator != '\n' && fmt.separator != '\\' &&
+         !missing_ && state_.offset > 0 && fmt.separator != '\n' && fmt.separator != '\\' &&
          fmt.separator != '\0';
 }
 

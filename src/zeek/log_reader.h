@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,6 +90,8 @@ class log_reader {
   void on_json_row(std::string_view line);
   void on_csv_row(std::string_view line);
   void bind();
+  // verbatim_, from the format and the binding; after either changes.
+  void update_verbatim();
   void reject(problem_kind kind, std::string_view line, std::string column, std::string message,
               std::string hint);
   void note(problem p);
@@ -151,7 +154,7 @@ class log_reader {
   bool line_plain_ = true;        // check_verbatim's verdict on the line
   std::vector<uint32_t> text_empties_;  // where its "(empty)" texts start
   std::string patched_;           // the line as Zeek writes it, when it escapes them
-  std::string missing_;           // first requested column the schema lacks
+  std::optional<std::string> missing_;  // first requested column the schema lacks
   bool missing_reported_ = false;
   std::vector<std::string_view> fields_;  // per requested column
   std::vector<cell> cells_;

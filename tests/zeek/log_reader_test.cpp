@@ -466,6 +466,8 @@ TEST(log_reader, verbatim_lines_only_when_the_line_is_what_zeek_writes) {
   EXPECT_EQ(verbatim_count(all, "#separator \\x09\n#unset_field\tNONE\n#fields\ta\tb\tc\n" + body).lines, 0u);
   EXPECT_EQ(verbatim_count(all, "#separator \\x09\n#empty_field\tE\n#fields\ta\tb\tc\n" + body).lines, 0u);
   EXPECT_EQ(verbatim_count(all, "#separator ,\n#fields,a,b,c\nx,-,(empty)\n").lines, 0u);
+  // Markers declared after '#fields' count too.
+  EXPECT_EQ(verbatim_count(all, "#fields\ta\tb\tc\n#unset_field\tNONE\n" + body).lines, 0u);
   // Lines it would write otherwise: an empty field, an escape, a control
   // byte, a '\r' before the newline.
   auto odd = verbatim_count(all, header + "x\t\tw\nx\\x41\tz\tw\nx\x01\tz\tw\nx\tz\tw\r\nx\tz\tw\n");
@@ -483,6 +485,24 @@ TEST(log_reader, verbatim_headerless_lines_spell_unset_as_a_dash) {
   auto got = verbatim_count(conn, plain + plain + nan);
   EXPECT_EQ(got.lines, 1u);  // "(empty)" is text there; the writer escapes it from the cells
   EXPECT_EQ(got.rows, 2u);   // and pandas reads NaN as unset, which Zeek writes '-'
+}
+
+}  // namespace zeekgraph::zeek
+
+namespace zeekgraph::zeek {
+
+TEST(log_reader, a_missing_column_named_empty_is_still_missing) {
+  // A requested column may be named "" (a '#fields' line can name one);
+  // when the log lacks it, its rows are rejected, not read with stale cells.
+  line_counter sink;
+  file_report report;
+  const std::vector<std::string> columns = {"", "b"};  // the reader keeps a reference
+  log_reader reader(columns, sink, report, {});
+  reader.start({});
+  const std::string text = "#fields\ta\tb\n1\t2\n3\t4\n5\t6\n";
+  EXPECT_EQ(reader.feed(text, true), text.size());
+  EXPECT_EQ(sink.rows + sink.lines, 0u);
+  EXPECT_EQ(report.rows_rejected, 3u);
 }
 
 }  // namespace zeekgraph::zeek
