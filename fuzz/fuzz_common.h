@@ -1,6 +1,7 @@
-// Shared by the fuzz targets: runs bytes through the reader and the
-// aggregation of a query, as `summarize` does, and checks the accounting
-// invariant. A broken invariant aborts, which the fuzzer reports.
+// Shared by the fuzz targets: feeds bytes to a reader in pieces, and runs
+// them through the reader and the aggregation of a query, as `summarize`
+// does, checking the accounting invariant. A broken invariant aborts, which
+// the fuzzer reports.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,21 @@
 
 namespace zeekgraph::fuzz {
 
+// Feeds `data` to `reader` as a stream driver does, `piece` bytes at a time
+// (0: all at once), carrying a cut line over to the next piece.
+inline void feed_in_pieces(zeek::log_reader& reader, std::string_view data, size_t piece) {
+  std::string carry;
+  size_t pos = 0;
+  while (pos < data.size() || piece == 0) {
+    const size_t n = piece ? std::min(piece, data.size() - pos) : data.size();
+    carry.append(data.substr(pos, n));
+    pos += n;
+    const bool at_end = pos >= data.size();
+    carry.erase(0, reader.feed(carry, at_end));
+    if (at_end) break;
+  }
+}
+
 // Reads `data` as one log stream in pieces of `piece` bytes (0 = whole).
 inline void read_and_summarize(std::string_view data, size_t piece) {
   static const agg::aggregate_plan plan = agg::aggregate_plan::make(agg::query_spec::seed(), {}, {});
@@ -25,17 +41,7 @@ inline void read_and_summarize(std::string_view data, size_t piece) {
   opts.max_line_bytes = 4096;
   zeek::log_reader reader(plan.inputs, sink, report, opts);
   reader.start({});
-  std::string carry;
-  size_t pos = 0;
-  while (pos < data.size() || piece == 0) {
-    size_t n = piece ? std::min(piece, data.size() - pos) : data.size();
-    carry.append(data.substr(pos, n));
-    pos += n;
-    bool at_end = pos >= data.size();
-    size_t used = reader.feed(carry, at_end);
-    carry.erase(0, used);
-    if (at_end) break;
-  }
+  feed_in_pieces(reader, data, piece);
   reader.finish();
   if (report.lines_read != report.rows_used + report.rows_rejected + report.rows_null_key) std::abort();
   auto table = agg::finalize(sink);

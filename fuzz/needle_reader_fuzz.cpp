@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_common.h"
 #include "zeek/log_reader.h"
 
 namespace {
@@ -46,16 +47,7 @@ outcome read(std::string_view data, size_t piece, bool needles, bool host, bool 
   if (needles && host) opts.also_needles = {{std::string(swapped ? WANT : HOST)}};
   zeekgraph::zeek::log_reader reader(columns, sink, o.report, opts);
   reader.start({});
-  std::string carry;
-  size_t pos = 0;
-  while (pos < data.size() || piece == 0) {
-    const size_t n = piece ? std::min(piece, data.size() - pos) : data.size();
-    carry.append(data.substr(pos, n));
-    pos += n;
-    const bool at_end = pos >= data.size();
-    carry.erase(0, reader.feed(carry, at_end));
-    if (at_end) break;
-  }
+  zeekgraph::fuzz::feed_in_pieces(reader, data, piece);
   reader.finish();
   o.kept = std::move(sink.kept);
   o.lines = reader.state().line;

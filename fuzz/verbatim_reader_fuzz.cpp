@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_common.h"
 #include "table/row_writer.h"
 #include "zeek/log_format.h"
 #include "zeek/log_reader.h"
@@ -74,16 +75,7 @@ outcome read(std::string_view data, const std::vector<std::string>& columns, siz
   opts.line_cells = std::move(line_cells);
   zeek::log_reader reader(columns, sink, o.report, opts);
   reader.start({});
-  std::string carry;
-  size_t pos = 0;
-  while (pos < data.size() || piece == 0) {
-    const size_t n = piece ? std::min(piece, data.size() - pos) : data.size();
-    carry.append(data.substr(pos, n));
-    pos += n;
-    const bool at_end = pos >= data.size();
-    carry.erase(0, reader.feed(carry, at_end));
-    if (at_end) break;
-  }
+  zeekgraph::fuzz::feed_in_pieces(reader, data, piece);
   reader.finish();
   o.out = std::move(sink.out);
   o.lines = reader.state().line;

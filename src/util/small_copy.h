@@ -39,27 +39,26 @@ inline void copy_small(void* dst, const void* src, size_t n) {
   }
 }
 
+namespace detail {
+// The first and last sizeof(W) bytes of n (sizeof(W) <= n <= 2 sizeof(W)).
+template <typename W>
+inline bool equal_ends(const unsigned char* x, const unsigned char* y, size_t n) {
+  W x0, x1, y0, y1;
+  std::memcpy(&x0, x, sizeof(W));
+  std::memcpy(&x1, x + n - sizeof(W), sizeof(W));
+  std::memcpy(&y0, y, sizeof(W));
+  std::memcpy(&y1, y + n - sizeof(W), sizeof(W));
+  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
+}  // namespace detail
+
 // Whether the n bytes at a and b are equal (up to 16 inline).
 inline bool equal_small(const void* a, const void* b, size_t n) {
   const auto* x = static_cast<const unsigned char*>(a);
   const auto* y = static_cast<const unsigned char*>(b);
   if (n > 16) return std::memcmp(x, y, n) == 0;
-  if (n >= 8) {
-    uint64_t x0, x1, y0, y1;
-    std::memcpy(&x0, x, 8);
-    std::memcpy(&x1, x + n - 8, 8);
-    std::memcpy(&y0, y, 8);
-    std::memcpy(&y1, y + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4) {
-    uint32_t x0, x1, y0, y1;
-    std::memcpy(&x0, x, 4);
-    std::memcpy(&x1, x + n - 4, 4);
-    std::memcpy(&y0, y, 4);
-    std::memcpy(&y1, y + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
+  if (n >= 8) return detail::equal_ends<uint64_t>(x, y, n);
+  if (n >= 4) return detail::equal_ends<uint32_t>(x, y, n);
   for (size_t i = 0; i < n; ++i)
     if (x[i] != y[i]) return false;
   return true;
