@@ -2,7 +2,7 @@
 # The optimised build: profile-guided optimisation (GCC, docs/PERFORMANCE.md).
 # An instrumented zeekgraph (build-pgo/) summarizes generated MACCDC-like logs
 # the ways the tool is used most: headerless and with a header, plain and
-# gzip, one and two threads. The preset's tree is then compiled with that
+# gzip, one and two threads, with and without a filter; and drills down. The preset's tree is then compiled with that
 # profile. Code the training never ran is optimised as it would be without.
 # usage: scripts/build.sh [release|dev]   (release: build/, dev: build-test/ with tests)
 set -euo pipefail
@@ -29,6 +29,11 @@ zg=$gen/tools/zeekgraph/zeekgraph
 "$zg" summarize "$work/conn.log" -j 2 -q -o /dev/null
 head -n 300000 "$work/conn.log" | "$zg" summarize - -j 1 -q -o /dev/null
 "$zg" summarize "$work/conn-header.log.gz" -j 2 -q -o /dev/null
+# Questions: a filter that skips most lines, and the rows behind a node (the
+# drill-down's verbatim lines), so that their paths are not laid out as cold.
+"$zg" summarize "$work/conn.log" --where 'id.resp_h in 192.168.231.0/24' -j 2 -q -o /dev/null
+"$zg" rows "$work/conn.log" --where 'id.orig_h == 192.168.202.65 or id.resp_h == 192.168.202.65' -q >/dev/null
+"$zg" rows "$work/conn-header.log.gz" --where 'conn_state == "S0"' --format csv -q >/dev/null
 pgo=use
 if ! compgen -G "$profile/*.gcda" >/dev/null; then
   echo "build.sh: the training wrote no profile (not GCC?); building without PGO" >&2
