@@ -31,9 +31,14 @@ let fails = [];
 if (!frame) fails.push("no iframe");
 else {
   await frame.waitForSelector("canvas", { timeout: 30000 }).catch(() => fails.push("no canvas in the iframe"));
-  // The UI counts what it drew: "N nodes, M of M edges".
+  // The UI counts what it drew: "N nodes, M of M edges", written after the
+  // canvas appears (a busy machine showed the canvas first).
+  const COUNTS = /(\d[\d,]*) nodes, (\d[\d,]*) of (\d[\d,]*) edges/;
+  await frame
+    .waitForFunction((re) => new RegExp(re).test(document.body.innerText), COUNTS.source, { timeout: 30000 })
+    .catch(() => {});
   const text = await frame.locator("body").innerText();
-  const m = text.match(/(\d[\d,]*) nodes, (\d[\d,]*) of (\d[\d,]*) edges/);
+  const m = text.match(COUNTS);
   if (!m) fails.push("the UI shows no node and edge counts");
   else console.log(`iframe UI: ${m[0]}`);
   const counts = m ? `${m[1].replaceAll(",", "")},${m[3].replaceAll(",", "")}` : "";
