@@ -164,12 +164,6 @@ py::list report_list(const std::vector<zg::zeek::file_report>& files) {
   return out;
 }
 
-std::vector<std::string> names(const py::list& v) {
-  std::vector<std::string> out;
-  for (const auto& s : v) out.push_back(s.cast<std::string>());
-  return out;
-}
-
 // --where's filter (null for an empty expression). Errors: UsageError, the
 // fault under a caret.
 std::shared_ptr<const zg::query::filter> parse_where(const std::string& where) {
@@ -446,15 +440,18 @@ py::dict state_map(const summarize_request& q, py::object range, uint32_t partit
 
 // The bytes of each state, read in place (a reduce task's share of the
 // shuffle is hundreds of megabytes); `held` keeps them alive.
-std::vector<std::string_view> state_bytes(const py::list& states, std::vector<py::object>& held) {
+// A list of state files as bytes-like objects (bytes, or the buffers Dask
+// hands a task without copying them); `held` keeps their buffers until the
+// views are no longer read.
+std::vector<std::string_view> state_bytes(const py::list& states, std::vector<py::buffer_info>& held) {
   std::vector<std::string_view> out;
+  held.reserve(states.size());
   for (py::handle h : states) {
-    char* data = nullptr;
-    Py_ssize_t n = 0;
-    if (!PyBytes_Check(h.ptr()) || PyBytes_AsStringAndSize(h.ptr(), &data, &n) != 0)
-      throw py::type_error("states must be a list of bytes (state files)");
-    held.push_back(py::reinterpret_borrow<py::object>(h));
-    out.emplace_back(data, static_cast<size_t>(n));
+    if (!PyObject_CheckBuffer(h.ptr())) throw py::type_error("states must be a list of bytes (state files)");
+    py::buffer_info& b = held.emplace_back(py::reinterpret_borrow<py::buffer>(h).request());
+    if (b.ndim > 1 || (b.ndim == 1 && b.strides[0] != b.itemsize))
+      throw py::type_error("states must be contiguous bytes (state files)");
+    out.emplace_back(static_cast<const char*>(b.ptr), static_cast<size_t>(b.size * b.itemsize));
   }
   return out;
 }
@@ -472,7 +469,7 @@ std::vector<zg::agg::saved_state> decoded(const std::vector<std::string_view>& b
 // A reduce task: one partition of every map state, merged in input order
 // and closed (float sums replayed, distinct values counted).
 py::bytes state_reduce(const py::list& states) {
-  std::vector<py::object> held;
+  std::vector<py::buffer_info> held;
   const std::vector<std::string_view> blobs = state_bytes(states, held);
   std::string out;
   zg::error failed;
@@ -498,7 +495,7 @@ py::bytes state_reduce(const py::list& states) {
 // nunique fingerprints repeated give {"recount": [columns]} instead: the
 // job must run again with exact pairs.
 py::dict state_finish(const py::list& states, const std::string& format, unsigned threads) {
-  std::vector<py::object> held;
+  std::vector<py::buffer_info> held;
   const std::vector<std::string_view> blobs = state_bytes(states, held);
   zg::table::summary_table table;
   std::string csv;

@@ -44,8 +44,12 @@ flat as the input grows when the partitions grow with it (`partitions`).
 """
 import operator
 import os
+import pickle
 
 import pandas as pd
+
+from dask.sizeof import sizeof
+from distributed.protocol import Serialized, dask_deserialize
 
 from . import _core
 from .errors import StrictError
@@ -63,6 +67,42 @@ RANGE_BYTES = 512 << 20
 # MB of state per GiB of conn log), so partitions grow with the input and a
 # reduce task's memory stays flat.
 REDUCE_INPUT_BYTES = 1 << 30
+
+
+class StatePart(Serialized):
+    """One partition of a map task's state, as the shuffle moves it: already
+    serialized, so that Dask sends its bytes as they are. Dask compresses
+    what it moves when a sample compresses (lz4 where installed), and a
+    state is mostly uid fingerprints and float values: lz4 took it only to
+    82%, at ~3 ms a MB on both ends, which at 22.7M rows cost 1.3 CPU-s and
+    about 0.4 s of reduces waiting for their inputs. (A dask_serialize
+    header cannot say "do not compress": Dask nests it; a Serialized
+    object's own header can, as Dask's CUDA serializers do.) The reduce
+    reads the received buffer without copying it."""
+
+    def __init__(self, data):
+        super().__init__({"serializer": "dask", "type-serialized": _STATE_PART_TYPE, "sub-header": {},
+                          "compression": (False,)}, [data])
+
+    @property
+    def data(self):
+        return self.frames[0]
+
+    def __len__(self):
+        return len(self.frames[0])
+
+
+_STATE_PART_TYPE = pickle.dumps(StatePart)
+
+
+@dask_deserialize.register(StatePart)
+def _load_state_part(header, frames):
+    return StatePart(frames[0])
+
+
+@sizeof.register(StatePart)
+def _state_part_size(part):
+    return len(part)
 
 
 def _request(inputs, by, agg, where, threads, log_path, strict, max_line_bytes, memory_limit):
@@ -123,7 +163,9 @@ def map_piece(fields, order, path, rng, partitions, force=None, fingerprints=Fal
     `force` = (text, exact_ints, kahan_sums) columns decided by the other
     pieces; `fingerprints`: text nunique may keep fingerprints."""
     req = _request([path], **fields)
-    return _core.state_map(req, rng, partitions, force, order, fingerprints)
+    out = _core.state_map(req, rng, partitions, force, order, fingerprints)
+    out["states"] = [StatePart(b) for b in out["states"]]
+    return out
 
 
 def _union_typing(typings):
@@ -145,7 +187,7 @@ def _forced(union):
 
 def reduce_partition(*states):
     """A reduce task: partition r of every map state, merged and closed."""
-    return _core.state_reduce(list(states))
+    return _core.state_reduce([s.data for s in states])
 
 
 def _merged_reports(reports):
