@@ -91,6 +91,9 @@ class StatePart(Serialized):
     def __len__(self):
         return len(self.frames[0])
 
+    def __reduce__(self):
+        return StatePart, (bytes(self.frames[0]),)
+
 
 _STATE_PART_TYPE = pickle.dumps(StatePart)
 
@@ -164,7 +167,7 @@ def map_piece(fields, order, path, rng, partitions, force=None, fingerprints=Fal
     pieces; `fingerprints`: text nunique may keep fingerprints."""
     req = _request([path], **fields)
     out = _core.state_map(req, rng, partitions, force, order, fingerprints)
-    out["states"] = [StatePart(b) for b in out["states"]]
+    out["states"] = [StatePart(memoryview(b)) for b in out["states"]]
     return out
 
 

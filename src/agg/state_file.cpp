@@ -447,6 +447,24 @@ result<std::unique_ptr<aggregate_plan>> state_plan(const query_spec& spec, const
 
 // ---- encode ------------------------------------------------------------------
 
+namespace {
+
+// One nunique column as the files will hold it, prepared before any file is
+// written, so that each file's size is known up front (below).
+struct unique_out {
+  nunique_kind kind = nunique_kind::exact;
+  std::vector<uint64_t> counts;            // closed: per group
+  nunique_store* fingerprints = nullptr;   // open, fingerprinted: taken as written
+  nunique_store::pair_set pairs;           // open, exact: the pairs (longs stay here)
+  std::vector<std::vector<uint64_t>> small;  // ... split by partition, in local ids
+  std::vector<std::vector<nunique_store::wide_entry>> wide;
+  std::vector<std::vector<std::pair<uint32_t, std::string>*>> longs;
+};
+
+size_t varint_bytes(uint64_t v) { return static_cast<size_t>(std::bit_width(v | 1) + 6) / 7; }
+
+}  // namespace
+
 std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
   partitions = std::max<uint32_t>(partitions, 1);
   partial_aggregate& a = *st.groups;
@@ -464,6 +482,94 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     local[g] = part_groups[part[g]]++;
   }
 
+  // nunique, prepared: closed counts counted, exact pairs taken and split
+  // by partition.
+  const std::vector<int> uniq_cols = nunique_columns(plan);
+  std::vector<unique_out> uniq(uniq_cols.size());
+  for (size_t i = 0; i < uniq_cols.size(); ++i) {
+    nunique_store& store = a.distinct(static_cast<size_t>(uniq_cols[i]));
+    unique_out& u = uniq[i];
+    if (store.repeated()) {
+      u.kind = nunique_kind::repeated;
+    } else if (st.closed) {
+      if (store.fingerprinted()) {
+        u.kind = store.values_distinct() ? nunique_kind::fingerprints : nunique_kind::repeated;
+        if (u.kind == nunique_kind::fingerprints) {
+          u.counts.resize(groups);
+          for (uint32_t g = 0; g < groups; ++g) u.counts[g] = a.size(g) - store.nulls(g);
+        }
+      } else {
+        if (i < st.nunique_kinds.size()) u.kind = st.nunique_kinds[i];
+        u.counts = store.count(groups);
+      }
+    } else if (store.fingerprinted()) {
+      u.kind = nunique_kind::fingerprints;
+      u.fingerprints = &store;
+    } else {
+      u.pairs = store.take_pairs();
+      u.small.resize(partitions);
+      u.wide.resize(partitions);
+      u.longs.resize(partitions);
+      if (partitions == 1) {
+        // One file: its ids are the state's, and the pairs are written as taken.
+        u.small[0].swap(u.pairs.small);
+        u.wide[0].swap(u.pairs.wide);
+      } else {
+        std::vector<size_t> n(partitions, 0);
+        for (uint64_t e : u.pairs.small) ++n[part[static_cast<uint32_t>(e >> 32)]];
+        for (uint32_t p = 0; p < partitions; ++p) u.small[p].reserve(n[p]);
+        for (uint64_t e : u.pairs.small) {
+          const uint32_t g = static_cast<uint32_t>(e >> 32);
+          u.small[part[g]].push_back(uint64_t{local[g]} << 32 | (e & 0xffffffffu));
+        }
+        std::vector<uint64_t>().swap(u.pairs.small);
+        for (auto e : u.pairs.wide) {
+          const uint32_t g = e.gid;
+          e.gid = local[g];
+          u.wide[part[g]].push_back(e);
+        }
+        decltype(u.pairs.wide)().swap(u.pairs.wide);
+      }
+      for (auto& l : u.pairs.longs) u.longs[part[l.first]].push_back(&l);
+    }
+  }
+
+  // What FLOATS and UNIQUE will take in each file, at most: each file is
+  // reserved once, since regrowing it copied and faulted in its bytes up to
+  // three times (25% of a map task's page faults).
+  std::vector<uint64_t> rest(partitions, 64);
+  for (uint32_t g = 0; g < groups; ++g) {
+    uint64_t& r = rest[part[g]];
+    if (st.closed) {
+      r += K * 34;
+    } else {
+      for (size_t k = 0; k < K; ++k) {
+        const size_t at = g * K + k;
+        const uint64_t from = at < st.value_start.size() ? st.value_start[at] : 0;
+        const uint64_t to = at + 1 < st.value_start.size() ? st.value_start[at + 1] : from;
+        r += 10 + (to - from) * sizeof(double);
+      }
+    }
+  }
+  for (const unique_out& u : uniq) {
+    for (uint32_t p = 0; p < partitions; ++p) {
+      uint64_t& r = rest[p];
+      r += 1;
+      if (u.kind == nunique_kind::repeated) continue;
+      if (st.closed) {
+        r += uint64_t{part_groups[p]} * 10;
+      } else if (u.fingerprints) {
+        // Shards are picked by a hash: each holds 1/R of them, give or take
+        // far less than an eighth plus 512.
+        const uint64_t n = u.fingerprints->fingerprint_count();
+        r += 8 + (partitions == 1 ? n : n / partitions * 9 / 8 + 512) * 8 + uint64_t{part_groups[p]} * 10;
+      } else {
+        r += 30 + u.small[p].size() * 8 + u.wide[p].size() * (16 + 5);
+        for (const auto* l : u.longs[p]) r += 10 + varint_bytes(l->second.size()) + l->second.size();
+      }
+    }
+  }
+
   // Each partition's file is written in place, section after section
   // (begin_section/end_section patch the length and append the CRC): the
   // sections built apart and then joined cost a copy and its page faults,
@@ -471,7 +577,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
   std::vector<writer> out(partitions);
   for (uint32_t p = 0; p < partitions; ++p) {
     writer& w = out[p];
-    w.b.reserve(groups * 160 / partitions + 4096);
+    w.b.reserve(groups * 160 / partitions + 4096 + rest[p]);
     w.b.append(MAGIC, sizeof MAGIC);
     w.u32(STATE_FILE_VERSION);
     w.begin_section(META);
@@ -512,7 +618,8 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
   // Kahan columns: open, each group's values in input order; closed, the sums.
   for (uint32_t p = 0; p < partitions; ++p) {
     out[p].end_section();
-    out[p].b.reserve(out[p].b.size() + (st.values.size() * 8 + groups * K) / partitions * 9 / 8 + 64);
+    // Only when the groups outgrew their guess: a copy of the groups alone.
+    if (out[p].b.capacity() < out[p].b.size() + rest[p]) out[p].b.reserve(out[p].b.size() + rest[p]);
     out[p].begin_section(FLOATS);
   }
   for (uint32_t g = 0; g < groups; ++g) {
@@ -541,43 +648,20 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
 
   // nunique: per column its kind, then exact pairs or fingerprints (open),
   // or counts (closed), renumbered per partition.
-  const std::vector<int> uniq_cols = nunique_columns(plan);
-  for (size_t i = 0; i < uniq_cols.size(); ++i) {
-    nunique_store& store = a.distinct(static_cast<size_t>(uniq_cols[i]));
-    auto put_kind = [&](nunique_kind k) {
-      for (uint32_t p = 0; p < partitions; ++p) out[p].u8(static_cast<uint8_t>(k));
-    };
-    if (store.repeated()) {
-      put_kind(nunique_kind::repeated);
-      continue;
-    }
+  for (unique_out& u : uniq) {
+    for (uint32_t p = 0; p < partitions; ++p) out[p].u8(static_cast<uint8_t>(u.kind));
+    if (u.kind == nunique_kind::repeated) continue;
     if (st.closed) {
-      std::vector<uint64_t> counts;
-      nunique_kind kind = nunique_kind::exact;
-      if (store.fingerprinted()) {
-        kind = store.values_distinct() ? nunique_kind::fingerprints : nunique_kind::repeated;
-        if (kind == nunique_kind::fingerprints) {
-          counts.resize(groups);
-          for (uint32_t g = 0; g < groups; ++g) counts[g] = a.size(g) - store.nulls(g);
-        }
-      } else {
-        if (i < st.nunique_kinds.size()) kind = st.nunique_kinds[i];
-        counts = store.count(groups);
-      }
-      put_kind(kind);
-      if (kind == nunique_kind::repeated) continue;
-      for (uint32_t g = 0; g < groups; ++g) out[part[g]].var(counts[g]);
+      for (uint32_t g = 0; g < groups; ++g) out[part[g]].var(u.counts[g]);
       continue;
     }
-    if (store.fingerprinted()) {
+    if (u.fingerprints) {
       // Fingerprints go to their shard's partition whatever their group;
       // nulls go with their group. The counts are patched in afterwards.
-      put_kind(nunique_kind::fingerprints);
-      const size_t n = store.fingerprint_count();
+      nunique_store& store = *u.fingerprints;
       std::vector<size_t> count_at(partitions);
       std::vector<uint64_t> in_shard(partitions, 0);
       for (uint32_t p = 0; p < partitions; ++p) {
-        out[p].b.reserve(out[p].b.size() + n * 8 / partitions * 9 / 8 + 64);
         count_at[p] = out[p].b.size();
         out[p].u64(0);
       }
@@ -597,34 +681,19 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
       for (uint32_t g = 0; g < groups; ++g) out[part[g]].var(store.nulls(g));
       continue;
     }
-    put_kind(nunique_kind::exact);
-    nunique_store::pair_set pairs = store.take_pairs();
-    std::vector<std::vector<uint64_t>> small(partitions);
-    std::vector<std::vector<nunique_store::wide_entry>> wide(partitions);
-    std::vector<std::vector<std::pair<uint32_t, std::string>*>> longs(partitions);
-    for (uint64_t e : pairs.small) {
-      const uint32_t g = static_cast<uint32_t>(e >> 32);
-      small[part[g]].push_back(uint64_t{local[g]} << 32 | (e & 0xffffffffu));
-    }
-    for (auto e : pairs.wide) {
-      const uint32_t g = e.gid;
-      e.gid = local[g];
-      wide[part[g]].push_back(e);
-    }
-    for (auto& l : pairs.longs) longs[part[l.first]].push_back(&l);
     for (uint32_t p = 0; p < partitions; ++p) {
       writer& w = out[p];
-      w.b.reserve(w.b.size() + small[p].size() * 8 + wide[p].size() * 20 + longs[p].size() * 24 + 32);
-      w.var(small[p].size());
-      w.bytes(small[p].data(), small[p].size() * 8);
-      w.var(wide[p].size());
-      for (const auto& e : wide[p]) {
+      w.var(u.small[p].size());
+      w.bytes(u.small[p].data(), u.small[p].size() * 8);
+      std::vector<uint64_t>().swap(u.small[p]);
+      w.var(u.wide[p].size());
+      for (const auto& e : u.wide[p]) {
         w.u64(e.lo);
         w.u64(e.hi);
         w.var(e.gid);
       }
-      w.var(longs[p].size());
-      for (const auto* l : longs[p]) {
+      w.var(u.longs[p].size());
+      for (const auto* l : u.longs[p]) {
         w.var(local[l->first]);
         w.str(l->second);
       }

@@ -27,7 +27,8 @@ pass_verdict judge_pass(const agg::aggregate_plan& plan, agg::partial_aggregate&
       st.kahan_sums.push_back(cp.name);  // not all small integers: read again with Kahan sums
       again = true;
     }
-    if (cp.fingerprint_nunique && !f.stopped && !total.distinct(c).values_distinct(f.threads)) {
+    if (cp.fingerprint_nunique && !f.stopped && !f.distinct_checked_later &&
+        !total.distinct(c).values_distinct(f.threads)) {
       st.exact_nunique.push_back(cp.name);  // a value repeats: read again with exact pairs
       again = true;
     }

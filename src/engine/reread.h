@@ -22,6 +22,10 @@ struct pass_facts {
   bool chunked_shrank = false;  // a file read in chunks shrank during the pass
   unsigned pass = 1;          // 1-based
   unsigned threads = 1;
+  // A distributed job's map state: its reduces check the fingerprints of
+  // every piece, this one's included, so a repeat here is found there (and
+  // the job runs again with exact pairs) without a check of its own.
+  bool distinct_checked_later = false;
   const std::vector<std::string>& force_text;  // the caller's text columns: never made numeric
 };
 

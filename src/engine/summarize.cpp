@@ -185,7 +185,7 @@ result<summary_passes> run_passes(const summarize_options& given, bool for_state
     if (budget.exceeded()) return past_limit();
     total->flush();  // the last batch's rows, before distinct values are checked
     pass_facts facts{rereadable, attempt.stopped, r.sums_in_order(), r.read_apart(), r.chunked_file_shrank(),
-                     pass, threads, opts.force_text};
+                     pass, threads, for_state && opts.state_fingerprints, opts.force_text};
     pass_state state{as_text, as_numeric, exact_ints, kahan_sums, exact_nunique, sequential, unordered, shrank_reread};
     pass_verdict verdict;
     try {

@@ -140,6 +140,7 @@ enum class twist {
   none,
   collide,  // a uid of the first file and one of the last share a fingerprint
   repeat,   // the last file repeats a row of the first: one group, one uid twice
+  repeat_within,  // the last file repeats its own first row: a map that does not check its own
 };
 
 // The uid of a log's first row (the headerless layout's second column).
@@ -175,8 +176,8 @@ mapped_job map_job(const std::string& name, bool fingerprints, uint32_t R, twist
     paths.push_back((dir / ("conn." + std::to_string(f) + ".log")).string());
     logs.push_back(hour_log(f, 8000));
   }
-  if (t == twist::repeat) {
-    const std::string row = first_row(logs[0]);
+  if (t == twist::repeat || t == twist::repeat_within) {
+    const std::string row = first_row(logs[t == twist::repeat ? 0 : 2]);
     const size_t end = logs[2].rfind("#close");
     logs[2].insert(end == std::string::npos ? logs[2].size() : end, row);
   }
@@ -259,12 +260,13 @@ TEST(summarize_state, fingerprinted_maps_equal_one_run) {
 // map's own fingerprints stay distinct, so only a reduce sees it), and a
 // uid that repeats in one group across files (its exact count is one less
 // than its rows): some shard repeats, so the closed states' counts do not
-// stand and are refused, naming the column. Exact maps, the job's
-// fallback, give the summary of one run.
+// stand and are refused, naming the column. So is a uid repeated within
+// one map's piece: a map leaves the check to the reduces. Exact maps, the
+// job's fallback, give the summary of one run.
 TEST(summarize_state, repeated_fingerprints_fall_back_to_exact_pairs) {
   const uint32_t R = 3;
-  for (twist t : {twist::collide, twist::repeat}) {
-    SCOPED_TRACE(t == twist::collide ? "collide" : "repeat");
+  for (twist t : {twist::collide, twist::repeat, twist::repeat_within}) {
+    SCOPED_TRACE(t == twist::collide ? "collide" : t == twist::repeat ? "repeat" : "repeat within");
     const mapped_job fps = map_job("state_twist", true, R, t);
     std::vector<agg::saved_state> closed = reduced(fps, R);
     EXPECT_EQ(agg::recount_columns(closed), std::vector<std::string>{"uid"});

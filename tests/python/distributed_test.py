@@ -106,6 +106,8 @@ def check_state_parts(path):
         "a map state was not sent as its own bytes (compressed or copied into another frame)"
     got = loads(frames)["p"]
     assert isinstance(got, zd.StatePart) and bytes(got.data) == bytes(parts[0].data)
+    import pickle
+    assert bytes(pickle.loads(pickle.dumps(parts[0])).data) == bytes(parts[0].data)
     want = zd.reduce_partition(parts[0])
     for wrap in (bytearray, memoryview):
         assert zd.reduce_partition(zd.StatePart(wrap(bytes(parts[0].data)))) == want, wrap
