@@ -461,10 +461,12 @@ std::vector<std::string_view> state_bytes(const py::list& states, std::vector<py
   return out;
 }
 
-std::vector<zg::agg::saved_state> decoded(const std::vector<std::string_view>& blobs) {
+// `borrow`: the states may read the blobs in place (decode_state), so they
+// must not outlive them.
+std::vector<zg::agg::saved_state> decoded(const std::vector<std::string_view>& blobs, bool borrow = false) {
   std::vector<zg::agg::saved_state> states;
   for (size_t i = 0; i < blobs.size(); ++i) {
-    auto st = zg::agg::decode_state(blobs[i], "state " + std::to_string(i));
+    auto st = zg::agg::decode_state(blobs[i], "state " + std::to_string(i), borrow);
     if (!st) throw engine_error(st.err());
     states.push_back(std::move(*st));
   }
@@ -482,7 +484,7 @@ py::bytes state_reduce(const py::list& states) {
   {
     py::gil_scoped_release unlocked;
     try {
-      auto merged = zg::agg::merge_states(decoded(blobs), true);
+      auto merged = zg::agg::merge_states(decoded(blobs, true), true);
       if (merged)
         out = zg::agg::encode_state(*merged)[0];
       else

@@ -222,7 +222,7 @@ void visit_partitions(std::vector<std::vector<E>>& mem, const std::vector<nuniqu
         if (n == 0) continue;
         const size_t at = v.size();
         v.resize(at + n);
-        ch.file->read(ch.offset + ch.starts[p0] * sizeof(E), v.data() + at, n * sizeof(E));
+        ch.read(ch.offset + ch.starts[p0] * sizeof(E), v.data() + at, n * sizeof(E));
         if constexpr (!std::is_same_v<E, nunique_store::fp_entry>)
           if (ch.gid_map)
             for (size_t i = at; i < v.size(); ++i) set_gid(v[i], (*ch.gid_map)[gid_of(v[i])]);
@@ -665,6 +665,46 @@ void nunique_store::add_fingerprints(const void* h, size_t n) {
   if (n) std::memcpy(fps_.buf.data() + at, h, n * sizeof(uint64_t));
   bytes_ += n * sizeof(fp_entry);
   maybe_spill();
+}
+
+void nunique_store::spill_chunk::read(uint64_t at, void* to, size_t n) const {
+  if (bytes)
+    std::memcpy(to, bytes + at, n);
+  else
+    file->read(at, to, n);
+}
+
+std::optional<std::vector<uint32_t>> nunique_store::partition_starts(const void* h, size_t n) {
+  if (n >= UINT32_MAX) return std::nullopt;
+  std::vector<uint32_t> starts(PARTS + 1, 0);
+  const char* at = static_cast<const char*>(h);
+  size_t last = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t x;
+    std::memcpy(&x, at + i * 8, 8);
+    const size_t p = part_of(fp_entry{x}, nullptr);
+    if (p < last) return std::nullopt;
+    last = p;
+    ++starts[p + 1];
+  }
+  for (size_t p = 0; p < PARTS; ++p) starts[p + 1] += starts[p];
+  return starts;
+}
+
+void nunique_store::add_fingerprints_in_place(const void* h, std::vector<uint32_t> starts) {
+  if (recent_.empty()) mode_ = mode::fingerprint;  // nothing here yet
+  init();
+  settle();
+  distinct_ = -1;
+  if (mode_ != mode::fingerprint) {
+    mixed_ = true;  // exact pairs and fingerprints cannot count together
+    return;
+  }
+  if (starts[PARTS] == 0) return;
+  spill_chunk ch;
+  ch.bytes = static_cast<const char*>(h);
+  ch.starts = std::move(starts);
+  fps_.spilled.push_back(std::move(ch));
 }
 
 void nunique_store::add_nulls(uint32_t gid, uint64_t n) {

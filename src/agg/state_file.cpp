@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "agg/finalize.h"
@@ -656,28 +657,37 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
       continue;
     }
     if (u.fingerprints) {
-      // Fingerprints go to their shard's partition whatever their group;
-      // nulls go with their group. The counts are patched in afterwards.
+      // Fingerprints go to their shard's partition whatever their group,
+      // and within it in the store's partition order (their top bits), so
+      // that a reduce reads them in place (decode_state's borrow); nulls go
+      // with their group. A counting sort: count, then place.
       nunique_store& store = *u.fingerprints;
-      std::vector<size_t> count_at(partitions);
-      std::vector<uint64_t> in_shard(partitions, 0);
+      constexpr size_t PARTS = nunique_store::PARTS;
+      auto bucket = [&](uint64_t h) {
+        const uint32_t shard = partitions == 1 ? 0 : nunique_store::fingerprint_shard(h, partitions);
+        return size_t{shard} * PARTS + (h >> (64 - nunique_store::PART_BITS));
+      };
+      std::vector<uint64_t> at(size_t{partitions} * PARTS + 1, 0);
+      store.visit_fingerprints([&](const uint64_t* h, size_t m) {
+        for (size_t j = 0; j < m; ++j) ++at[bucket(h[j]) + 1];
+      });
+      for (size_t b = 0; b + 1 < at.size(); ++b) at[b + 1] += at[b];
+      // Each partition's fingerprints, as a count and room for them; `at`
+      // becomes each bucket's next place in its file.
+      std::vector<char*> base(partitions);
       for (uint32_t p = 0; p < partitions; ++p) {
-        count_at[p] = out[p].b.size();
-        out[p].u64(0);
+        const uint64_t n = at[size_t{p + 1} * PARTS] - at[size_t{p} * PARTS];
+        out[p].u64(n);
+        const size_t from = out[p].b.size();
+        out[p].b.resize(from + n * 8);
+        base[p] = out[p].b.data() + from - at[size_t{p} * PARTS] * 8;
       }
       store.take_fingerprints([&](const uint64_t* h, size_t m) {
-        if (partitions == 1) {
-          out[0].bytes(h, m * 8);
-          in_shard[0] += m;
-          return;
-        }
         for (size_t j = 0; j < m; ++j) {
-          const uint32_t p = nunique_store::fingerprint_shard(h[j], partitions);
-          out[p].u64(h[j]);
-          ++in_shard[p];
+          const size_t b = bucket(h[j]);
+          std::memcpy(base[b / PARTS] + at[b]++ * 8, &h[j], 8);
         }
       });
-      for (uint32_t p = 0; p < partitions; ++p) std::memcpy(out[p].b.data() + count_at[p], &in_shard[p], 8);
       for (uint32_t g = 0; g < groups; ++g) out[part[g]].var(store.nulls(g));
       continue;
     }
@@ -712,7 +722,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
 
 // ---- decode ------------------------------------------------------------------
 
-result<saved_state> decode_state(std::string_view bytes, const std::string& name) {
+result<saved_state> decode_state(std::string_view bytes, const std::string& name, bool borrow) {
   auto bad = [&](const std::string& what) {
     return error{error_kind::corrupt, "'" + name + "' is not a valid zeekgraph state file: " + what,
                  "make it again with zeekgraph summarize --save-state"};
@@ -877,7 +887,12 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
         }
       }
       if (!u.ok()) break;
-      store.add_fingerprints(at, static_cast<size_t>(n));
+      std::optional<std::vector<uint32_t>> starts;
+      if (borrow) starts = nunique_store::partition_starts(at, static_cast<size_t>(n));
+      if (starts)
+        store.add_fingerprints_in_place(at, std::move(*starts));
+      else
+        store.add_fingerprints(at, static_cast<size_t>(n));
       u.pos += static_cast<size_t>(n) * 8;
       for (uint32_t gid = 0; gid < groups && u.ok(); ++gid) {
         const uint64_t nulls = u.var("a group's nulls");

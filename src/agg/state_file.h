@@ -54,7 +54,9 @@
 //                in input order; closed: count, min, max, sum
 //     UNIQUE (5) per nunique column, a kind byte (nunique_kind) then,
 //                open: exact: packed pairs; fingerprints: u64 count, the
-//                fingerprints (u64 each), each group's nulls; repeated:
+//                fingerprints (u64 each; written in the order of their top
+//                10 bits, which a reader checks before it relies on it),
+//                each group's nulls; repeated:
 //                nothing. closed: exact or fingerprints: each group's
 //                count; repeated: nothing
 //     END (6)    empty; a file without it was cut short
@@ -166,11 +168,14 @@ std::vector<column_typing> typing_of(const aggregate_plan& plan);
 std::vector<std::string> encode_state(saved_state& state, uint32_t partitions = 1);
 
 // Decodes a state file's bytes; `name` is the file's name for messages.
+// `borrow`: fingerprints in partition order (as encode_state writes them)
+// are read in place, not copied, so `bytes` must outlive the state and any
+// state it is merged into (a reduce task's inputs).
 // Errors: error_kind::corrupt for anything but a whole, valid state file of
 // this version (bad magic, another version, a checksum mismatch, a cut
 // file, counts past the payload, a group id out of range, an unknown
 // aggregate).
-result<saved_state> decode_state(std::string_view bytes, const std::string& name);
+result<saved_state> decode_state(std::string_view bytes, const std::string& name, bool borrow = false);
 
 // Merges states of one query into one, in input order (by their first
 // pieces). Open states merge into an open state whose per-group values are

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace zeekgraph::agg {
 
@@ -217,6 +219,47 @@ TEST(nunique, short_trials_decide_at_merge) {
   }
   c.merge_from(std::move(d), {0});
   EXPECT_FALSE(c.values_distinct());
+}
+
+// Fingerprints in partition order are read where they lie: merged and
+// checked like copied ones, across stores, with a repeat found wherever it
+// is. Out of order, partition_starts() says so (the caller copies them).
+TEST(nunique, fingerprints_in_place_check_like_copied_ones) {
+  std::mt19937_64 rng(7);
+  auto sorted_run = [&](size_t n) {
+    std::vector<uint64_t> v(n);
+    for (auto& h : v) h = rng() | 1;  // never 0
+    std::sort(v.begin(), v.end());    // sorted: in partition order too
+    return v;
+  };
+  const std::vector<uint64_t> a = sorted_run(30000), b = sorted_run(20000);
+  for (bool repeat : {false, true}) {
+    std::vector<uint64_t> b2 = b;
+    if (repeat) b2[12345] = a[777], std::sort(b2.begin(), b2.end());
+    auto starts_a = nunique_store::partition_starts(a.data(), a.size());
+    auto starts_b = nunique_store::partition_starts(b2.data(), b2.size());
+    ASSERT_TRUE(starts_a && starts_b);
+    EXPECT_EQ(starts_a->size(), nunique_store::PARTS + 1);
+    EXPECT_EQ(starts_a->back(), a.size());
+    nunique_store in_place(1 << 20, true), other(1 << 20, true), copied(1 << 20, true);
+    in_place.add_fingerprints_in_place(a.data(), *starts_a);
+    other.add_fingerprints_in_place(b2.data(), *starts_b);
+    in_place.merge_from(std::move(other), {});
+    copied.add_fingerprints(a.data(), a.size());
+    copied.add_fingerprints(b2.data(), b2.size());
+    EXPECT_EQ(in_place.fingerprint_count(), a.size() + b.size());
+    EXPECT_EQ(in_place.values_distinct(), !repeat) << repeat;
+    EXPECT_EQ(copied.values_distinct(), !repeat) << repeat;
+    std::vector<uint64_t> seen;
+    in_place.take_fingerprints([&](const uint64_t* h, size_t n) { seen.insert(seen.end(), h, h + n); });
+    std::vector<uint64_t> want = a;
+    want.insert(want.end(), b2.begin(), b2.end());
+    EXPECT_EQ(seen, want);
+  }
+  std::vector<uint64_t> backwards = sorted_run(5000);
+  std::reverse(backwards.begin(), backwards.end());
+  EXPECT_FALSE(nunique_store::partition_starts(backwards.data(), backwards.size()));
+  EXPECT_TRUE(nunique_store::partition_starts(backwards.data(), 1));
 }
 
 // Random slices, merged in random order: a fingerprinted store says its
