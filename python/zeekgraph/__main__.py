@@ -22,7 +22,7 @@ def main(argv=None):
     s.add_argument("--log-path", default="conn", help="in directories, files whose name contains this ('*': all)")
     s.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     s.add_argument("--format", default="csv", choices=["csv", "ndjson"])
-    s.add_argument("--partitions", type=int, default=None, help="reduce tasks (default: one per worker)")
+    s.add_argument("--partitions", type=int, default=None, help="reduce tasks (default: one per worker, or one per GiB of input, a multiple of the workers)")
     s.add_argument("--range-bytes", type=int, default=distributed.RANGE_BYTES,
                    help="cut uncompressed files bigger than this into byte ranges, a map task each")
     a = ap.parse_args(argv)

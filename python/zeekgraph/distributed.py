@@ -4,7 +4,7 @@ The job is a map, a shuffle and a reduce, run by dask.distributed's own
 scheduler (no scheduler of ours):
 
 map      one task per input file, or per line-aligned byte range of a big
-         uncompressed file (`range_bytes`, default 512 MiB): the engine reads
+         uncompressed file (`range_bytes`, default 1.5 GiB): the engine reads
          it into a partial aggregate and writes it as R state files, its
          groups split by a hash of their key values (agg/state_file).
 shuffle  reduce task r receives partition r of every map state; Dask moves
@@ -54,14 +54,16 @@ from distributed.protocol import Serialized, dask_deserialize
 from . import _core
 from .errors import StrictError
 
-# A byte range of a big uncompressed file a map task reads: 512 MiB is about
-# 4.4M rows of a conn log, two seconds of one core. Each map task has fixed
+# A byte range of a big uncompressed file a map task reads: 1.5 GiB is about
+# 13M rows of a conn log, four seconds of one core. Each map task has fixed
 # costs (fresh tables, page faults) and repeats its groups (a 256 MiB range
 # of the 22.7M-row log holds 79K of its 81.6K groups), which every reduce
-# decodes and merges again: at 22.7M rows, 64 MiB ranges shuffled 35.5 bytes
-# a row, 256 MiB 22.5 and 512 MiB 19.0, whose reduces took 1.5-1.7 CPU-s
-# against 2.1-2.5 (docs/PERFORMANCE.md).
-RANGE_BYTES = 512 << 20
+# decodes and merges again; and a worker holds its maps' states until the
+# reduces take them. At 22.7M rows on 2 workers, 512 MiB ranges shuffled
+# 19.0 bytes a row and peaked at 583-601 MiB a worker; 1.3 GB ranges 16.3
+# bytes, 500-528 MiB, and the job took 0.8 s less (docs/PERFORMANCE.md). A
+# map task's own memory grows with its range: ~0.35 bytes a byte of input.
+RANGE_BYTES = 1536 << 20
 # Input a reduce task takes on, by default: its partition's float values,
 # fingerprints and distinct pairs grow with the rows behind it (about 170
 # MB of state per GiB of conn log), so partitions grow with the input and a
@@ -230,7 +232,9 @@ def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_
     workers = len(client.scheduler_info().get("workers", {})) or 1
     pieces = plan_pieces(listed, range_bytes, workers)
     size = sum(os.path.getsize(p) for p in listed)
-    R = int(partitions or max(workers, -(-size // REDUCE_INPUT_BYTES)))
+    # A multiple of the workers, as the maps are: 3 reduces on 2 workers
+    # leave one idle for the last.
+    R = int(partitions or -(-max(workers, -(-size // REDUCE_INPUT_BYTES)) // workers) * workers)
 
     def submit(i, path, rng, force, fingerprints):
         return client.submit(map_piece, fields, i, path, rng, R, force, fingerprints, pure=True)
@@ -281,7 +285,8 @@ def summarize(paths, by=None, agg=None, where=None, threads=None, client=None, *
               max_line_bytes=None, memory_limit=None, progress=None, partitions=None, range_bytes=RANGE_BYTES):
     """zeekgraph.summarize() on a Dask cluster: the same DataFrame, value
     for value. `partitions`: reduce tasks (default: one per worker, or one
-    per GiB of input if that is more);
+    per GiB of input if that is more, rounded up to a multiple of the
+    workers);
     `range_bytes`: the byte ranges big uncompressed files are cut into.
     `threads`: threads of each map task (default 1: a worker's task slot).
     `progress` is accepted for the local API's sake; Dask's dashboard shows
