@@ -60,9 +60,11 @@ from .errors import StrictError
 # of the 22.7M-row log holds 79K of its 81.6K groups), which every reduce
 # decodes and merges again; and a worker holds its maps' states until the
 # reduces take them. At 22.7M rows on 2 workers, 512 MiB ranges shuffled
-# 19.0 bytes a row and peaked at 583-601 MiB a worker; 1.3 GB ranges 16.3
-# bytes, 500-528 MiB, and the job took 0.8 s less (docs/PERFORMANCE.md). A
-# map task's own memory grows with its range: ~0.35 bytes a byte of input.
+# 19.0 bytes a row and peaked at 583-603 MiB a worker; 1.3 GB ranges 16.3
+# bytes and 500-528 MiB, and the job's overhead over the CLI fell from 45%
+# to 22% (docs/PERFORMANCE.md). A map task's own memory grows with its
+# range: 0.25-0.31 bytes a byte of input at its peak (322 MiB for 1.3 GB,
+# 176 MiB of it the states it hands over).
 RANGE_BYTES = 1536 << 20
 # Input a reduce task takes on, by default: its partition's float values,
 # fingerprints and distinct pairs grow with the rows behind it (about 170
