@@ -688,6 +688,20 @@ void nunique_store::add_pairs(pair_set&& pairs) {
   maybe_spill();
 }
 
+void nunique_store::expect_growth(double factor) {
+  auto grow = [&](auto& buf) {
+    using E = typename std::remove_reference_t<decltype(buf)>::value_type;
+    const double want = std::min(static_cast<double>(buf.size()) * factor, static_cast<double>(budget_ / 2 / sizeof(E)));
+    if (want > static_cast<double>(buf.capacity())) buf.reserve(static_cast<size_t>(want));
+  };
+  if (mode_ == mode::fingerprint) {
+    grow(fps_.buf);
+  } else if (mode_ == mode::exact && !recent_.empty()) {
+    grow(small_.buf);
+    grow(wide_.buf);
+  }
+}
+
 void nunique_store::reserve_fingerprints(size_t n) {
   if (mode_ == mode::fingerprint) fps_.buf.reserve(fps_.buf.size() + n);
 }

@@ -154,6 +154,11 @@ class nunique_store {
   // copied its 91 MB of fingerprints three times: decoding, merging and
   // partitioning them.)
   void add_fingerprints_in_place(const void* h, std::vector<uint32_t> starts);
+  // The caller expects `factor` times the values added so far: room for
+  // them in the buffer in use, up to where it would spill (a long piece
+  // reserves once what doubling would fault in twice; agg::partial_aggregate::
+  // expect_growth).
+  void expect_growth(double factor);
   // Room for `n` more fingerprints in memory (a merge of many states
   // copies each once).
   void reserve_fingerprints(size_t n);

@@ -592,6 +592,11 @@ void partial_aggregate::set_ordered(size_t col, uint32_t gid, const ordered_stat
   ordered_[gid * ordered_width_ + static_cast<size_t>(ordered_slot_[col])] = s;
 }
 
+void partial_aggregate::expect_growth(double factor) {
+  flush();
+  for (auto& c : cols_) c.uniq.expect_growth(factor);
+}
+
 size_t partial_aggregate::memory_bytes() const {
   size_t b = groups_.memory_bytes() + cache_.memory_bytes() + blocks_.capacity() * 8 + group_hash_.capacity() * 4 +
              ints_.capacity() * sizeof(int_acc) + sum_log_.capacity() * sizeof(sum_entry) +

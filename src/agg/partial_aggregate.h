@@ -137,6 +137,11 @@ class partial_aggregate final : public zeek::row_sink {
   }
   const text_acc& text(size_t col, uint32_t gid) const { return cols_[col].txt[gid]; }
   nunique_store& distinct(size_t col) { return cols_[col].uniq; }
+  // The caller expects `factor` times the rows added so far (a long piece,
+  // part read): the distinct-value buffers reserve room once rather than
+  // double their way up, which in a Dask worker (whose malloc maps every big
+  // buffer anew) faulted in their pages twice over.
+  void expect_growth(double factor);
   const column_facts& facts(size_t col) const { return facts_[col]; }
   // With plan().ordered_sums: the values of Kahan-summed columns applied
   // since the log was last emptied, in row order per column. Flushes

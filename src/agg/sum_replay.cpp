@@ -108,6 +108,13 @@ void sum_replay::take(slice_id at, partial_aggregate& state, bool last) {
   if (last) advance();
 }
 
+void sum_replay::expect_growth(double factor) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!keep_) return;
+  const auto want = static_cast<size_t>(static_cast<double>(kept_.size()) * factor);
+  if (want > kept_.capacity()) kept_.reserve(want);
+}
+
 void sum_replay::close_item(size_t item, size_t slices) {
   std::lock_guard<std::mutex> lock(mu_);
   slices_[item] = slices;

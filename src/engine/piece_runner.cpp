@@ -136,7 +136,19 @@ void piece_runner::run_item(work_item& item, agg::partial_aggregate& sink) {
   auto after_feed = [&] { take_sums(slice, sink, false); };
   if (auto m = src.mapped()) {
     const uint64_t end = item.chunk ? item.end : m->size();
-    const uint64_t stop = read_mapped(src, *m, item.begin, end, reader, after_feed);
+    // A long piece reserves its growing buffers once it knows its rate.
+    const uint64_t span = end > item.begin ? end - item.begin : 0;
+    bool expected = span < GROW_PIECE;
+    auto fed = [&] {
+      take_sums(slice, sink, false);
+      const uint64_t done = reader.state().offset > item.begin ? reader.state().offset - item.begin : 0;
+      if (expected || done < span / GROW_AFTER) return;
+      expected = true;
+      const double factor = static_cast<double>(span) / static_cast<double>(done) * 1.05;
+      sink.expect_growth(factor);
+      if (replay_) replay_->expect_growth(factor);
+    };
+    const uint64_t stop = read_mapped(src, *m, item.begin, end, reader, fed);
     if (stop < end && opts_.reader.strict) stop_ = true;
     if (stop < end && item.chunk) chunked_shrank_ = true;
     // One report a file, from the first chunk to find it shorter.

@@ -37,6 +37,10 @@ inline constexpr size_t STREAM_READ = size_t{4} << 20;  // bytes a stream reads 
 inline constexpr size_t READ_AT = size_t{256} << 10;    // bytes a plain file is read at a time
 inline constexpr size_t TAKE_SUMS_AT = size_t{1} << 16;  // logged values a slice hands on at a time
 inline constexpr size_t NO_ITEM = SIZE_MAX;
+// A piece of at least GROW_PIECE bytes, a GROW_AFTER-th of it read, expects
+// the rest at the same rate (agg::partial_aggregate::expect_growth).
+inline constexpr uint64_t GROW_PIECE = uint64_t{64} << 20;
+inline constexpr uint64_t GROW_AFTER = 16;
 
 // A piece of work: a whole file, or a line-aligned chunk of a mapped one.
 struct work_item {

@@ -221,6 +221,25 @@ TEST(nunique, short_trials_decide_at_merge) {
   EXPECT_FALSE(c.values_distinct());
 }
 
+// expect_growth reserves for the values to come in the buffer in use, up to
+// where the store would spill, and changes nothing it counts.
+TEST(nunique, expect_growth_reserves_up_to_the_spill_point) {
+  const size_t budget = size_t{8} << 20;
+  nunique_store s(budget, true);
+  const uint32_t n = nunique_store::TRIAL + 20000;
+  for (uint32_t i = 0; i < n; ++i) s.add_text(i % 3, uid(i));
+  ASSERT_TRUE(s.fingerprinted());
+  const size_t before = s.memory_bytes();
+  s.expect_growth(4.0);
+  const size_t after = s.memory_bytes();
+  EXPECT_GE(after, before + 3 * size_t{n} * 8 * 9 / 10);  // room for ~4x the fingerprints held
+  s.expect_growth(1000.0);
+  EXPECT_LE(s.memory_bytes(), before + budget / 2 + 4096);  // never past the spill point
+  for (uint32_t i = n; i < 2 * n; ++i) s.add_text(i % 3, uid(i));
+  EXPECT_EQ(s.fingerprint_count(), 2 * size_t{n});
+  EXPECT_TRUE(s.values_distinct());
+}
+
 // Fingerprints in partition order are read where they lie: merged and
 // checked like copied ones, across stores, with a repeat found wherever it
 // is. Out of order, partition_starts() says so (the caller copies them).
