@@ -164,7 +164,7 @@ size_t part_of(const E& e, const std::vector<uint32_t>* group_hash) {
 }
 template <>
 size_t part_of(const nunique_store::fp_entry& e, const std::vector<uint32_t>*) {
-  return e.h >> (64 - nunique_store::PART_BITS);
+  return nunique_store::fingerprint_partition(e.h);
 }
 
 // The in-memory pairs `buf` by partition: counted first, so that each
@@ -728,23 +728,6 @@ void nunique_store::spill_chunk::read(uint64_t at, void* to, size_t n) const {
     std::memcpy(to, bytes + at, n);
   else
     file->read(at, to, n);
-}
-
-std::optional<std::vector<uint32_t>> nunique_store::partition_starts(const void* h, size_t n) {
-  if (n >= UINT32_MAX) return std::nullopt;
-  std::vector<uint32_t> starts(PARTS + 1, 0);
-  const char* at = static_cast<const char*>(h);
-  size_t last = 0;
-  for (size_t i = 0; i < n; ++i) {
-    uint64_t x;
-    std::memcpy(&x, at + i * 8, 8);
-    const size_t p = part_of(fp_entry{x}, nullptr);
-    if (p < last) return std::nullopt;
-    last = p;
-    ++starts[p + 1];
-  }
-  for (size_t p = 0; p < PARTS; ++p) starts[p + 1] += starts[p];
-  return starts;
 }
 
 void nunique_store::add_fingerprints_in_place(const void* h, std::vector<uint32_t> starts) {

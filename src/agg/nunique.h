@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -144,10 +145,17 @@ class nunique_store {
   // store keeps fingerprints from now on, unless it already held exact
   // pairs, which makes it unable to count (values_distinct() is false).
   void add_fingerprints(const void* h, size_t n);
+  // The partition a fingerprint falls in: its top PART_BITS.
+  static size_t fingerprint_partition(uint64_t h) { return h >> (64 - PART_BITS); }
   // Where each partition of `n` fingerprints starts (PARTS + 1 entries),
-  // when they are in partition order (their top PART_BITS never decrease),
-  // as a state file's are; nullopt when not.
-  static std::optional<std::vector<uint32_t>> partition_starts(const void* h, size_t n);
+  // when they are in partition order (fingerprint_partition never
+  // decreases), as a state file's are; nullopt when not. `check(h)` is
+  // asked of each too, in the same pass: nullopt when it says no.
+  template <typename Check>
+  static std::optional<std::vector<uint32_t>> partition_starts(const void* h, size_t n, Check&& check);
+  static std::optional<std::vector<uint32_t>> partition_starts(const void* h, size_t n) {
+    return partition_starts(h, n, [](uint64_t) { return true; });
+  }
   // As add_fingerprints(), for fingerprints in partition order with their
   // partition_starts(): they are read where they lie, not copied, so `h`
   // must outlive the store and every store it merges into. (A reduce task
@@ -244,6 +252,24 @@ class nunique_store {
   std::vector<uint16_t> part_ids_;   // spill scratch: partition per pair
   std::vector<unsigned char> sorted_;  // spill scratch: pairs by partition
 };
+
+template <typename Check>
+std::optional<std::vector<uint32_t>> nunique_store::partition_starts(const void* h, size_t n, Check&& check) {
+  if (n >= UINT32_MAX) return std::nullopt;
+  std::vector<uint32_t> starts(PARTS + 1, 0);
+  const char* at = static_cast<const char*>(h);
+  size_t last = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t x;
+    std::memcpy(&x, at + i * 8, 8);
+    const size_t p = fingerprint_partition(x);
+    if (p < last || !check(x)) return std::nullopt;
+    last = p;
+    ++starts[p + 1];
+  }
+  for (size_t p = 0; p < PARTS; ++p) starts[p + 1] += starts[p];
+  return starts;
+}
 
 template <typename Visit>
 void nunique_store::visit_fingerprints(Visit&& visit) {

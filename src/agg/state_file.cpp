@@ -665,7 +665,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
       constexpr size_t PARTS = nunique_store::PARTS;
       auto bucket = [&](uint64_t h) {
         const uint32_t shard = partitions == 1 ? 0 : nunique_store::fingerprint_shard(h, partitions);
-        return size_t{shard} * PARTS + (h >> (64 - nunique_store::PART_BITS));
+        return size_t{shard} * PARTS + nunique_store::fingerprint_partition(h);
       };
       std::vector<uint64_t> at(size_t{partitions} * PARTS + 1, 0);
       store.visit_fingerprints([&](const uint64_t* h, size_t m) {
@@ -878,17 +878,21 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
       if (u.ok() && n > u.left() / 8) u.fail("a count past the end of the data in the fingerprints");
       if (!u.ok()) break;
       const char* at = u.s.data() + u.pos;
-      for (uint64_t i = 0; i < n; ++i) {
-        uint64_t h;
-        std::memcpy(&h, at + i * 8, 8);
-        if (h == 0 || nunique_store::fingerprint_shard(h, st.partitions) != st.partition) {
-          u.fail(h == 0 ? "a fingerprint of 0" : "a fingerprint of another partition's shard");
-          break;
+      auto valid = [&](uint64_t h) { return h != 0 && nunique_store::fingerprint_shard(h, st.partitions) == st.partition; };
+      // Borrowed: checked in the pass that finds them in partition order.
+      std::optional<std::vector<uint32_t>> starts;
+      if (borrow) starts = nunique_store::partition_starts(at, static_cast<size_t>(n), valid);
+      if (!starts) {
+        for (uint64_t i = 0; i < n; ++i) {
+          uint64_t h;
+          std::memcpy(&h, at + i * 8, 8);
+          if (!valid(h)) {
+            u.fail(h == 0 ? "a fingerprint of 0" : "a fingerprint of another partition's shard");
+            break;
+          }
         }
       }
       if (!u.ok()) break;
-      std::optional<std::vector<uint32_t>> starts;
-      if (borrow) starts = nunique_store::partition_starts(at, static_cast<size_t>(n));
       if (starts)
         store.add_fingerprints_in_place(at, std::move(*starts));
       else
