@@ -706,15 +706,18 @@ void nunique_store::reserve_fingerprints(size_t n) {
   if (mode_ == mode::fingerprint) fps_.buf.reserve(fps_.buf.size() + n);
 }
 
-void nunique_store::add_fingerprints(const void* h, size_t n) {
+bool nunique_store::takes_fingerprints() {
   if (recent_.empty()) mode_ = mode::fingerprint;  // nothing here yet
   init();
   settle();
   distinct_ = -1;
-  if (mode_ != mode::fingerprint) {
-    mixed_ = true;  // exact pairs and fingerprints cannot count together
-    return;
-  }
+  if (mode_ == mode::fingerprint) return true;
+  mixed_ = true;  // exact pairs and fingerprints cannot count together
+  return false;
+}
+
+void nunique_store::add_fingerprints(const void* h, size_t n) {
+  if (!takes_fingerprints()) return;
   const size_t at = fps_.buf.size();
   fps_.buf.resize(at + n);
   static_assert(sizeof(fp_entry) == sizeof(uint64_t));
@@ -731,14 +734,7 @@ void nunique_store::spill_chunk::read(uint64_t at, void* to, size_t n) const {
 }
 
 void nunique_store::add_fingerprints_in_place(const void* h, std::vector<uint32_t> starts) {
-  if (recent_.empty()) mode_ = mode::fingerprint;  // nothing here yet
-  init();
-  settle();
-  distinct_ = -1;
-  if (mode_ != mode::fingerprint) {
-    mixed_ = true;  // exact pairs and fingerprints cannot count together
-    return;
-  }
+  if (!takes_fingerprints()) return;
   if (starts[PARTS] == 0) return;
   spill_chunk ch;
   ch.bytes = static_cast<const char*>(h);

@@ -229,6 +229,9 @@ class nunique_store {
   enum class mode : unsigned char { exact, trial, fingerprint };
   void add_null_slow(uint32_t gid);
   void settle();  // ends a trial: fingerprints if no two were equal
+  // Before fingerprints are added: whether the store keeps them (else it
+  // held exact pairs, and is marked unable to count).
+  bool takes_fingerprints();
   void become_exact();  // exact pairs only, from now on
 
   size_t budget_;
