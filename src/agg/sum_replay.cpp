@@ -110,7 +110,9 @@ void sum_replay::take(slice_id at, partial_aggregate& state, bool last) {
 
 void sum_replay::expect_growth(double factor) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!keep_) return;
+  // One piece of work only: the values kept so far are then that piece's,
+  // whose rate `factor` is.
+  if (!keep_ || items_ != 1) return;
   const auto want = static_cast<size_t>(static_cast<double>(kept_.size()) * factor);
   if (want > kept_.capacity()) kept_.reserve(want);
 }

@@ -50,7 +50,7 @@ class sum_replay {
   // slice `at`; `last`: the slice has no more. Called by the thread that
   // owns `state`, from any number of threads at once.
   void take(slice_id at, partial_aggregate& state, bool last);
-  // keep_values: room for `factor` times the values kept so far
+  // keep_values, one item: room for `factor` times the values kept so far
   // (partial_aggregate::expect_growth).
   void expect_growth(double factor);
   // Item `item` has `slices` slices (1 unless its blocks were pipelined).
