@@ -385,12 +385,6 @@ py::dict run_layout(graph_handle& h, const zg::layout::fa2_settings& s) {
 
 // ---- State files, for zeekgraph.distributed (agg/state_file) -------------------
 
-// A map task: one input, or the lines that start in [begin, end) of one
-// uncompressed input, into `partitions` state files (the groups split by
-// key hash), with the input's reports and the typing its data decided.
-// `force`: (text, exact_ints, kahan_sums) column lists the other pieces
-// decided, or None. `order`: the input's place in the job's list, which
-// merges follow (agg::state_piece).
 // A state file's bytes, handed to Python as a read-only buffer rather than
 // copied into bytes: a map task's states are ~70 MB, and the copy faulted
 // in as much again (10% of a map task's page faults).
@@ -398,6 +392,12 @@ struct state_blob {
   std::string bytes;
 };
 
+// A map task: one input, or the lines that start in [begin, end) of one
+// uncompressed input, into `partitions` state files (the groups split by
+// key hash), with the input's reports and the typing its data decided.
+// `force`: (text, exact_ints, kahan_sums) column lists the other pieces
+// decided, or None. `order`: the input's place in the job's list, which
+// merges follow (agg::state_piece).
 py::dict state_map(const summarize_request& q, py::object range, uint32_t partitions, py::object force,
                    uint64_t order, bool fingerprints) {
   zg::engine::summarize_options o = options_of(q);
@@ -587,7 +587,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("state_map", &state_map, py::arg("request"), py::arg("range"), py::arg("partitions"), py::arg("force") = py::none(),
         py::arg("order") = 0, py::arg("fingerprints") = false,
         "one input (or a byte range of it) into `partitions` state files: a dict of files, retyped, stopped, "
-        "typing [(column, text, exact_ints, plain_sum)], states; force: (text, exact_ints, kahan_sums) columns; "
+        "typing [(column, text, exact_ints, plain_sum)], states (StateBlob buffers); force: (text, exact_ints, kahan_sums) columns; "
         "fingerprints: nunique of text may keep fingerprints sharded by value (state_finish then may ask for a recount)");
   m.def("_collide_fingerprints", &zg::agg::testing::collide_fingerprints, py::arg("a"), py::arg("b"),
         "test hook: text b gets the nunique fingerprint of text a (two empty strings: no more)");
