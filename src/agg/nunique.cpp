@@ -264,6 +264,18 @@ size_t reset_set(std::vector<S>& slots, const std::vector<std::pair<size_t, size
   return cap - 1;
 }
 
+// Adds v[at] (= e) to a partition's set of distinct pairs unless an equal
+// pair is there already (slots hold 1 + an index into v, 0 = free): whether
+// it was new.
+template <typename E>
+bool first_seen(std::vector<uint32_t>& slots, size_t mask, const std::vector<E>& v, const E& e, size_t at) {
+  size_t i = pair_hash(e) & mask;
+  while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
+  if (slots[i]) return false;
+  slots[i] = static_cast<uint32_t>(at + 1);
+  return true;
+}
+
 // The distinct pairs of `buf` (which it empties), as visit_partitions and a
 // set per partition give them (in partition order, and within a partition
 // in the order added), for pairs all in memory on one thread: sorted by
@@ -289,13 +301,7 @@ std::vector<E> in_memory_distinct(std::vector<E>& buf, const std::vector<uint32_
     const size_t mask = reset_set(slots, {{at[p], at[p + 1]}});
     for (size_t k = at[p]; k < at[p + 1]; ++k) {
       const E e = v[k];
-      size_t i = pair_hash(e) & mask;
-      while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
-      if (!slots[i]) {
-        v[kept] = e;  // kept <= k: never ahead of the pairs still to read
-        slots[i] = static_cast<uint32_t>(kept + 1);
-        ++kept;
-      }
+      if (first_seen(slots, mask, v, e, kept)) v[kept++] = e;  // kept <= k: never ahead of the pairs still to read
     }
   }
   v.resize(kept);
@@ -316,15 +322,8 @@ void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_st
     std::vector<uint32_t>& slots = sets[t];
     const size_t mask = reset_set(slots, ranges);
     for (auto [from, to] : ranges)
-      for (size_t k = from; k < to; ++k) {
-        const E& e = v[k];
-        size_t i = pair_hash(e) & mask;
-        while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
-        if (!slots[i]) {
-          slots[i] = static_cast<uint32_t>(k + 1);
-          ++c[gid_of(e)];
-        }
-      }
+      for (size_t k = from; k < to; ++k)
+        if (first_seen(slots, mask, v, v[k], k)) ++c[gid_of(v[k])];
     return true;
   });
   for (const auto& c : local)
@@ -651,15 +650,8 @@ nunique_store::pair_set nunique_store::take_pairs(unsigned threads) {
       std::vector<uint32_t>& slots = sets[t];
       const size_t mask = reset_set(slots, ranges);
       for (auto [from, to] : ranges)
-        for (size_t k = from; k < to; ++k) {
-          const E& e = v[k];
-          size_t i = pair_hash(e) & mask;
-          while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
-          if (!slots[i]) {
-            slots[i] = static_cast<uint32_t>(k + 1);
-            local[t].push_back(e);
-          }
-        }
+        for (size_t k = from; k < to; ++k)
+          if (first_seen(slots, mask, v, v[k], k)) local[t].push_back(v[k]);
       return true;
     });
     std::vector<spill_chunk>().swap(l.spilled);

@@ -153,9 +153,6 @@ class nunique_store {
   // asked of each too, in the same pass: nullopt when it says no.
   template <typename Check>
   static std::optional<std::vector<uint32_t>> partition_starts(const void* h, size_t n, Check&& check);
-  static std::optional<std::vector<uint32_t>> partition_starts(const void* h, size_t n) {
-    return partition_starts(h, n, [](uint64_t) { return true; });
-  }
   // As add_fingerprints(), for fingerprints in partition order with their
   // partition_starts(): they are read where they lie, not copied, so `h`
   // must outlive the store and every store it merges into. (A reduce task

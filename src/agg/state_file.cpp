@@ -538,6 +538,13 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
   // What FLOATS and UNIQUE will take in each file, at most: each file is
   // reserved once, since regrowing it copied and faulted in its bytes up to
   // three times (25% of a map task's page faults).
+  // An open state's values of group g and Kahan column k: [from, to).
+  auto values_of = [&](uint32_t g, size_t k) {
+    const size_t at = g * K + k;
+    const uint64_t from = at < st.value_start.size() ? st.value_start[at] : 0;
+    const uint64_t to = at + 1 < st.value_start.size() ? st.value_start[at + 1] : from;
+    return std::pair{from, to};
+  };
   std::vector<uint64_t> rest(partitions, 64);
   for (uint32_t g = 0; g < groups; ++g) {
     uint64_t& r = rest[part[g]];
@@ -545,9 +552,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
       r += K * 34;
     } else {
       for (size_t k = 0; k < K; ++k) {
-        const size_t at = g * K + k;
-        const uint64_t from = at < st.value_start.size() ? st.value_start[at] : 0;
-        const uint64_t to = at + 1 < st.value_start.size() ? st.value_start[at + 1] : from;
+        const auto [from, to] = values_of(g, k);
         r += 10 + (to - from) * sizeof(double);
       }
     }
@@ -635,9 +640,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
         w.f64(r.sum);
         continue;
       }
-      const size_t at = g * K + k;
-      const uint64_t from = at < st.value_start.size() ? st.value_start[at] : 0;
-      const uint64_t to = at + 1 < st.value_start.size() ? st.value_start[at + 1] : from;
+      const auto [from, to] = values_of(g, k);
       w.var(to - from);
       w.bytes(st.values.data() + from, (to - from) * sizeof(double));
     }

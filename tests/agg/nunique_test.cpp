@@ -245,6 +245,7 @@ TEST(nunique, expect_growth_reserves_up_to_the_spill_point) {
 // is. Out of order, partition_starts() says so (the caller copies them).
 TEST(nunique, fingerprints_in_place_check_like_copied_ones) {
   std::mt19937_64 rng(7);
+  auto any = [](uint64_t) { return true; };
   auto sorted_run = [&](size_t n) {
     std::vector<uint64_t> v(n);
     for (auto& h : v) h = rng() | 1;  // never 0
@@ -255,8 +256,8 @@ TEST(nunique, fingerprints_in_place_check_like_copied_ones) {
   for (bool repeat : {false, true}) {
     std::vector<uint64_t> b2 = b;
     if (repeat) b2[12345] = a[777], std::sort(b2.begin(), b2.end());
-    auto starts_a = nunique_store::partition_starts(a.data(), a.size());
-    auto starts_b = nunique_store::partition_starts(b2.data(), b2.size());
+    auto starts_a = nunique_store::partition_starts(a.data(), a.size(), any);
+    auto starts_b = nunique_store::partition_starts(b2.data(), b2.size(), any);
     ASSERT_TRUE(starts_a && starts_b);
     EXPECT_EQ(starts_a->size(), nunique_store::PARTS + 1);
     EXPECT_EQ(starts_a->back(), a.size());
@@ -277,8 +278,8 @@ TEST(nunique, fingerprints_in_place_check_like_copied_ones) {
   }
   std::vector<uint64_t> backwards = sorted_run(5000);
   std::reverse(backwards.begin(), backwards.end());
-  EXPECT_FALSE(nunique_store::partition_starts(backwards.data(), backwards.size()));
-  EXPECT_TRUE(nunique_store::partition_starts(backwards.data(), 1));
+  EXPECT_FALSE(nunique_store::partition_starts(backwards.data(), backwards.size(), any));
+  EXPECT_TRUE(nunique_store::partition_starts(backwards.data(), 1, any));
 }
 
 // Random slices, merged in random order: a fingerprinted store says its
