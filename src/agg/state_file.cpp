@@ -456,9 +456,9 @@ struct unique_out {
   nunique_kind kind = nunique_kind::exact;
   std::vector<uint64_t> counts;            // closed: per group
   nunique_store* fingerprints = nullptr;   // open, fingerprinted: taken as written
-  nunique_store::pair_set pairs;           // open, exact: the pairs (longs stay here)
-  std::vector<std::vector<uint64_t>> small;  // ... split by partition, in local ids
-  std::vector<std::vector<nunique_store::wide_entry>> wide;
+  nunique_store::pair_set pairs;           // open, exact: the pairs (small ones and longs stay here)
+  std::vector<size_t> small;                 // ... small pairs per partition
+  std::vector<std::vector<nunique_store::wide_entry>> wide;  // ... split by partition, in local ids
   std::vector<std::vector<std::pair<uint32_t, std::string>*>> longs;
 };
 
@@ -508,22 +508,17 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
       u.fingerprints = &store;
     } else {
       u.pairs = store.take_pairs();
-      u.small.resize(partitions);
+      u.small.assign(partitions, 0);
       u.wide.resize(partitions);
       u.longs.resize(partitions);
       if (partitions == 1) {
         // One file: its ids are the state's, and the pairs are written as taken.
-        u.small[0].swap(u.pairs.small);
+        u.small[0] = u.pairs.small.size();
         u.wide[0].swap(u.pairs.wide);
       } else {
-        std::vector<size_t> n(partitions, 0);
-        for (uint64_t e : u.pairs.small) ++n[part[static_cast<uint32_t>(e >> 32)]];
-        for (uint32_t p = 0; p < partitions; ++p) u.small[p].reserve(n[p]);
-        for (uint64_t e : u.pairs.small) {
-          const uint32_t g = static_cast<uint32_t>(e >> 32);
-          u.small[part[g]].push_back(uint64_t{local[g]} << 32 | (e & 0xffffffffu));
-        }
-        std::vector<uint64_t>().swap(u.pairs.small);
+        // Small pairs are placed straight into the files (below): split
+        // into vectors first, they were copied twice.
+        for (uint64_t e : u.pairs.small) ++u.small[part[static_cast<uint32_t>(e >> 32)]];
         for (auto e : u.pairs.wide) {
           const uint32_t g = e.gid;
           e.gid = local[g];
@@ -570,7 +565,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
         const uint64_t n = u.fingerprints->fingerprint_count();
         r += 8 + (partitions == 1 ? n : n / partitions * 9 / 8 + 512) * 8 + uint64_t{part_groups[p]} * 10;
       } else {
-        r += 30 + u.small[p].size() * 8 + u.wide[p].size() * (16 + 5);
+        r += 30 + u.small[p] * 8 + u.wide[p].size() * (16 + 5);
         for (const auto* l : u.longs[p]) r += 10 + varint_bytes(l->second.size()) + l->second.size();
       }
     }
@@ -694,11 +689,28 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
       for (uint32_t g = 0; g < groups; ++g) out[part[g]].var(store.nulls(g));
       continue;
     }
+    // Exact pairs: the small ones placed in one pass, renumbered, in the
+    // order taken; then the wide ones and the long ones.
+    std::vector<char*> into(partitions);
+    for (uint32_t p = 0; p < partitions; ++p) {
+      out[p].var(u.small[p]);
+      const size_t from = out[p].b.size();
+      out[p].b.resize(from + u.small[p] * 8);
+      into[p] = out[p].b.data() + from;
+    }
+    if (partitions == 1) {
+      if (!u.pairs.small.empty()) std::memcpy(into[0], u.pairs.small.data(), u.pairs.small.size() * 8);
+    } else {
+      for (uint64_t e : u.pairs.small) {
+        const uint32_t g = static_cast<uint32_t>(e >> 32);
+        const uint64_t v = uint64_t{local[g]} << 32 | (e & 0xffffffffu);
+        std::memcpy(into[part[g]], &v, 8);
+        into[part[g]] += 8;
+      }
+    }
+    std::vector<uint64_t>().swap(u.pairs.small);
     for (uint32_t p = 0; p < partitions; ++p) {
       writer& w = out[p];
-      w.var(u.small[p].size());
-      w.bytes(u.small[p].data(), u.small[p].size() * 8);
-      std::vector<uint64_t>().swap(u.small[p]);
       w.var(u.wide[p].size());
       for (const auto& e : u.wide[p]) {
         w.u64(e.lo);
@@ -1184,40 +1196,57 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, 
     }
     sources.push_back({&s, std::move(map)});
   }
+  // An open state's values of group g and Kahan column k, fed to `to`.
+  auto each_value_list = [&](const std::vector<uint64_t>& vs, const std::vector<double>& from, size_t n, auto id,
+                             auto&& to) {
+    for (uint32_t g = 0; g < n; ++g)
+      for (size_t k = 0; k < K; ++k) {
+        const size_t at = g * K + k;
+        if (at + 1 < vs.size()) to(id(g) * K + k, from.data() + vs[at], from.data() + vs[at + 1]);
+      }
+  };
+  const size_t first_groups = K && !first_start.empty() ? (first_start.size() - 1) / K : 0;
+  auto own = [](uint32_t g) { return g; };
   if (closed) {
     state_codec::set_facts(*out.groups, closed_facts);  // each closed state has the whole input's facts
     out.partition = 0;  // every partition: the whole input's groups
     out.partitions = 1;
     out.nunique_kinds.clear();  // checked above: every count stands
+  } else if (close && K > 0) {
+    // Closing: each group's values are replayed state by state, in input
+    // order, with no concatenated copy (16 MB a reduce task at 22.7M rows).
+    const size_t groups = out.groups->group_count();
+    std::vector<ordered_state> sums(groups * K);
+    auto replay = [&](size_t at, const double* v, const double* end) {
+      for (; v != end; ++v) sums[at].add(*v);
+    };
+    each_value_list(first_start, first_values, first_groups, own, replay);
+    for (auto& src : sources) {
+      each_value_list(src.st->value_start, src.st->values, src.map.size(), [&](uint32_t g) { return src.map[g]; },
+                      replay);
+      std::vector<double>().swap(src.st->values);
+    }
+    for (uint32_t g = 0; g < groups; ++g)
+      for (size_t k = 0; k < K; ++k)
+        if (sums[g * K + k].n) out.groups->set_ordered(static_cast<size_t>(kahan[k]), g, sums[g * K + k]);
+    out.closed = true;
   } else if (K > 0) {
     // Concatenate each group's values in input order: counts, then fill.
     const size_t groups = out.groups->group_count();
     std::vector<uint64_t> start(groups * K + 1, 0);
-    auto count_from = [&](const std::vector<uint64_t>& vs, size_t n, auto id) {
-      for (uint32_t g = 0; g < n; ++g)
-        for (size_t k = 0; k < K; ++k) {
-          const size_t at = g * K + k;
-          if (at + 1 < vs.size()) start[id(g) * K + k + 1] += vs[at + 1] - vs[at];
-        }
-    };
-    count_from(first_start, first_start.empty() ? 0 : (first_start.size() - 1) / K, [](uint32_t g) { return g; });
+    auto count = [&](size_t at, const double* v, const double* end) { start[at + 1] += static_cast<uint64_t>(end - v); };
+    each_value_list(first_start, first_values, first_groups, own, count);
     for (auto& src : sources)
-      count_from(src.st->value_start, src.map.size(), [&](uint32_t g) { return src.map[g]; });
+      each_value_list(src.st->value_start, src.st->values, src.map.size(), [&](uint32_t g) { return src.map[g]; }, count);
     for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
     std::vector<double> values(start.back());
     std::vector<uint64_t> fill(start.begin(), start.end() - 1);
-    auto copy_from = [&](const std::vector<uint64_t>& vs, const std::vector<double>& from, size_t n, auto id) {
-      for (uint32_t g = 0; g < n; ++g)
-        for (size_t k = 0; k < K; ++k) {
-          const size_t at = g * K + k;
-          if (at + 1 >= vs.size()) continue;
-          uint64_t& to = fill[id(g) * K + k];
-          for (uint64_t i = vs[at]; i < vs[at + 1]; ++i) values[to++] = from[i];
-        }
+    auto copy = [&](size_t at, const double* v, const double* end) {
+      fill[at] = static_cast<uint64_t>(std::copy(v, end, values.data() + fill[at]) - values.data());
     };
-    copy_from(first_start, first_values, first_start.empty() ? 0 : (first_start.size() - 1) / K, [](uint32_t g) { return g; });
+    each_value_list(first_start, first_values, first_groups, own, copy);
     for (auto& src : sources) {
-      copy_from(src.st->value_start, src.st->values, src.map.size(), [&](uint32_t g) { return src.map[g]; });
+      each_value_list(src.st->value_start, src.st->values, src.map.size(), [&](uint32_t g) { return src.map[g]; }, copy);
       std::vector<double>().swap(src.st->values);
     }
     out.value_start = std::move(start);

@@ -151,6 +151,16 @@ TEST(state_file, partitions_close_and_union) {
     ASSERT_TRUE(m.ok()) << m.err().message;
     EXPECT_TRUE(m->closed);
     closed_bytes.push_back(encode_state(*m)[0]);
+    // Closing while merging replays each state's values in place; merged
+    // open first (the values concatenated), then closed, is the same state.
+    std::vector<saved_state> again;
+    again.push_back(decode_state(pa[r], "a").value());
+    again.push_back(decode_state(pb[r], "b").value());
+    std::vector<saved_state> open;
+    open.push_back(merge_states(std::move(again)).value());
+    EXPECT_FALSE(open[0].closed);
+    saved_state reclosed = merge_states(std::move(open), true).value();
+    EXPECT_EQ(encode_state(reclosed)[0], closed_bytes.back());
     closed.push_back(decode_state(closed_bytes.back(), "closed").value());
   }
   // Two of the three partitions: a summary without the third's groups.
