@@ -497,11 +497,12 @@ py::bytes state_reduce(const py::list& states) {
   return py::bytes(out);
 }
 
-// The summary of merged states: its columns, and its text as the CLI
-// writes it when `format` is "csv" or "ndjson". Closed states whose
-// nunique fingerprints repeated give {"recount": [columns]} instead: the
-// job must run again with exact pairs.
-py::dict state_finish(const py::list& states, const std::string& format, unsigned threads) {
+// The summary of merged states: its columns (unless `columns` is false:
+// text alone, as `python -m zeekgraph summarize` writes it), and its text
+// as the CLI writes it when `format` is "csv" or "ndjson". Closed states
+// whose nunique fingerprints repeated give {"recount": [columns]} instead:
+// the job must run again with exact pairs.
+py::dict state_finish(const py::list& states, const std::string& format, unsigned threads, bool columns) {
   std::vector<py::buffer_info> held;
   const std::vector<std::string_view> blobs = state_bytes(states, held);
   zg::table::summary_table table;
@@ -538,7 +539,8 @@ py::dict state_finish(const py::list& states, const std::string& format, unsigne
   out["recount"] = names;
   if (!recount.empty()) return out;
   out["text"] = py::bytes(csv);
-  out["columns"] = column_arrays(std::move(table));
+  out["rows"] = table.rows();
+  out["columns"] = columns ? py::object(column_arrays(std::move(table))) : py::object(py::none());
   return out;
 }
 
@@ -601,7 +603,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("state_reduce", &state_reduce, py::arg("states"),
         "one partition of every map state, merged in input order and closed: a state file");
   m.def("state_finish", &state_finish, py::arg("states"), py::arg("format") = "", py::arg("threads") = 0,
-        "the summary of merged states: a dict of columns and, for format csv or ndjson, its text");
+        py::arg("columns") = true,
+        "the summary of merged states: a dict of columns (None unless `columns`) and, for format csv or ndjson, its text");
 
   py::class_<graph_handle>(m, "Hypergraph")
       .def(py::init(&make_graph), py::arg("columns"), py::arg("options"))

@@ -30,9 +30,9 @@ def main(argv=None):
     from distributed import Client
     try:
         with Client(a.scheduler) as client:
-            columns, text, report = distributed.run(a.inputs, by=a.by or None, agg=a.agg or None, where=a.where or None,
+            _, text, report, rows = distributed.run(a.inputs, by=a.by or None, agg=a.agg or None, where=a.where or None,
                                               client=client, log_path=a.log_path, partitions=a.partitions,
-                                              range_bytes=a.range_bytes, text_format=a.format)
+                                              range_bytes=a.range_bytes, text_format=a.format, columns=False)
     except ZeekgraphError as e:
         print(f"zeekgraph: error: {e}", file=sys.stderr)
         return 2 if type(e).__name__ == "UsageError" else 3
@@ -49,7 +49,7 @@ def main(argv=None):
             f.flush()
             os.fsync(f.fileno())
         os.replace(f.name, a.output)
-    print(f"# rows {len(columns[0][1]) if columns else 0}", file=sys.stderr)
+    print(f"# rows {rows}", file=sys.stderr)
     print(f"zeekgraph: {len(report.files)} files, {report.lines_read} lines read, {report.rows_used} used, "
           f"{report.rows_rejected} rejected, {report.rows_null_key} dropped for a null key", file=sys.stderr)
     return 0
