@@ -674,8 +674,14 @@ void nunique_store::add_pairs(pair_set&& pairs) {
   init();
   become_exact();
   bytes_ += pairs.small.size() * 8 + pairs.wide.size() * sizeof(wide_entry);
-  small_.buf.insert(small_.buf.end(), pairs.small.begin(), pairs.small.end());
-  wide_.buf.insert(wide_.buf.end(), pairs.wide.begin(), pairs.wide.end());
+  auto add = [](auto& to, auto& from) {
+    if (to.empty())
+      to.swap(from);  // a decoded state's pairs: no copy
+    else
+      to.insert(to.end(), from.begin(), from.end());
+  };
+  add(small_.buf, pairs.small);
+  add(wide_.buf, pairs.wide);
   for (auto& l : pairs.longs) long_.push_back(std::move(l));
   maybe_spill();
 }
@@ -694,8 +700,20 @@ void nunique_store::expect_growth(double factor) {
   }
 }
 
-void nunique_store::reserve_fingerprints(size_t n) {
-  if (mode_ == mode::fingerprint) fps_.buf.reserve(fps_.buf.size() + n);
+void nunique_store::reserve_for(const std::vector<const nunique_store*>& others) {
+  if (recent_.empty()) return;  // nothing here yet: merge_from takes the first one's buffers
+  size_t fps = 0, small = 0, wide = 0;
+  for (const nunique_store* o : others) {
+    fps += o->fps_.buf.size();
+    small += o->small_.buf.size();
+    wide += o->wide_.buf.size();
+  }
+  if (mode_ == mode::fingerprint) {
+    fps_.buf.reserve(fps_.buf.size() + fps);
+  } else if (mode_ == mode::exact) {
+    small_.buf.reserve(small_.buf.size() + small);
+    wide_.buf.reserve(wide_.buf.size() + wide);
+  }
 }
 
 bool nunique_store::takes_fingerprints() {

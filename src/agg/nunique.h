@@ -164,9 +164,10 @@ class nunique_store {
   // reserves once what doubling would fault in twice; agg::partial_aggregate::
   // expect_growth).
   void expect_growth(double factor);
-  // Room for `n` more fingerprints in memory (a merge of many states
-  // copies each once).
-  void reserve_fingerprints(size_t n);
+  // Room for what `others` hold in memory, as merge_from() adds it: a merge
+  // of many states then copies each once (a reduce task's first state's
+  // pairs were copied again with every state merged into it).
+  void reserve_for(const std::vector<const nunique_store*>& others);
   // `n` null cells of group `gid`, for a store fed add_fingerprints().
   void add_nulls(uint32_t gid, uint64_t n);
   // Fingerprints held (a fingerprinted store), in memory and spilled.

@@ -921,12 +921,17 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
       continue;
     }
     nunique_store::pair_set pairs;
+    // Small pairs are raw u64s: copied at once, then checked.
     const size_t ns = u.count(8, "the distinct values");
-    pairs.small.reserve(ns);
-    for (size_t i = 0; i < ns && u.ok(); ++i) {
-      const uint64_t e = u.u64("the distinct values");
-      if ((e >> 32) >= groups) u.fail("a distinct value of a group that does not exist");
-      pairs.small.push_back(e);
+    if (u.ok() && ns) {
+      pairs.small.resize(ns);
+      std::memcpy(pairs.small.data(), u.s.data() + u.pos, ns * 8);
+      u.pos += ns * 8;
+      for (uint64_t e : pairs.small)
+        if ((e >> 32) >= groups) {
+          u.fail("a distinct value of a group that does not exist");
+          break;
+        }
     }
     const size_t nw = u.count(17, "the distinct values");
     pairs.wide.reserve(nw);
@@ -1167,12 +1172,11 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, 
   std::vector<source> sources;
   std::vector<uint64_t> first_start = std::move(out.value_start);
   std::vector<double> first_values = std::move(out.values);
-  // The fingerprints of every state, copied once into the first's store.
+  // The fingerprints and pairs of every state, copied once into the first's store.
   for (int c : nunique_columns(*out.plan)) {
-    size_t more = 0;
-    for (size_t j = 1; j < order.size(); ++j)
-      more += states[order[j]].groups->distinct(static_cast<size_t>(c)).fingerprint_count();
-    out.groups->distinct(static_cast<size_t>(c)).reserve_fingerprints(more);
+    std::vector<const nunique_store*> more;
+    for (size_t j = 1; j < order.size(); ++j) more.push_back(&states[order[j]].groups->distinct(static_cast<size_t>(c)));
+    out.groups->distinct(static_cast<size_t>(c)).reserve_for(more);
   }
   for (size_t j = 1; j < order.size(); ++j) {
     saved_state& s = states[order[j]];
