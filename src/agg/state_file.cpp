@@ -3,10 +3,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
-#ifdef ZEEKGRAPH_HAVE_ISAL
-#include <isa-l/crc.h>
-#endif
 
 #include <algorithm>
 #include <bit>
@@ -18,6 +14,7 @@
 #include <optional>
 #include <sstream>
 
+#include "agg/byte_codec.h"
 #include "agg/finalize.h"
 #include "agg/group_table.h"
 
@@ -25,148 +22,11 @@ namespace zeekgraph::agg {
 
 namespace {
 
+using codec::reader;
+using codec::writer;
+
 constexpr char MAGIC[8] = {'Z', 'G', 'S', 'T', 'A', 'T', 'E', '\n'};
 enum section_tag : uint32_t { META = 1, FACTS = 2, GROUPS = 3, FLOATS = 4, UNIQUE = 5, END = 6 };
-
-// ---- bytes out ---------------------------------------------------------------
-
-struct writer {
-  std::string b;
-  void u8(uint8_t v) { b.push_back(static_cast<char>(v)); }
-  void u32(uint32_t v) {
-    char x[4];
-    std::memcpy(x, &v, 4);
-    b.append(x, 4);
-  }
-  void u64(uint64_t v) {
-    char x[8];
-    std::memcpy(x, &v, 8);
-    b.append(x, 8);
-  }
-  void f64(double d) { u64(std::bit_cast<uint64_t>(d)); }
-  void var(uint64_t v) {
-    while (v >= 0x80) {
-      u8(static_cast<uint8_t>(v | 0x80));
-      v >>= 7;
-    }
-    u8(static_cast<uint8_t>(v));
-  }
-  void str(std::string_view s) {
-    var(s.size());
-    b.append(s);
-  }
-  // Raw little-endian bytes (the host's order, as u64 writes them).
-  void bytes(const void* p, size_t n) { b.append(static_cast<const char*>(p), n); }
-  // A section written in place: its tag, a length patched by end_section,
-  // the payload, then the CRC of tag + length + payload.
-  void begin_section(uint32_t tag) {
-    u32(tag);
-    section_ = b.size();
-    u64(0);
-  }
-  void end_section();
-
- private:
-  size_t section_ = 0;
-};
-
-// zlib's crc32 (the gzip CRC). isa-l computes the same value about 8 times
-// faster (folding with PCLMULQDQ): zlib's took 4% of a reduce task.
-uint32_t crc_more(uint32_t crc, const void* data, size_t n) {
-#ifdef ZEEKGRAPH_HAVE_ISAL
-  return crc32_gzip_refl(crc, static_cast<const unsigned char*>(data), n);
-#else
-  // zlib's length is a uInt: big payloads go in pieces.
-  for (size_t at = 0; at < n;) {
-    const size_t step = std::min<size_t>(n - at, size_t{1} << 30);
-    crc = static_cast<uint32_t>(crc32(crc, static_cast<const Bytef*>(data) + at, static_cast<uInt>(step)));
-    at += step;
-  }
-  return crc;
-#endif
-}
-
-uint32_t crc_of(uint32_t tag, uint64_t len, std::string_view payload) {
-  unsigned char head[12];
-  std::memcpy(head, &tag, 4);
-  std::memcpy(head + 4, &len, 8);
-  return crc_more(crc_more(0, head, 12), payload.data(), payload.size());
-}
-
-void writer::end_section() {
-  const uint64_t len = b.size() - section_ - 8;
-  std::memcpy(b.data() + section_, &len, 8);
-  // Tag, length and payload lie together: one CRC over them, as crc_of.
-  u32(crc_more(0, b.data() + section_ - 4, 12 + len));
-}
-
-// ---- bytes in ----------------------------------------------------------------
-
-// Reads a payload; the first failure sticks (every later read returns
-// zeros), and the caller checks ok() at its checkpoints.
-struct reader {
-  std::string_view s;
-  size_t pos = 0;
-  std::string fault;
-  bool ok() const { return fault.empty(); }
-  void fail(std::string what) {
-    if (fault.empty()) fault = std::move(what);
-    pos = s.size();
-  }
-  size_t left() const { return s.size() - pos; }
-  bool need(size_t n, const char* what) {
-    if (!ok()) return false;
-    if (n > left()) {
-      fail(std::string("cut short in ") + what);
-      return false;
-    }
-    return true;
-  }
-  uint8_t u8(const char* what) {
-    if (!need(1, what)) return 0;
-    return static_cast<uint8_t>(s[pos++]);
-  }
-  uint64_t u64(const char* what) {
-    if (!need(8, what)) return 0;
-    uint64_t v;
-    std::memcpy(&v, s.data() + pos, 8);
-    pos += 8;
-    return v;
-  }
-  double f64(const char* what) { return std::bit_cast<double>(u64(what)); }
-  uint64_t var(const char* what) {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      const uint8_t byte = u8(what);
-      if (!ok()) return 0;
-      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return v;
-    }
-    fail(std::string("a number too long in ") + what);
-    return 0;
-  }
-  // A count of items of at least `min_bytes` each: no more than the payload holds.
-  size_t count(size_t min_bytes, const char* what) {
-    const uint64_t n = var(what);
-    if (ok() && n > left() / std::max<size_t>(min_bytes, 1)) {
-      fail(std::string("a count past the end of the data in ") + what);
-      return 0;
-    }
-    return static_cast<size_t>(n);
-  }
-  std::string_view bytes(const char* what) {
-    const uint64_t n = var(what);
-    if (!need(n, what)) return {};
-    std::string_view v = s.substr(pos, static_cast<size_t>(n));
-    pos += static_cast<size_t>(n);
-    return v;
-  }
-  bool flag(const char* what) {
-    const uint8_t v = u8(what);
-    if (v > 1) fail(std::string("a flag that is neither 0 nor 1 in ") + what);
-    return v == 1;
-  }
-};
 
 // ---- the query ---------------------------------------------------------------
 
@@ -754,29 +614,8 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
 
   // The sections, each checked whole before any is read.
   std::map<uint32_t, std::string_view> sections;
-  size_t pos = sizeof MAGIC + 4;
-  bool ended = false;
-  while (pos < bytes.size()) {
-    if (ended) return bad("bytes after its end");
-    if (bytes.size() - pos < 12) return bad("it is cut short (a section header)");
-    uint32_t tag;
-    uint64_t len;
-    std::memcpy(&tag, bytes.data() + pos, 4);
-    std::memcpy(&len, bytes.data() + pos + 4, 8);
-    pos += 12;
-    if (len > bytes.size() - pos || bytes.size() - pos - len < 4) return bad("it is cut short (section " + std::to_string(tag) + ")");
-    const std::string_view payload = bytes.substr(pos, static_cast<size_t>(len));
-    pos += static_cast<size_t>(len);
-    uint32_t crc;
-    std::memcpy(&crc, bytes.data() + pos, 4);
-    pos += 4;
-    if (crc != crc_of(tag, len, payload)) return bad("section " + std::to_string(tag) + " fails its checksum (the file is damaged)");
-    if (tag < META || tag > END) return bad("an unknown section " + std::to_string(tag));
-    if (sections.count(tag)) return bad("section " + std::to_string(tag) + " appears twice");
-    sections[tag] = payload;
-    if (tag == END) ended = true;
-  }
-  if (!ended) return bad("it is cut short (no end section)");
+  if (const std::string fault = codec::split_sections(bytes, sizeof MAGIC + 4, END, sections); !fault.empty())
+    return bad(fault);
   for (uint32_t t : {META, FACTS, GROUPS, FLOATS, UNIQUE})
     if (!sections.count(t)) return bad("section " + std::to_string(t) + " is missing");
 
