@@ -1,12 +1,17 @@
 // Shared by the fuzz targets: feeds bytes to a reader in pieces, and runs
 // them through the reader and the aggregation of a query, as `summarize`
-// does, checking the accounting invariant. A broken invariant aborts, which
-// the fuzzer reports.
+// does, checking the accounting invariant; and mends the checksums of a
+// binary file's sections. A broken invariant aborts, which the fuzzer
+// reports.
 #pragma once
+
+#include <zlib.h>
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
+#include <string>
 #include <string_view>
 
 #include "agg/aggregate_plan.h"
@@ -16,6 +21,26 @@
 #include "zeek/log_reader.h"
 
 namespace zeekgraph::fuzz {
+
+// A binary file of agg/byte_codec sections (a state file, a finished
+// partition) with each section's CRC recomputed, as far as the sections'
+// lengths stay inside the input: mutations then reach the parsers behind
+// the checksums.
+inline std::string with_fixed_crcs(std::string s) {
+  size_t pos = 12;  // magic and version
+  while (pos + 12 <= s.size()) {
+    uint64_t len;
+    std::memcpy(&len, s.data() + pos + 4, 8);
+    if (len > s.size() - pos - 12 || s.size() - pos - 12 - len < 4) break;
+    uLong crc = crc32(0L, Z_NULL, 0);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data() + pos), 12);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data() + pos + 12), static_cast<uInt>(len));
+    const uint32_t c = static_cast<uint32_t>(crc);
+    std::memcpy(s.data() + pos + 12 + len, &c, 4);
+    pos += 12 + len + 4;
+  }
+  return s;
+}
 
 // Feeds `data` to `reader` as a stream driver does, `piece` bytes at a time
 // (0: all at once), carrying a cut line over to the next piece.

@@ -5,8 +5,6 @@
 // to bytes that decode again and encode the same (the canonical form:
 // shortest varints, sorted and deduplicated pairs), and finalizes without
 // crashing.
-#include <zlib.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -14,26 +12,9 @@
 #include <string_view>
 
 #include "agg/state_file.h"
+#include "fuzz_common.h"
 
 namespace {
-
-// The bytes with each section's CRC recomputed, as far as the sections'
-// lengths stay inside the input.
-std::string with_fixed_crcs(std::string s) {
-  size_t pos = 12;  // magic and version
-  while (pos + 12 <= s.size()) {
-    uint64_t len;
-    std::memcpy(&len, s.data() + pos + 4, 8);
-    if (len > s.size() - pos - 12 || s.size() - pos - 12 - len < 4) break;
-    uLong crc = crc32(0L, Z_NULL, 0);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data() + pos), 12);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data() + pos + 12), static_cast<uInt>(len));
-    const uint32_t c = static_cast<uint32_t>(crc);
-    std::memcpy(s.data() + pos + 12 + len, &c, 4);
-    pos += 12 + len + 4;
-  }
-  return s;
-}
 
 // `borrow`: fingerprints in order are read in place (a reduce task's way).
 void check(std::string_view bytes, bool borrow) {
@@ -58,7 +39,7 @@ void check(std::string_view bytes, bool borrow) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
   check(raw, false);
-  const std::string fixed = with_fixed_crcs(std::string(raw));
+  const std::string fixed = zeekgraph::fuzz::with_fixed_crcs(std::string(raw));
   check(fixed, false);
   check(fixed, true);
   return 0;

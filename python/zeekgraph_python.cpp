@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -26,6 +27,7 @@
 #include "engine/summarize.h"
 #include "engine/summarize_state.h"
 #include "table/table_writer.h"
+#include "agg/finished_part.h"
 #include "agg/state_file.h"
 #include "graph/graph_export.h"
 #include "graph/hypergraph.h"
@@ -473,9 +475,20 @@ std::vector<zg::agg::saved_state> decoded(const std::vector<std::string_view>& b
   return states;
 }
 
-// A reduce task: one partition of every map state, merged in input order
-// and closed (float sums replayed, distinct values counted).
-py::bytes state_reduce(const py::list& states) {
+// The text format a job asked for: none (""), "csv" or "ndjson".
+std::optional<zg::table::table_format> text_format(const std::string& format) {
+  if (format.empty()) return std::nullopt;
+  if (format == "csv") return zg::table::table_format::csv;
+  if (format == "ndjson") return zg::table::table_format::ndjson;
+  throw py::value_error("format must be '', 'csv' or 'ndjson'");
+}
+
+// A reduce task: one partition of every map state, merged in input order,
+// closed (float sums replayed, distinct values counted) and finished: its
+// rows sorted and, for `format` "csv" or "ndjson", written (agg/finished_part);
+// `keys_only`: of the table, only the key columns the join orders by.
+py::bytes state_reduce(const py::list& states, const std::string& format, bool keys_only) {
+  const auto fmt = text_format(format);
   std::vector<py::buffer_info> held;
   const std::vector<std::string_view> blobs = state_bytes(states, held);
   std::string out;
@@ -485,10 +498,10 @@ py::bytes state_reduce(const py::list& states) {
     py::gil_scoped_release unlocked;
     try {
       auto merged = zg::agg::merge_states(decoded(blobs, true), true);
-      if (merged)
-        out = zg::agg::encode_state(*merged)[0];
-      else
-        ok = false, failed = merged.err();
+      if (!merged) throw engine_error(merged.err());
+      auto part = zg::agg::finish_partition(*merged, fmt, keys_only);
+      if (!part) throw engine_error(part.err());
+      out = zg::agg::encode_part(*part);
     } catch (const engine_error& e) {
       ok = false, failed = e.err;
     }
@@ -497,36 +510,32 @@ py::bytes state_reduce(const py::list& states) {
   return py::bytes(out);
 }
 
-// The summary of merged states: its columns (unless `columns` is false:
-// text alone, as `python -m zeekgraph summarize` writes it), and its text
-// as the CLI writes it when `format` is "csv" or "ndjson". Closed states
-// whose nunique fingerprints repeated give {"recount": [columns]} instead:
-// the job must run again with exact pairs.
-py::dict state_finish(const py::list& states, const std::string& format, unsigned threads, bool columns) {
+// The summary of a job's finished partitions (one per reduce task): its
+// columns (unless `columns` is false: text alone, as `python -m zeekgraph
+// summarize` writes it), its text when the reduces wrote it, and its row
+// count. Partitions whose nunique counts do not stand give {"recount":
+// [columns]} instead: the job must run again with exact pairs.
+py::dict state_finish(const py::list& parts, bool columns) {
   std::vector<py::buffer_info> held;
-  const std::vector<std::string_view> blobs = state_bytes(states, held);
-  zg::table::summary_table table;
-  std::string csv;
+  const std::vector<std::string_view> blobs = state_bytes(parts, held);
+  zg::agg::joined_parts joined;
   std::vector<std::string> recount;
   zg::error failed;
   bool ok = true;
   {
     py::gil_scoped_release unlocked;
     try {
-      std::vector<zg::agg::saved_state> all = decoded(blobs);
+      std::vector<zg::agg::finished_part> all;
+      for (size_t i = 0; i < blobs.size(); ++i) {
+        auto p = zg::agg::decode_part(blobs[i], "partition " + std::to_string(i));
+        if (!p) throw engine_error(p.err());
+        all.push_back(std::move(*p));
+      }
       recount = zg::agg::recount_columns(all);
       if (recount.empty()) {
-        auto merged = zg::agg::merge_states(std::move(all));
-        if (!merged) throw engine_error(merged.err());
-        auto t = zg::agg::finalize_state(*merged, capped_threads(threads));
-        if (!t) throw engine_error(t.err());
-        table = std::move(*t);
-        if (!format.empty()) {
-          std::ostringstream s;
-          zg::table::write_table(table, format == "ndjson" ? zg::table::table_format::ndjson : zg::table::table_format::csv,
-                                 s, capped_threads(threads));
-          csv = s.str();
-        }
+        auto j = zg::agg::join_parts(std::move(all), columns);
+        if (!j) throw engine_error(j.err());
+        joined = std::move(*j);
       }
     } catch (const engine_error& e) {
       ok = false, failed = e.err;
@@ -538,9 +547,9 @@ py::dict state_finish(const py::list& states, const std::string& format, unsigne
   for (const auto& n : recount) names.append(text(n));
   out["recount"] = names;
   if (!recount.empty()) return out;
-  out["text"] = py::bytes(csv);
-  out["rows"] = table.rows();
-  out["columns"] = columns ? py::object(column_arrays(std::move(table))) : py::object(py::none());
+  out["text"] = py::bytes(joined.text);
+  out["rows"] = joined.rows;
+  out["columns"] = columns ? py::object(column_arrays(std::move(joined.table))) : py::object(py::none());
   return out;
 }
 
@@ -600,11 +609,12 @@ PYBIND11_MODULE(_core, m) {
                                {static_cast<py::ssize_t>(b.bytes.size())}, {py::ssize_t{1}}, true);
       })
       .def("__len__", [](const state_blob& b) { return b.bytes.size(); });
-  m.def("state_reduce", &state_reduce, py::arg("states"),
-        "one partition of every map state, merged in input order and closed: a state file");
-  m.def("state_finish", &state_finish, py::arg("states"), py::arg("format") = "", py::arg("threads") = 0,
-        py::arg("columns") = true,
-        "the summary of merged states: a dict of columns (None unless `columns`) and, for format csv or ndjson, its text");
+  m.def("state_reduce", &state_reduce, py::arg("states"), py::arg("format") = "", py::arg("keys_only") = false,
+        "one partition of every map state, merged in input order, closed and finished: its rows sorted and, "
+        "for format csv or ndjson, written (a finished partition's bytes); keys_only: the table's key columns alone");
+  m.def("state_finish", &state_finish, py::arg("parts"), py::arg("columns") = true,
+        "the summary of a job's finished partitions: a dict of text, rows and columns (None unless `columns`), "
+        "or of the columns to recount");
 
   py::class_<graph_handle>(m, "Hypergraph")
       .def(py::init(&make_graph), py::arg("columns"), py::arg("options"))

@@ -60,28 +60,21 @@ void append_cell(std::string& buf, const column& col, size_t r, table_format f) 
   }
 }
 
-namespace {
-
-// Rows [from, to) as write_table writes them.
-void append_rows(std::string& buf, const summary_table& t, table_format f, size_t from, size_t to) {
-  for (size_t r = from; r < to; ++r) {
-    if (f == table_format::ndjson) buf += '{';
-    for (size_t c = 0; c < t.columns.size(); ++c) {
-      const column& col = t.columns[c];
-      if (c) buf += ',';
-      if (f == table_format::ndjson) {
-        append_json_string(buf, col.name);
-        buf += ':';
-      }
-      append_cell(buf, col, r, f);
+void append_row(std::string& buf, const summary_table& t, size_t r, table_format f) {
+  if (f == table_format::ndjson) buf += '{';
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    const column& col = t.columns[c];
+    if (c) buf += ',';
+    if (f == table_format::ndjson) {
+      append_json_string(buf, col.name);
+      buf += ':';
     }
-    buf += f == table_format::ndjson ? "}\n" : "\n";
+    append_cell(buf, col, r, f);
   }
+  buf += f == table_format::ndjson ? "}\n" : "\n";
 }
 
-}  // namespace
-
-void write_table(const summary_table& t, table_format f, std::ostream& out, unsigned threads) {
+std::string header_line(const summary_table& t, table_format f) {
   std::string head;
   if (f == table_format::csv) {
     for (size_t c = 0; c < t.columns.size(); ++c) {
@@ -90,6 +83,11 @@ void write_table(const summary_table& t, table_format f, std::ostream& out, unsi
     }
     head += '\n';
   }
+  return head;
+}
+
+void write_table(const summary_table& t, table_format f, std::ostream& out, unsigned threads) {
+  const std::string head = header_line(t, f);
   out.write(head.data(), static_cast<std::streamsize>(head.size()));
   // Blocks of rows are formatted on all threads (floats in shortest repr
   // are most of the work: 0.1 s for the seed's 80K rows) and written in
@@ -105,7 +103,7 @@ void write_table(const summary_table& t, table_format f, std::ostream& out, unsi
     std::string buf;
     for (size_t b; (b = next_block.fetch_add(1)) < blocks;) {
       buf.clear();
-      append_rows(buf, t, f, b * BLOCK, std::min(rows, (b + 1) * BLOCK));
+      for (size_t r = b * BLOCK, end = std::min(rows, (b + 1) * BLOCK); r < end; ++r) append_row(buf, t, r, f);
       std::unique_lock<std::mutex> lock(mu);
       turn.wait(lock, [&] { return next_write == b; });
       out.write(buf.data(), static_cast<std::streamsize>(buf.size()));

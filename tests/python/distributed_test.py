@@ -108,9 +108,9 @@ def check_state_parts(path):
     assert isinstance(got, zd.StatePart) and bytes(got.data) == bytes(parts[0].data)
     import pickle
     assert bytes(pickle.loads(pickle.dumps(parts[0])).data) == bytes(parts[0].data)
-    want = zd.reduce_partition(parts[0])
+    want = zd.reduce_partition("csv", False, parts[0])
     for wrap in (bytearray, memoryview):
-        assert zd.reduce_partition(zd.StatePart(wrap(bytes(parts[0].data)))) == want, wrap
+        assert zd.reduce_partition("csv", False, zd.StatePart(wrap(bytes(parts[0].data)))) == want, wrap
     print(f"ok map states are sent uncompressed ({len(parts[0])} bytes) and reduced from any buffer")
 
 
