@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(tsv_reader json_reader gzip_decoder query_spec http_request html_embed filter_expr state_file needle_reader verbatim_reader)
+[ ${#targets[@]} -eq 0 ] && targets=(tsv_reader json_reader gzip_decoder query_spec http_request html_embed filter_expr state_file finished_part needle_reader verbatim_reader)
 CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZEEKGRAPH_BUILD_TESTS=ON -DZEEKGRAPH_FUZZ=ON -DZEEKGRAPH_SANITIZE=ON >/dev/null
 cmake --build "$root/build-fuzz" --target $(printf '%s_fuzz ' "${targets[@]}")
