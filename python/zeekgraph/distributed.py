@@ -52,7 +52,7 @@ from dask.sizeof import sizeof
 from distributed.protocol import Serialized, dask_deserialize
 
 from . import _core
-from .errors import StrictError
+from .errors import StrictError, UsageError
 
 # A byte range of a big uncompressed file a map task reads: 1.5 GiB is about
 # 13M rows of a conn log, four seconds of one core. Each map task has fixed
@@ -192,11 +192,22 @@ def _forced(union):
             [n for n, text, _, plain in union if not text and not plain])
 
 
+def _state_part(m, r):
+    """Partition r of a map task's states (a task on the map's worker)."""
+    return m["states"][r]
+
+
 def reduce_partition(text_format, columns, *states):
     """A reduce task: partition r of every map state, merged, closed and
     finished: its rows, and their `text_format` text; `columns` false (text
-    alone is wanted): of the rows' values, only their keys."""
-    return _core.state_reduce([s.data for s in states], text_format, bool(text_format) and not columns)
+    alone is wanted): of the rows' values, only their keys. States that do
+    not merge (typed apart: the reduce was submitted before the client saw
+    the maps' typing, and is cancelled) give the error as the result rather
+    than a failed task, which a worker would log; the client raises it."""
+    try:
+        return _core.state_reduce([s.data for s in states], text_format, bool(text_format) and not columns)
+    except UsageError as e:
+        return e
 
 
 def _merged_reports(reports):
@@ -246,44 +257,60 @@ def run(paths, by=None, agg=None, where=None, threads=None, client=None, *, log_
     def submit(i, path, rng, force, fingerprints):
         return client.submit(map_piece, fields, i, path, rng, R, force, fingerprints, pure=True)
 
+    def submit_reduces(maps):
+        # Each map's partition r as its own future, taken on the map's
+        # worker, so that reduce r fetches only its share.
+        parts = [[client.submit(_state_part, m, r, pure=True) for m in maps] for r in range(R)]
+        return [client.submit(reduce_partition, text_format, columns, *parts[r], pure=True) for r in range(R)]
+
+    def ends_of(maps):
+        # Each map's typing, whether it stopped (strict), and its file reports.
+        return client.gather([client.submit(operator.itemgetter("typing", "stopped", "files"), m, pure=True)
+                              for m in maps])
+
+    def finish(reduces, ends):
+        if any(stopped for _, stopped, _ in ends):
+            raise StrictError("stopped at the first problem (strict)")
+        # Straight from the workers: through the scheduler, each part was
+        # sent twice (~0.1 s of the job's tail at 22.7M rows).
+        parts = client.gather(reduces, direct=True)
+        for p in parts:
+            if isinstance(p, UsageError):
+                raise p
+        done = _core.state_finish(parts, columns)
+        return done, [f for _, _, fs in ends for f in fs]
+
     forces = [None] * len(pieces)
     maps = [submit(i, path, rng, None, True) for i, path, rng in pieces]
+    # The reduces are submitted before the maps' typing is known, so that
+    # they start as the maps end (the client's check and a new submission
+    # took 30-90 ms there); when the typing differs, they are cancelled.
+    reduces = submit_reduces(maps)
     # Pieces typed apart by their own data (a column of numbers in one file
     # and text in another: pandas reads it as text everywhere) are read
     # again with the whole input's typing, as the single-process engine
     # reads its input again.
-    for _ in range(3):
-        typings = client.gather([client.submit(operator.getitem, m, "typing", pure=True) for m in maps])
+    for attempt in range(4):
+        ends = ends_of(maps)
+        typings = [t for t, _, _ in ends]
         union = _union_typing(typings)
-        if all(t == union for t in typings):
+        if attempt == 3 or all(t == union for t in typings):
             break
+        client.cancel(reduces)
         force = _forced(union)
         for k, (t, (i, path, rng)) in enumerate(zip(typings, pieces)):
             if t != union:
                 maps[k], forces[k] = submit(i, path, rng, force, True), force
+        reduces = submit_reduces(maps)
 
-    def shuffle_and_reduce(maps):
-        # Each map's partition r as its own future, taken on the map's
-        # worker, so that reduce r fetches only its share.
-        states = [client.submit(operator.getitem, m, "states", pure=True) for m in maps]
-        parts = [[client.submit(operator.getitem, s, r, pure=True) for s in states] for r in range(R)]
-        reduces = [client.submit(reduce_partition, text_format, columns, *parts[r], pure=True) for r in range(R)]
-        # While the reduces run: whether a map stopped (strict), and the
-        # maps' file reports.
-        ends = client.gather([client.submit(operator.itemgetter("stopped", "files"), m, pure=True) for m in maps])
-        if any(stopped for stopped, _ in ends):
-            raise StrictError("stopped at the first problem (strict)")
-        # Straight from the workers: through the scheduler, each part was
-        # sent twice (~0.1 s of the job's tail at 22.7M rows).
-        return _core.state_finish(client.gather(reduces, direct=True), columns), [f for _, fs in ends for f in fs]
-
-    done, files = shuffle_and_reduce(maps)
+    done, files = finish(reduces, ends)
     recounted = list(done["recount"])
     if recounted:
         # Fingerprints repeated in some shard: every piece again, with
         # exact (group, value) pairs.
         maps = [submit(i, path, rng, f, False) for f, (i, path, rng) in zip(forces, pieces)]
-        done, files = shuffle_and_reduce(maps)
+        reduces = submit_reduces(maps)
+        done, files = finish(reduces, ends_of(maps))
         if done["recount"]:
             raise RuntimeError("zeekgraph: exact states asked for a recount of " + ", ".join(done["recount"]))
     report = Report(files=_merged_reports(files), keys=keys or list(SUMMARY_KEYS), recounted=recounted)
