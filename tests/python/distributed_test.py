@@ -138,6 +138,19 @@ def mode_local():
         assert df.attrs["zeekgraph"].lines_read == want.attrs["zeekgraph"].lines_read
         print(f"ok DataFrame equals the local one exactly: {len(df)} rows, {len(df.columns)} columns")
 
+        # Few maps and many partitions: each map's parts are taken where the
+        # map ran (Dask would queue a big group over few dependencies for
+        # any free thread, fetching whole map outputs), and the result holds.
+        from distributed import get_task_stream
+        with get_task_stream(client) as stream:
+            _, text, _, _ = zd.run(paths[:2], client=client, partitions=7, text_format="csv", columns=False)
+        check_same(text, local_csv(paths[:2]), "2 maps, 7 partitions")
+        splits = [t for t in stream.data if "split-shuffle" in str(t["key"])]
+        assert len(splits) == 14, len(splits)
+        moved = [t["key"] for t in splits if any(s["action"] == "transfer" for s in t["startstops"])]
+        assert not moved, f"map outputs fetched to take a partition: {moved}"
+        print("ok a map's partitions are taken on its worker (2 maps, 7 partitions, 3 workers)")
+
         by, agg, where = "proto,id.resp_p", "duration:sum,mean,max;uid:nunique;total=orig_bytes+resp_bytes:sum,mean", \
             'conn_state != "S0"'
         _, text, _, _ = zd.run(paths, by=by, agg=agg, where=where, client=client, partitions=5, range_bytes=RANGE,
