@@ -44,6 +44,13 @@ void writer::end_section() {
   u32(crc_more(0, b.data() + section_ - 4, 12 + len));
 }
 
+std::optional<uint32_t> file_version(std::string_view bytes, const char (&magic)[8]) {
+  if (bytes.size() < sizeof magic + 4 || std::memcmp(bytes.data(), magic, sizeof magic) != 0) return std::nullopt;
+  uint32_t version;
+  std::memcpy(&version, bytes.data() + sizeof magic, 4);
+  return version;
+}
+
 std::string split_sections(std::string_view bytes, size_t header, uint32_t end_tag,
                            std::map<uint32_t, std::string_view>& sections) {
   size_t pos = header;

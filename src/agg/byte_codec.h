@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -123,6 +124,10 @@ struct reader {
     return v == 1;
   }
 };
+
+// The version of a file that starts with `magic` (8 bytes) and a u32
+// version; none when it does not.
+std::optional<uint32_t> file_version(std::string_view bytes, const char (&magic)[8]);
 
 // Splits `bytes` past its `header` bytes (magic and version, checked by the
 // caller) into sections, each checked against its CRC: tag -> payload.

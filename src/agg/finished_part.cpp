@@ -144,11 +144,9 @@ result<finished_part> decode_part(std::string_view bytes, const std::string& nam
     return error{error_kind::corrupt, "'" + name + "' is not a valid finished partition: " + what,
                  "a reduce task of this zeekgraph writes them"};
   };
-  if (bytes.size() < sizeof MAGIC + 4 || std::memcmp(bytes.data(), MAGIC, sizeof MAGIC) != 0)
-    return bad("it does not start with a finished partition's magic bytes");
-  uint32_t version;
-  std::memcpy(&version, bytes.data() + sizeof MAGIC, 4);
-  if (version != FINISHED_PART_VERSION) return bad("it is of version " + std::to_string(version));
+  const std::optional<uint32_t> version = codec::file_version(bytes, MAGIC);
+  if (!version) return bad("it does not start with a finished partition's magic bytes");
+  if (*version != FINISHED_PART_VERSION) return bad("it is of version " + std::to_string(*version));
   std::map<uint32_t, std::string_view> sections;
   if (const std::string fault = codec::split_sections(bytes, sizeof MAGIC + 4, END, sections); !fault.empty())
     return bad(fault);

@@ -602,13 +602,11 @@ result<saved_state> decode_state(std::string_view bytes, const std::string& name
     return error{error_kind::corrupt, "'" + name + "' is not a valid zeekgraph state file: " + what,
                  "make it again with zeekgraph summarize --save-state"};
   };
-  if (bytes.size() < sizeof MAGIC + 4 || std::memcmp(bytes.data(), MAGIC, sizeof MAGIC) != 0)
-    return bad("it does not start with the state file's magic bytes");
-  uint32_t version;
-  std::memcpy(&version, bytes.data() + sizeof MAGIC, 4);
-  if (version != STATE_FILE_VERSION)
+  const std::optional<uint32_t> version = codec::file_version(bytes, MAGIC);
+  if (!version) return bad("it does not start with the state file's magic bytes");
+  if (*version != STATE_FILE_VERSION)
     return error{error_kind::corrupt,
-                 "'" + name + "' is a state file of version " + std::to_string(version) + ", and this zeekgraph reads version " +
+                 "'" + name + "' is a state file of version " + std::to_string(*version) + ", and this zeekgraph reads version " +
                      std::to_string(STATE_FILE_VERSION),
                  "make the state again with this zeekgraph"};
 

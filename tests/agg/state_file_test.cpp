@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include "agg/finalize.h"
+#include "support/damaged_bytes.h"
 #include "support/saved_states.h"
 #include "table/table_writer.h"
 
@@ -198,17 +199,7 @@ TEST(state_file, section_crc_is_zlibs_crc32) {
 TEST(state_file, damage_is_an_error) {
   saved_state st = state_of(rows_a(), "a.log");
   const std::string bytes = encode_state(st)[0];
-  for (size_t n = 0; n < bytes.size(); ++n) {
-    auto r = decode_state(std::string_view(bytes).substr(0, n), "cut.state");
-    ASSERT_FALSE(r.ok()) << n;
-    EXPECT_EQ(r.err().kind, error_kind::corrupt);
-    EXPECT_NE(r.err().message.find("cut.state"), std::string::npos);
-  }
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    std::string bad = bytes;
-    bad[i] = static_cast<char>(bad[i] ^ 0x20);
-    EXPECT_FALSE(decode_state(bad, "bad.state").ok()) << i;
-  }
+  expect_damage_refused(bytes, [](std::string_view b, const std::string& name) { return decode_state(b, name); });
   auto extra = decode_state(bytes + "x", "extra.state");
   ASSERT_FALSE(extra.ok());
   EXPECT_NE(extra.err().message.find("after its end"), std::string::npos);
