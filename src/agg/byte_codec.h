@@ -45,7 +45,9 @@ struct writer {
     b.append(s);
   }
   // Raw little-endian bytes (the host's order, as u64 writes them).
-  void bytes(const void* p, size_t n) { b.append(static_cast<const char*>(p), n); }
+  void bytes(const void* p, size_t n) {
+    if (n) b.append(static_cast<const char*>(p), n);  // an empty vector's data() may be null
+  }
   // A section written in place: its tag, a length patched by end_section,
   // the payload, then the CRC of tag + length + payload.
   void begin_section(uint32_t tag) {

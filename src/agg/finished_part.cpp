@@ -192,13 +192,9 @@ result<finished_part> decode_part(std::string_view bytes, const std::string& nam
     const size_t n = static_cast<size_t>(rows);
     if (c.type != table::column_type::string) {
       if (!t.need(n * 8, "a column's values")) break;
-      if (c.type == table::column_type::int64) {
-        c.ints.resize(n);
-        std::memcpy(c.ints.data(), t.s.data() + t.pos, n * 8);
-      } else {
-        c.floats.resize(n);
-        std::memcpy(c.floats.data(), t.s.data() + t.pos, n * 8);
-      }
+      void* to = c.type == table::column_type::int64 ? static_cast<void*>((c.ints.resize(n), c.ints.data()))
+                                                      : static_cast<void*>((c.floats.resize(n), c.floats.data()));
+      if (n) std::memcpy(to, t.s.data() + t.pos, n * 8);
       t.pos += n * 8;
       continue;
     }
