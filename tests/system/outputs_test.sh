@@ -48,8 +48,9 @@ for name in "${!cmds[@]}"; do
     # temporary ("DIR/#INODE (deleted)") shows: a small output lives a few
     # milliseconds, less than a shell poll. A run that is never seen, or that
     # finishes before the signal lands (exit 0), tests nothing: it is tried
-    # again, up to 5 times.
-    for attempt in 1 2 3 4 5; do
+    # again, up to 30 times (~0.2 s each). With 5, a loaded machine missed
+    # --rejects' temporary (2,000 lines, written at the end) every time.
+    for attempt in $(seq 30); do
       echo "OLD GOOD FILE" >"$target"
       eval "exec ${cmds[$name]}" >/dev/null 2>"$d/stderr" &
       pid=$!
@@ -91,9 +92,9 @@ PY
       ((caught == 1)) && break
     done
     if ((caught == 2)); then
-      bad "$name: finished before SIG$sig reached it, 5 times"
+      bad "$name: finished before SIG$sig reached it, 30 times"
     elif ((caught == 0)); then
-      bad "$name: never saw its temporary open before it exited (SIG$sig)"
+      bad "$name: never saw its temporary open before it exited, 30 times (SIG$sig)"
     elif [[ $(cat "$target") != "OLD GOOD FILE" ]]; then
       bad "$name: SIG$sig during the write changed the old file"
     elif (($(temporaries "$d"))); then
