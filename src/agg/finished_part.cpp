@@ -59,13 +59,7 @@ result<finished_part> finish_partition(saved_state& st, std::optional<table::tab
   bool repeated = false;
   for (size_t c = 0; c < plan.columns.size(); ++c) {
     if (!plan.columns[c].need_nunique) continue;
-    nunique_store& store = st.groups->distinct(c);
-    const size_t i = out.nunique.size();
-    nunique_kind kind = i < st.nunique_kinds.size() ? st.nunique_kinds[i] : nunique_kind::exact;
-    if (store.repeated())
-      kind = nunique_kind::repeated;
-    else if (store.fingerprinted())
-      kind = store.values_distinct(threads) ? nunique_kind::fingerprints : nunique_kind::repeated;
+    const nunique_kind kind = count_kind(st, out.nunique.size(), static_cast<int>(c), threads);
     out.nunique.push_back(plan.columns[c].name);
     out.kinds.push_back(kind);
     repeated = repeated || kind == nunique_kind::repeated;
@@ -241,16 +235,10 @@ std::vector<std::string> recount_columns(const std::vector<finished_part>& parts
   std::vector<std::string> out;
   if (parts.empty()) return out;
   for (size_t i = 0; i < parts[0].nunique.size(); ++i) {
-    bool repeated = false, exact = false, fingerprints = false;
-    for (const finished_part& p : parts) {
-      if (i >= p.kinds.size()) continue;
-      switch (p.kinds[i]) {
-        case nunique_kind::exact: exact = true; break;
-        case nunique_kind::fingerprints: fingerprints = true; break;
-        case nunique_kind::repeated: repeated = true; break;
-      }
-    }
-    if (repeated || (exact && fingerprints)) out.push_back(parts[0].nunique[i]);
+    count_kinds kinds;
+    for (const finished_part& p : parts)
+      if (i < p.kinds.size()) kinds.add(p.kinds[i]);
+    if (!kinds.stand()) out.push_back(parts[0].nunique[i]);
   }
   return out;
 }

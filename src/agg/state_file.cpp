@@ -353,15 +353,12 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     if (store.repeated()) {
       u.kind = nunique_kind::repeated;
     } else if (st.closed) {
-      if (store.fingerprinted()) {
-        u.kind = store.values_distinct() ? nunique_kind::fingerprints : nunique_kind::repeated;
-        if (u.kind == nunique_kind::fingerprints) {
-          u.counts.resize(groups);
-          for (uint32_t g = 0; g < groups; ++g) u.counts[g] = a.size(g) - store.nulls(g);
-        }
-      } else {
-        if (i < st.nunique_kinds.size()) u.kind = st.nunique_kinds[i];
+      u.kind = count_kind(st, i, uniq_cols[i]);
+      if (!store.fingerprinted()) {
         u.counts = store.count(groups);
+      } else if (u.kind == nunique_kind::fingerprints) {  // no value repeats: a group's values are its non-nulls
+        u.counts.resize(groups);
+        for (uint32_t g = 0; g < groups; ++g) u.counts[g] = a.size(g) - store.nulls(g);
       }
     } else if (store.fingerprinted()) {
       u.kind = nunique_kind::fingerprints;
@@ -894,18 +891,19 @@ std::vector<std::string> recount_columns(const std::vector<saved_state>& states)
   if (states.empty() || !states[0].plan) return out;
   const std::vector<int> cols = nunique_columns(*states[0].plan);
   for (size_t i = 0; i < cols.size(); ++i) {
-    bool repeated = false, exact = false, fingerprints = false;
-    for (const saved_state& s : states) {
-      if (!s.closed || !s.groups || s.plan->columns.size() != states[0].plan->columns.size()) continue;
-      switch (kind_of(s, i, cols[i])) {
-        case nunique_kind::exact: exact = true; break;
-        case nunique_kind::fingerprints: fingerprints = true; break;
-        case nunique_kind::repeated: repeated = true; break;
-      }
-    }
-    if (repeated || (exact && fingerprints)) out.push_back(states[0].plan->columns[static_cast<size_t>(cols[i])].name);
+    count_kinds kinds;
+    for (const saved_state& s : states)
+      if (s.closed && s.groups && s.plan->columns.size() == states[0].plan->columns.size()) kinds.add(kind_of(s, i, cols[i]));
+    if (!kinds.stand()) out.push_back(states[0].plan->columns[static_cast<size_t>(cols[i])].name);
   }
   return out;
+}
+
+nunique_kind count_kind(saved_state& st, size_t i, int column, unsigned threads) {
+  nunique_store& store = st.groups->distinct(static_cast<size_t>(column));
+  if (!store.repeated() && store.fingerprinted())
+    return store.values_distinct(threads) ? nunique_kind::fingerprints : nunique_kind::repeated;
+  return kind_of(st, i, column);
 }
 
 result<saved_state> merge_states(std::vector<saved_state>&& states, bool close, unsigned threads) {

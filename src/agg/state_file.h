@@ -197,6 +197,26 @@ result<saved_state> merge_states(std::vector<saved_state>&& states, bool close =
 // states of both kinds met. Their job must run again with exact pairs.
 std::vector<std::string> recount_columns(const std::vector<saved_state>& states);
 
+// How closed state `st` counts nunique column `column`, the i-th of its
+// plan's nunique columns: repeated when its store met a repeat; when it
+// still holds fingerprints (merged, not yet written), fingerprints if they
+// stand in its shard, else repeated; otherwise as its file said (exact
+// when it said nothing). Checks held fingerprints on `threads`.
+nunique_kind count_kind(saved_state& st, size_t i, int column, unsigned threads = 1);
+
+// The kinds one nunique column was counted in, across the partitions of a
+// job, and whether its counts stand together: none repeated, and no
+// fingerprints mixed with exact pairs (recount_columns).
+struct count_kinds {
+  bool exact = false, fingerprints = false, repeated = false;
+  void add(nunique_kind k) {
+    exact = exact || k == nunique_kind::exact;
+    fingerprints = fingerprints || k == nunique_kind::fingerprints;
+    repeated = repeated || k == nunique_kind::repeated;
+  }
+  bool stand() const { return !repeated && !(exact && fingerprints); }
+};
+
 // The summary of a state (open or closed), as summarize() would build it.
 // Errors: error_kind::usage for a state of one hash partition (its summary
 // would lack the other partitions' groups); check_facts' as merge_states;
