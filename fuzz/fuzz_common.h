@@ -5,8 +5,6 @@
 // reports.
 #pragma once
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +13,7 @@
 #include <string_view>
 
 #include "agg/aggregate_plan.h"
+#include "agg/byte_codec.h"
 #include "agg/finalize.h"
 #include "agg/partial_aggregate.h"
 #include "table/table_writer.h"
@@ -32,10 +31,8 @@ inline std::string with_fixed_crcs(std::string s) {
     uint64_t len;
     std::memcpy(&len, s.data() + pos + 4, 8);
     if (len > s.size() - pos - 12 || s.size() - pos - 12 - len < 4) break;
-    uLong crc = crc32(0L, Z_NULL, 0);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data() + pos), 12);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data() + pos + 12), static_cast<uInt>(len));
-    const uint32_t c = static_cast<uint32_t>(crc);
+    // Tag, length and payload lie together: one CRC over them, as the writer's.
+    const uint32_t c = agg::codec::crc_more(0, s.data() + pos, 12 + len);
     std::memcpy(s.data() + pos + 12 + len, &c, 4);
     pos += 12 + len + 4;
   }
