@@ -186,9 +186,12 @@ result<finished_part> decode_part(std::string_view bytes, const std::string& nam
     const size_t n = static_cast<size_t>(rows);
     if (c.type != table::column_type::string) {
       if (!t.need(n * 8, "a column's values")) break;
-      void* to = c.type == table::column_type::int64 ? static_cast<void*>((c.ints.resize(n), c.ints.data()))
-                                                      : static_cast<void*>((c.floats.resize(n), c.floats.data()));
-      if (n) std::memcpy(to, t.s.data() + t.pos, n * 8);
+      const bool ints = c.type == table::column_type::int64;
+      if (ints)
+        c.ints.resize(n);
+      else
+        c.floats.resize(n);
+      if (n) std::memcpy(ints ? static_cast<void*>(c.ints.data()) : c.floats.data(), t.s.data() + t.pos, n * 8);
       t.pos += n * 8;
       continue;
     }
