@@ -22,7 +22,7 @@ void check(std::string_view bytes) {
     if (part.err().message.empty() || part.err().kind != error_kind::corrupt) std::abort();
     return;
   }
-  const std::string canonical = agg::encode_part(*part);
+  const pooled_string canonical = agg::encode_part(*part);
   auto again = agg::decode_part(canonical, "fuzz.part");
   if (!again) std::abort();
   if (agg::encode_part(*again) != canonical) std::abort();

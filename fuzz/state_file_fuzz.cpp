@@ -24,7 +24,7 @@ void check(std::string_view bytes, bool borrow) {
     if (st.err().message.empty() || st.err().kind != error_kind::corrupt) std::abort();
     return;
   }
-  const std::string canonical = agg::encode_state(*st)[0];
+  const pooled_string canonical = agg::encode_state(*st)[0];
   auto again = agg::decode_state(canonical, "fuzz.state", borrow);
   if (!again) std::abort();
   if (agg::encode_state(*again)[0] != canonical) std::abort();

@@ -391,7 +391,7 @@ py::dict run_layout(graph_handle& h, const zg::layout::fa2_settings& s) {
 // copied into bytes: a map task's states are ~70 MB, and the copy faulted
 // in as much again (10% of a map task's page faults).
 struct state_blob {
-  std::string bytes;
+  zg::pooled_string bytes;
 };
 
 // A map task: one input, or the lines that start in [begin, end) of one
@@ -419,7 +419,7 @@ py::dict state_map(const summarize_request& q, py::object range, uint32_t partit
   }
   std::vector<zg::agg::column_typing> typing;
   zg::engine::summarize_result res;
-  std::vector<std::string> blobs;
+  std::vector<zg::pooled_string> blobs;
   zg::error failed;
   bool ok = true;
   {
@@ -491,7 +491,7 @@ py::bytes state_reduce(const py::list& states, const std::string& format, bool k
   const auto fmt = text_format(format);
   std::vector<py::buffer_info> held;
   const std::vector<std::string_view> blobs = state_bytes(states, held);
-  std::string out;
+  zg::pooled_string out;
   zg::error failed;
   bool ok = true;
   {
@@ -507,7 +507,7 @@ py::bytes state_reduce(const py::list& states, const std::string& format, bool k
     }
   }
   if (!ok) throw engine_error(failed);
-  return py::bytes(out);
+  return py::bytes(out.data(), out.size());
 }
 
 // The summary of a job's finished partitions (one per reduce task): its
@@ -612,6 +612,10 @@ PYBIND11_MODULE(_core, m) {
   m.def("state_reduce", &state_reduce, py::arg("states"), py::arg("format") = "", py::arg("keys_only") = false,
         "one partition of every map state, merged in input order, closed and finished: its rows sorted and, "
         "for format csv or ndjson, written (a finished partition's bytes); keys_only: the table's key columns alone");
+  m.def("set_block_pool_limit", &zg::set_block_pool_limit, py::arg("bytes"),
+        "keep up to `bytes` of freed big buffers for the next task (util/block_pool.h); 0 keeps none");
+  m.def("block_pool_limit", &zg::block_pool_limit, "the limit set_block_pool_limit set");
+  m.def("block_pool_kept", &zg::block_pool_kept, "bytes of freed big buffers kept now");
   m.def("state_finish", &state_finish, py::arg("parts"), py::arg("columns") = true,
         "the summary of a job's finished partitions: a dict of text, rows and columns (None unless `columns`), "
         "or of the columns to recount");

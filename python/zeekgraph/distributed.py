@@ -50,6 +50,7 @@ import pandas as pd
 
 from dask.base import tokenize
 from dask.sizeof import sizeof
+from distributed import get_worker
 from distributed.protocol import Serialized, dask_deserialize
 
 from . import _core
@@ -165,11 +166,36 @@ def plan_pieces(paths, range_bytes=RANGE_BYTES, multiple=1):
     return pieces
 
 
+# A worker keeps up to this many bytes of its tasks' freed big buffers for
+# the next task (a quarter of its memory limit at most): fresh pages cost a
+# fault each, ~230K a worker a job at 22.7M rows (util/block_pool.h). Set
+# ZEEKGRAPH_KEEP_BYTES=0 in the workers' environment to keep none.
+KEEP_BYTES = int(os.environ.get("ZEEKGRAPH_KEEP_BYTES", str(1 << 30)))
+_keeping = False
+
+
+def _keep_buffers():
+    """Sets this worker process's block pool limit, once."""
+    global _keeping
+    if _keeping:
+        return
+    _keeping = True
+    limit = KEEP_BYTES
+    try:
+        memory_limit = get_worker().memory_manager.memory_limit
+    except ValueError:  # not in a worker
+        memory_limit = None
+    if memory_limit:
+        limit = min(limit, memory_limit // 4)
+    _core.set_block_pool_limit(max(limit, 0))
+
+
 def map_piece(fields, order, path, rng, partitions, force=None, fingerprints=False):
     """A map task: the piece's R partition states, its file reports and the
     typing its data decided; `order` its file's place in the job's inputs;
     `force` = (text, exact_ints, kahan_sums) columns decided by the other
     pieces; `fingerprints`: text nunique may keep fingerprints."""
+    _keep_buffers()
     req = _request([path], **fields)
     out = _core.state_map(req, rng, partitions, force, order, fingerprints)
     out["states"] = [StatePart(memoryview(b)) for b in out["states"]]
@@ -205,6 +231,7 @@ def reduce_partition(text_format, columns, *states):
     not merge (typed apart: the reduce was submitted before the client saw
     the maps' typing, and is cancelled) give the error as the result rather
     than a failed task, which a worker would log; the client raises it."""
+    _keep_buffers()
     try:
         return _core.state_reduce([s.data for s in states], text_format, bool(text_format) and not columns)
     except UsageError as e:

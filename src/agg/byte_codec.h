@@ -14,13 +14,15 @@
 #include <string>
 #include <string_view>
 
+#include "util/block_pool.h"
+
 namespace zeekgraph::agg::codec {
 
 // zlib's crc32 (the gzip CRC) of `n` bytes at `data`, continuing `crc`.
 uint32_t crc_more(uint32_t crc, const void* data, size_t n);
 
 struct writer {
-  std::string b;
+  pooled_string b;  // a state file or a finished part: big, and kept for the next task
   void u8(uint8_t v) { b.push_back(static_cast<char>(v)); }
   void u32(uint32_t v) {
     char x[4];

@@ -83,7 +83,7 @@ result<finished_part> finish_partition(saved_state& st, std::optional<table::tab
   return out;
 }
 
-std::string encode_part(const finished_part& part) {
+pooled_string encode_part(const finished_part& part) {
   writer w;
   const size_t rows = part.table.rows();
   w.b.append(MAGIC, sizeof MAGIC);

@@ -34,6 +34,7 @@
 #include "agg/state_file.h"
 #include "table/summary_table.h"
 #include "table/table_writer.h"
+#include "util/block_pool.h"
 #include "util/result.h"
 
 namespace zeekgraph::agg {
@@ -63,7 +64,7 @@ struct finished_part {
 result<finished_part> finish_partition(saved_state& st, std::optional<table::table_format> format,
                                        bool keys_only = false, unsigned threads = 1);
 
-std::string encode_part(const finished_part& part);
+pooled_string encode_part(const finished_part& part);
 
 // Errors: error_kind::corrupt for anything but a whole, valid part of this
 // version; `name` names it in the message.

@@ -172,9 +172,9 @@ size_t part_of(const nunique_store::fp_entry& e, const std::vector<uint32_t>*) {
 // vectors reallocated and faulted in 88 MB of a reduce task's
 // fingerprints several times over).
 template <typename E>
-std::vector<std::vector<E>> by_partition(const std::vector<E>& buf, const std::vector<uint32_t>* group_hash) {
+std::vector<pooled_vector<E>> by_partition(const pooled_vector<E>& buf, const std::vector<uint32_t>* group_hash) {
   constexpr size_t PARTS = nunique_store::PARTS;
-  std::vector<std::vector<E>> mem(PARTS);
+  std::vector<pooled_vector<E>> mem(PARTS);
   if (buf.empty()) return mem;
   std::vector<uint16_t> part(buf.size());
   std::vector<size_t> n(PARTS, 0);
@@ -195,7 +195,7 @@ constexpr size_t RUN_BYTES = size_t{4} << 20;
 // (one range per spill chunk, then memory), group ids already mapped.
 // visit returns false to stop every thread.
 template <typename E, typename Visit>
-void visit_partitions(std::vector<std::vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
+void visit_partitions(std::vector<pooled_vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
                       unsigned threads, Visit&& visit) {
   constexpr size_t PARTS = nunique_store::PARTS;
   threads = std::max(1u, threads);
@@ -208,7 +208,7 @@ void visit_partitions(std::vector<std::vector<E>>& mem, const std::vector<nuniqu
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
   auto work = [&](unsigned t) {
-    std::vector<E> v;                  // the run's pairs: each chunk's range, then memory
+    pooled_vector<E> v;                  // the run's pairs: each chunk's range, then memory
     std::vector<size_t> chunk_at(spilled.size());  // where each chunk's range starts in v
     std::vector<size_t> mem_at(run + 1);
     std::vector<std::pair<size_t, size_t>> ranges;
@@ -230,7 +230,7 @@ void visit_partitions(std::vector<std::vector<E>>& mem, const std::vector<nuniqu
       for (size_t p = p0; p < p1; ++p) {
         mem_at[p - p0] = v.size();
         v.insert(v.end(), mem[p].begin(), mem[p].end());
-        std::vector<E>().swap(mem[p]);
+        pooled_vector<E>().swap(mem[p]);
       }
       mem_at[p1 - p0] = v.size();
       for (size_t p = p0; p < p1; ++p) {
@@ -268,7 +268,7 @@ size_t reset_set(std::vector<S>& slots, const std::vector<std::pair<size_t, size
 // pair is there already (slots hold 1 + an index into v, 0 = free): whether
 // it was new.
 template <typename E>
-bool first_seen(std::vector<uint32_t>& slots, size_t mask, const std::vector<E>& v, const E& e, size_t at) {
+bool first_seen(std::vector<uint32_t>& slots, size_t mask, const pooled_vector<E>& v, const E& e, size_t at) {
   size_t i = pair_hash(e) & mask;
   while (slots[i] && !same(v[slots[i] - 1], e)) i = (i + 1) & mask;
   if (slots[i]) return false;
@@ -283,17 +283,17 @@ bool first_seen(std::vector<uint32_t>& slots, size_t mask, const std::vector<E>&
 // and deduplicated in place. A map task's pairs took 1,024 vectors, a copy
 // of each partition and two of the result: 23% of its page faults.
 template <typename E>
-std::vector<E> in_memory_distinct(std::vector<E>& buf, const std::vector<uint32_t>* group_hash) {
+pooled_vector<E> in_memory_distinct(pooled_vector<E>& buf, const std::vector<uint32_t>* group_hash) {
   constexpr size_t PARTS = nunique_store::PARTS;
   std::vector<size_t> at(PARTS + 1, 0);
   for (const E& e : buf) ++at[part_of(e, group_hash) + 1];
   for (size_t p = 0; p < PARTS; ++p) at[p + 1] += at[p];
-  std::vector<E> v(buf.size());
+  pooled_vector<E> v(buf.size());
   {
     std::vector<size_t> next(at.begin(), at.end() - 1);
     for (const E& e : buf) v[next[part_of(e, group_hash)]++] = e;
   }
-  std::vector<E>().swap(buf);
+  pooled_vector<E>().swap(buf);
   std::vector<uint32_t> slots;
   size_t kept = 0;
   for (size_t p = 0; p < PARTS; ++p) {
@@ -309,12 +309,12 @@ std::vector<E> in_memory_distinct(std::vector<E>& buf, const std::vector<uint32_
 }
 
 template <typename E>
-void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
+void count_layout(std::vector<pooled_vector<E>>& mem, const std::vector<nunique_store::spill_chunk>& spilled,
                   std::vector<uint64_t>& counts, unsigned threads) {
   threads = std::max(1u, threads);
   std::vector<std::vector<uint64_t>> local(threads);
   std::vector<std::vector<uint32_t>> sets(threads);
-  visit_partitions(mem, spilled, threads, [&](unsigned t, const std::vector<E>& v, const auto& ranges) {
+  visit_partitions(mem, spilled, threads, [&](unsigned t, const pooled_vector<E>& v, const auto& ranges) {
     std::vector<uint64_t>& c = local[t];
     if (c.empty()) c.assign(counts.size(), 0);
     // The set holds 1 + the index of a pair in v (0 = free): 4 bytes a
@@ -333,12 +333,12 @@ void count_layout(std::vector<std::vector<E>>& mem, const std::vector<nunique_st
 // Whether any two fingerprints are equal: each partition's go into a set
 // of 8-byte slots indexed by their low bits (the top bits chose the
 // partition; fingerprints are never 0, which marks a free slot).
-bool any_equal(std::vector<std::vector<nunique_store::fp_entry>>& mem,
+bool any_equal(std::vector<pooled_vector<nunique_store::fp_entry>>& mem,
                const std::vector<nunique_store::spill_chunk>& spilled, unsigned threads) {
   using E = nunique_store::fp_entry;
   std::atomic<bool> found{false};
   std::vector<std::vector<uint64_t>> sets(std::max(1u, threads));
-  visit_partitions(mem, spilled, threads, [&](unsigned t, const std::vector<E>& v, const auto& ranges) {
+  visit_partitions(mem, spilled, threads, [&](unsigned t, const pooled_vector<E>& v, const auto& ranges) {
     std::vector<uint64_t>& slots = sets[t];
     const size_t mask = reset_set(slots, ranges);
     for (auto [from, to] : ranges)
@@ -527,7 +527,7 @@ bool nunique_store::values_distinct(unsigned threads) {
     } else if (mode_ == mode::exact) {
       distinct_ = 1;
     } else {
-      std::vector<std::vector<fp_entry>> mem = by_partition(fps_.buf, group_hash_);
+      std::vector<pooled_vector<fp_entry>> mem = by_partition(fps_.buf, group_hash_);
       distinct_ = any_equal(mem, fps_.spilled, threads) ? 0 : 1;
     }
   }
@@ -613,8 +613,8 @@ std::vector<uint64_t> nunique_store::count(size_t groups, unsigned threads) {
   init();
   auto counted = [&](auto& l) {
     using E = typename std::remove_reference_t<decltype(l.buf)>::value_type;
-    std::vector<std::vector<E>> mem = by_partition(l.buf, group_hash_);
-    std::vector<E>().swap(l.buf);
+    std::vector<pooled_vector<E>> mem = by_partition(l.buf, group_hash_);
+    pooled_vector<E>().swap(l.buf);
     count_layout(mem, l.spilled, out, threads);
     std::vector<spill_chunk>().swap(l.spilled);
   };
@@ -641,12 +641,12 @@ nunique_store::pair_set nunique_store::take_pairs(unsigned threads) {
       into = in_memory_distinct(l.buf, group_hash_);
       return;
     }
-    std::vector<std::vector<E>> mem = by_partition(l.buf, group_hash_);
-    std::vector<E>().swap(l.buf);
+    std::vector<pooled_vector<E>> mem = by_partition(l.buf, group_hash_);
+    pooled_vector<E>().swap(l.buf);
     threads = std::max(1u, threads);
-    std::vector<std::vector<E>> local(threads);
+    std::vector<pooled_vector<E>> local(threads);
     std::vector<std::vector<uint32_t>> sets(threads);
-    visit_partitions(mem, l.spilled, threads, [&](unsigned t, const std::vector<E>& v, const auto& ranges) {
+    visit_partitions(mem, l.spilled, threads, [&](unsigned t, const pooled_vector<E>& v, const auto& ranges) {
       std::vector<uint32_t>& slots = sets[t];
       const size_t mask = reset_set(slots, ranges);
       for (auto [from, to] : ranges)

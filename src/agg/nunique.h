@@ -43,6 +43,7 @@
 
 #include "agg/number.h"
 #include "agg/spill_file.h"
+#include "util/block_pool.h"
 
 namespace zeekgraph::agg {
 
@@ -103,8 +104,8 @@ class nunique_store {
   // A state file's pairs (agg/state_file): each (group, value) pair once,
   // in the store's packed encodings, which depend on the value alone.
   struct pair_set {
-    std::vector<uint64_t> small;  // gid << 32 | value
-    std::vector<wide_entry> wide;
+    pooled_vector<uint64_t> small;  // gid << 32 | value
+    pooled_vector<wide_entry> wide;
     std::vector<std::pair<uint32_t, std::string>> longs;
   };
   // Takes every pair out, duplicates removed, a partition at a time (on one
@@ -213,7 +214,7 @@ class nunique_store {
  private:
   template <typename E>
   struct layout {
-    std::vector<E> buf;                 // not yet partitioned
+    pooled_vector<E> buf;                 // not yet partitioned
     std::vector<spill_chunk> spilled;
   };
   template <typename E>
@@ -289,7 +290,7 @@ template <typename Visit>
 void nunique_store::take_fingerprints(Visit&& visit) {
   visit_fingerprints(visit);
   std::vector<spill_chunk>().swap(fps_.spilled);
-  std::vector<fp_entry>().swap(fps_.buf);
+  pooled_vector<fp_entry>().swap(fps_.buf);
   bytes_ = 0;
 }
 

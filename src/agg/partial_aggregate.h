@@ -13,6 +13,7 @@
 #include "agg/group_table.h"
 #include "agg/key_cache.h"
 #include "agg/nunique.h"
+#include "util/block_pool.h"
 #include "util/huge_page_allocator.h"
 #include "zeek/row_sink.h"
 
@@ -146,7 +147,7 @@ class partial_aggregate final : public zeek::row_sink {
   // With plan().ordered_sums: the values of Kahan-summed columns applied
   // since the log was last emptied, in row order per column. Flushes
   // first; the caller empties the log (keeping its capacity).
-  std::vector<sum_entry>& sum_log() {
+  pooled_vector<sum_entry>& sum_log() {
     flush();
     return sum_log_;
   }
@@ -262,7 +263,7 @@ class partial_aggregate final : public zeek::row_sink {
   uint64_t charged_ = 0;  // bytes charged to the plan's memory budget so far
   std::vector<column_state> cols_;
   std::vector<column_facts> facts_;
-  std::vector<sum_entry> sum_log_;  // plan_.ordered_sums only
+  pooled_vector<sum_entry> sum_log_;  // plan_.ordered_sums only
   // plan_.ordered_sums: per plan column, its index among the Kahan-summed
   // columns (-1 = kept in the blocks), and their states set by set_ordered().
   std::vector<int> ordered_slot_;

@@ -51,7 +51,7 @@ void put_spec(writer& w, const query_spec& q) {
 std::string spec_bytes(const query_spec& q) {
   writer w;
   put_spec(w, q);
-  return w.b;
+  return std::string(w.b);
 }
 
 // A spec that aggregate_plan::make can build: every name it looks up is
@@ -318,7 +318,7 @@ struct unique_out {
   nunique_store* fingerprints = nullptr;   // open, fingerprinted: taken as written
   nunique_store::pair_set pairs;           // open, exact: the pairs (small ones and longs stay here)
   std::vector<size_t> small;                 // ... small pairs per partition
-  std::vector<std::vector<nunique_store::wide_entry>> wide;  // ... split by partition, in local ids
+  std::vector<pooled_vector<nunique_store::wide_entry>> wide;  // ... split by partition, in local ids
   std::vector<std::vector<std::pair<uint32_t, std::string>*>> longs;
 };
 
@@ -326,7 +326,7 @@ size_t varint_bytes(uint64_t v) { return static_cast<size_t>(std::bit_width(v | 
 
 }  // namespace
 
-std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
+std::vector<pooled_string> encode_state(saved_state& st, uint32_t partitions) {
   partitions = std::max<uint32_t>(partitions, 1);
   partial_aggregate& a = *st.groups;
   a.flush();
@@ -565,7 +565,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
         into[part[g]] += 8;
       }
     }
-    std::vector<uint64_t>().swap(u.pairs.small);
+    decltype(u.pairs.small)().swap(u.pairs.small);
     for (uint32_t p = 0; p < partitions; ++p) {
       writer& w = out[p];
       w.var(u.wide[p].size());
@@ -582,7 +582,7 @@ std::vector<std::string> encode_state(saved_state& st, uint32_t partitions) {
     }
   }
 
-  std::vector<std::string> files(partitions);
+  std::vector<pooled_string> files(partitions);
   for (uint32_t p = 0; p < partitions; ++p) {
     out[p].end_section();
     out[p].begin_section(END);

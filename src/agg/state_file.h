@@ -76,6 +76,7 @@
 #include "agg/aggregate_plan.h"
 #include "agg/partial_aggregate.h"
 #include "table/summary_table.h"
+#include "util/block_pool.h"
 #include "util/result.h"
 
 namespace zeekgraph::agg {
@@ -165,7 +166,7 @@ std::vector<column_typing> typing_of(const aggregate_plan& plan);
 // values and pairs of those groups, and the whole state's facts, pieces
 // and counts (so a reducer merging one partition of every state sees the
 // whole input's facts). Consumes the state's nunique pairs.
-std::vector<std::string> encode_state(saved_state& state, uint32_t partitions = 1);
+std::vector<pooled_string> encode_state(saved_state& state, uint32_t partitions = 1);
 
 // Decodes a state file's bytes; `name` is the file's name for messages.
 // `borrow`: fingerprints in partition order (as encode_state writes them)

@@ -63,7 +63,7 @@ void sum_replay::add(const sum_entry* e, size_t n) {
     sums_[e[i].gid * width_ + static_cast<size_t>(slot_[e[i].column])].add(e[i].value);
 }
 
-void sum_replay::wait(waiting& w, std::vector<sum_entry>& log) {
+void sum_replay::wait(waiting& w, pooled_vector<sum_entry>& log) {
   const size_t bytes = log.size() * sizeof(sum_entry);
   if (w.file.empty() && waiting_bytes_ + bytes <= memory_) {
     // The log itself waits (no copy); its state logs into a spare one.
@@ -87,7 +87,7 @@ void sum_replay::wait(waiting& w, std::vector<sum_entry>& log) {
 }
 
 void sum_replay::take(slice_id at, partial_aggregate& state, bool last) {
-  std::vector<sum_entry>& log = state.sum_log();  // flushes the state: its own thread
+  pooled_vector<sum_entry>& log = state.sum_log();  // flushes the state: its own thread
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<uint32_t>& ids = ids_[&state];
   if (ids.size() < state.group_count()) ids.resize(state.group_count(), NONE);
@@ -124,7 +124,7 @@ void sum_replay::close_item(size_t item, size_t slices) {
 }
 
 void sum_replay::advance() {
-  std::vector<sum_entry> buf;
+  pooled_vector<sum_entry> buf;
   while (next_.item < items_) {
     if (slices_[next_.item] && next_.part >= slices_[next_.item]) {
       next_ = {next_.item + 1, 0};

@@ -66,21 +66,21 @@ class sum_replay {
 
   // keep_values: every value, in input order, its gid in our numbering
   // (see ids_of), once complete().
-  const std::vector<sum_entry>& kept() const { return kept_; }
+  const pooled_vector<sum_entry>& kept() const { return kept_; }
   // Our group id of each of `state`'s groups; UINT32_MAX where the group
   // logged no value.
   std::vector<uint32_t> ids_of(const partial_aggregate& state);
 
  private:
   struct waiting {
-    std::vector<std::vector<sum_entry>> parts;      // in memory, the oldest
+    std::vector<pooled_vector<sum_entry>> parts;      // in memory, the oldest
     std::vector<std::pair<uint64_t, size_t>> file;  // then (offset, count) in the file
     bool done = false;
   };
   void key_of(const partial_aggregate& state, uint32_t gid);
   uint32_t id_of(const partial_aggregate& state, uint32_t gid);
   void add(const sum_entry* e, size_t n);
-  void wait(waiting& w, std::vector<sum_entry>& log);
+  void wait(waiting& w, pooled_vector<sum_entry>& log);
   void advance();
 
   const aggregate_plan& plan_;
@@ -96,7 +96,7 @@ class sum_replay {
   slice_id next_;             // the slice whose values are summed now
   std::vector<size_t> slices_;  // per item: its slices, 0 until closed
   std::map<slice_id, waiting> waiting_;
-  std::vector<std::vector<sum_entry>> spare_;  // emptied parts, handed back to states as logs
+  std::vector<pooled_vector<sum_entry>> spare_;  // emptied parts, handed back to states as logs
   size_t waiting_bytes_ = 0;
   // Bytes charged to plan_.budget: its key table and sums grow with the
   // groups (5M groups: about 0.5 GB), like the states'.
@@ -104,7 +104,7 @@ class sum_replay {
   uint64_t memory_bytes() const;
   std::unique_ptr<spill_file> file_;
   const bool keep_;
-  std::vector<sum_entry> kept_;
+  pooled_vector<sum_entry> kept_;
 };
 
 }  // namespace zeekgraph::agg

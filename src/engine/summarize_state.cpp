@@ -82,7 +82,7 @@ result<agg::saved_state> merge_state_files(const std::vector<std::string>& paths
 }
 
 status write_state_file(agg::saved_state& state, const std::string& path, uint32_t partitions) {
-  const std::vector<std::string> files = agg::encode_state(state, partitions);
+  const auto files = agg::encode_state(state, partitions);
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string name = partitions > 1 ? path + "." + std::to_string(i) : path;
     auto out = io::output_file::open(name);

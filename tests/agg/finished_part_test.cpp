@@ -18,7 +18,7 @@ std::vector<std::array<cell, 3>> rows_ab() {
 }
 
 // Partition r of states a and b merged and closed, as a reduce task does.
-saved_state reduced(const std::vector<std::string>& pa, const std::vector<std::string>& pb, size_t r) {
+saved_state reduced(const std::vector<pooled_string>& pa, const std::vector<pooled_string>& pb, size_t r) {
   std::vector<saved_state> two;
   two.push_back(decode_state(pa[r], "a").value());
   two.push_back(decode_state(pb[r], "b").value());
@@ -36,7 +36,7 @@ std::vector<finished_part> finished(uint32_t R, std::optional<table::table_forma
     saved_state st = reduced(pa, pb, r);
     auto part = finish_partition(st, format, keys_only);
     EXPECT_TRUE(part.ok()) << part.err().message;
-    const std::string bytes = encode_part(*part);
+    const pooled_string bytes = encode_part(*part);
     auto back = decode_part(bytes, "part " + std::to_string(r));
     EXPECT_TRUE(back.ok()) << back.err().message;
     EXPECT_EQ(encode_part(*back), bytes);
@@ -135,7 +135,7 @@ TEST(finished_part, repeated_fingerprints_ask_for_a_recount) {
 // Every cut and every flipped byte of a part is refused with a message.
 TEST(finished_part, damaged_parts_are_refused) {
   auto parts = finished(2, table::table_format::csv, true);
-  const std::string bytes = encode_part(parts[0]);
+  const pooled_string bytes = encode_part(parts[0]);
   expect_damage_refused(bytes, [](std::string_view b, const std::string& name) { return decode_part(b, name); });
   auto p = decode_part(bytes.substr(0, 5), "short.part");
   ASSERT_FALSE(p.ok());

@@ -17,7 +17,7 @@ using namespace test;
 
 TEST(state_file, round_trip_is_byte_identical) {
   saved_state st = state_of(rows_a(), "a.log");
-  std::vector<std::string> bytes = encode_state(st);
+  const auto bytes = encode_state(st);
   ASSERT_EQ(bytes.size(), 1u);
   auto back = decode_state(bytes[0], "a.state");
   ASSERT_TRUE(back.ok()) << back.err().message;
@@ -85,7 +85,7 @@ TEST(state_file, partitions_close_and_union) {
   const auto pa = encode_state(a, 3), pb = encode_state(b, 3);
   ASSERT_EQ(pa.size(), 3u);
   std::vector<saved_state> closed;
-  std::vector<std::string> closed_bytes;
+  std::vector<pooled_string> closed_bytes;
   for (size_t r = 0; r < 3; ++r) {
     std::vector<saved_state> two;
     two.push_back(decode_state(pa[r], "a").value());
@@ -178,7 +178,7 @@ TEST(state_file, refuses_what_would_not_be_exact) {
 // written by one build read in the other.
 TEST(state_file, section_crc_is_zlibs_crc32) {
   saved_state st = state_of(rows_a(), "a.log");
-  const std::string bytes = encode_state(st)[0];
+  const pooled_string bytes = encode_state(st)[0];
   size_t pos = 12, sections = 0;
   while (pos < bytes.size()) {
     uint64_t len;
@@ -198,12 +198,12 @@ TEST(state_file, section_crc_is_zlibs_crc32) {
 // crash or a state.
 TEST(state_file, damage_is_an_error) {
   saved_state st = state_of(rows_a(), "a.log");
-  const std::string bytes = encode_state(st)[0];
+  const pooled_string bytes = encode_state(st)[0];
   expect_damage_refused(bytes, [](std::string_view b, const std::string& name) { return decode_state(b, name); });
   auto extra = decode_state(bytes + "x", "extra.state");
   ASSERT_FALSE(extra.ok());
   EXPECT_NE(extra.err().message.find("after its end"), std::string::npos);
-  std::string v1 = bytes;  // version 1 had no kind byte in UNIQUE
+  pooled_string v1 = bytes;  // version 1 had no kind byte in UNIQUE
   v1[8] = 1;
   auto old = decode_state(v1, "v1.state");
   ASSERT_FALSE(old.ok());
@@ -241,7 +241,7 @@ TEST(state_file, fingerprints_shard_by_value_and_are_checked) {
   EXPECT_EQ(csv_of(finalize_state(*u).value()), csv_of(finalize_state(exact).value()));
 
   // The UNIQUE section of partition 0: kind, count, then the fingerprints.
-  std::string bytes = parts[0];
+  pooled_string bytes = parts[0];
   size_t pos = 12, payload = 0;
   while (pos < bytes.size()) {
     uint32_t tag;
@@ -257,7 +257,7 @@ TEST(state_file, fingerprints_shard_by_value_and_are_checked) {
   std::memcpy(&n, bytes.data() + payload + 1, 8);
   ASSERT_GT(n, 0u);
   auto with = [&](uint64_t h) {
-    std::string b = bytes;
+    pooled_string b = bytes;
     std::memcpy(b.data() + payload + 9, &h, 8);
     // The section's CRC made right: the reader itself must refuse it.
     size_t at = 12;

@@ -132,7 +132,7 @@ namespace {
 // partitions: `fingerprints` as a distributed job's maps keep them.
 struct mapped_job {
   std::string expected;  // one run over the files
-  std::vector<std::vector<std::string>> parts;  // per map, its R partition files
+  std::vector<std::vector<pooled_string>> parts;  // per map, its R partition files
 };
 
 // What map_job does to its files' uids.

@@ -158,6 +158,21 @@ def mode_local():
         check_same(text, local_csv(paths, "--by", by, "--agg", agg, "--where", where),
                    "--by/--agg/--where, 5 partitions")
 
+        # Workers keep their tasks' freed big buffers for the next task
+        # (util/block_pool.h): the jobs above left some, within the limit,
+        # and a job on buffers that hold an earlier job's bytes gives the
+        # same output; so does one with none kept.
+        kept = client.run(lambda: (zeekgraph._core.block_pool_kept(), zeekgraph._core.block_pool_limit()))
+        assert all(0 < limit <= zd.KEEP_BYTES and used <= limit for used, limit in kept.values()), kept
+        assert any(used > 0 for used, _ in kept.values()), kept
+        _, text, _, _ = zd.run(paths, client=client, range_bytes=RANGE, text_format="csv", columns=False)
+        check_same(text, local_csv(paths), "seed query again, on kept buffers")
+        client.run(lambda: zeekgraph._core.set_block_pool_limit(0))
+        _, text, _, _ = zd.run(paths, client=client, range_bytes=RANGE, text_format="csv", columns=False)
+        check_same(text, local_csv(paths), "seed query, no buffers kept")
+        assert all(v == 0 for v in client.run(lambda: zeekgraph._core.block_pool_kept()).values())
+        print(f"ok workers kept buffers for their next tasks ({sorted(u for u, _ in kept.values())} bytes)")
+
 
 def free_port():
     with socket.socket() as s:
