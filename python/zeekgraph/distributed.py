@@ -40,7 +40,9 @@ worker dies, Dask runs its tasks again elsewhere and the result is the same.
 Inputs must be readable at the same paths on every worker (a shared file
 system). Peak memory per worker is bounded by a map task's piece (range_bytes
 of input, or one whole gzip file) and a reduce task's partition, so it stays
-flat as the input grows when the partitions grow with it (`partitions`).
+flat as the input grows when the partitions grow with it (`partitions`). A
+worker also keeps its tasks' freed big buffers for the next task, up to
+KEEP_BYTES (below).
 """
 import operator
 import os

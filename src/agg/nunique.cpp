@@ -208,7 +208,7 @@ void visit_partitions(std::vector<pooled_vector<E>>& mem, const std::vector<nuni
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
   auto work = [&](unsigned t) {
-    pooled_vector<E> v;                  // the run's pairs: each chunk's range, then memory
+    pooled_vector<E> v;                            // the run's pairs: each chunk's range, then memory
     std::vector<size_t> chunk_at(spilled.size());  // where each chunk's range starts in v
     std::vector<size_t> mem_at(run + 1);
     std::vector<std::pair<size_t, size_t>> ranges;

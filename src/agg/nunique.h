@@ -214,7 +214,7 @@ class nunique_store {
  private:
   template <typename E>
   struct layout {
-    pooled_vector<E> buf;                 // not yet partitioned
+    pooled_vector<E> buf;  // not yet partitioned
     std::vector<spill_chunk> spilled;
   };
   template <typename E>

@@ -48,7 +48,8 @@ void set_block_pool_limit(size_t bytes) {
     std::lock_guard lock(P.mu);
     P.limit = bytes;
     // Drops the largest first.
-    std::sort(P.kept.begin(), P.kept.end(), [](const block& a, const block& b) { return a.bytes < b.bytes; });
+    std::sort(P.kept.begin(), P.kept.end(),
+              [](const block& a, const block& b) { return a.bytes < b.bytes; });
     while (P.kept_bytes > P.limit) {
       drop.push_back(P.kept.back());
       P.kept_bytes -= P.kept.back().bytes;
@@ -112,7 +113,8 @@ void* pool_take(size_t bytes) {
   // fits would otherwise pile up to the limit, job after job.
   std::vector<block> drop;
   if (b.bytes < want && !P.kept.empty()) {
-    std::sort(P.kept.begin(), P.kept.end(), [](const block& x, const block& y) { return x.bytes > y.bytes; });
+    std::sort(P.kept.begin(), P.kept.end(),
+              [](const block& x, const block& y) { return x.bytes > y.bytes; });
     for (size_t fresh = want - b.bytes, dropped = 0; dropped < fresh && !P.kept.empty();) {
       dropped += P.kept.back().bytes;
       P.kept_bytes -= P.kept.back().bytes;

@@ -6,7 +6,7 @@
 // fault, a zeroed page and a cgroup charge each, ~1.4 us a page on this
 // VM's 4 KiB pages against ~0.4 us to write a page already held: 230K faults
 // a worker per job at 22.7M rows. With a limit set (set_block_pool_limit),
-// blocks of POOLED_MIN_BYTES or more that a pool_allocator frees are kept,
+// blocks of POOLED_MIN_BYTES (128 KiB) or more that a pool_allocator frees are kept,
 // up to the limit, and handed to the next allocation they fit (or grown in
 // place with mremap, their pages kept). Without one (the default: the CLI,
 // which runs once) a pool_allocator is std::allocator.
@@ -20,7 +20,9 @@
 
 namespace zeekgraph {
 
-inline constexpr size_t POOLED_MIN_BYTES = size_t{1} << 20;
+// glibc's mmap threshold, which Dask's workers pin (MALLOC_TRIM_THRESHOLD_):
+// every block this big would be a new mapping.
+inline constexpr size_t POOLED_MIN_BYTES = size_t{128} << 10;
 
 // At most `bytes` of freed blocks kept, process-wide; 0 keeps none and
 // unmaps what was kept. Blocks in use are not counted.
@@ -40,7 +42,8 @@ void pool_give(void* p, size_t bytes) noexcept;
 template <typename T>
 struct pool_allocator {
   using value_type = T;
-  static_assert(alignof(T) <= alignof(std::max_align_t), "pool_allocator: over-aligned types not supported");
+  static_assert(alignof(T) <= alignof(std::max_align_t),
+                "pool_allocator: over-aligned types not supported");
 
   pool_allocator() = default;
   template <typename U>

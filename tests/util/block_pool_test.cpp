@@ -129,7 +129,7 @@ TEST_F(block_pool, blocks_outlive_a_change_of_limit_either_way) {
 
 TEST_F(block_pool, small_allocations_never_reach_the_pool) {
   set_block_pool_limit(64 * MiB);
-  { pooled_string s(MiB / 2, 'x'); }
+  { pooled_string s(POOLED_MIN_BYTES / 2, 'x'); }
   EXPECT_EQ(block_pool_kept(), 0u);
   { pooled_string s(2 * MiB, 'x'); }
   EXPECT_GE(block_pool_kept(), 2 * MiB);
