@@ -169,9 +169,9 @@ def plan_pieces(paths, range_bytes=RANGE_BYTES, multiple=1):
 
 
 # A worker keeps up to this many bytes of its tasks' freed big buffers for
-# the next task (a quarter of its memory limit at most): fresh pages cost a
-# fault each, ~230K a worker a job at 22.7M rows (util/block_pool.h). Set
-# ZEEKGRAPH_KEEP_BYTES=0 in the workers' environment to keep none.
+# the next task (a quarter of its memory limit at most), rather than fault
+# in fresh pages for each (util/block_pool.h). Set ZEEKGRAPH_KEEP_BYTES=0 in
+# the workers' environment to keep none.
 KEEP_BYTES = int(os.environ.get("ZEEKGRAPH_KEEP_BYTES", str(1 << 30)))
 _keeping = False
 

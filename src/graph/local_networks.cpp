@@ -1,6 +1,8 @@
 #include "graph/local_networks.h"
 
+#include <algorithm>
 #include <cassert>
+#include <utility>
 
 namespace zeekgraph::graph {
 namespace {
@@ -56,6 +58,46 @@ result<local_networks> parse_local_networks(std::string_view list) {
     }
   }
   return out;
+}
+
+namespace {
+
+// Each bool column Zeek writes for it, and the address column it marks.
+constexpr std::pair<const char*, const char*> LOGGED_LOCAL[] = {{"local_orig", "id.orig_h"},
+                                                                {"local_resp", "id.resp_h"}};
+
+}  // namespace
+
+std::vector<std::string> logged_local_columns(const std::vector<result<zeek::log_schema>>& inputs,
+                                              const std::vector<std::string>& aggregated) {
+  std::vector<std::string> out;
+  if (inputs.empty()) return out;
+  for (const auto& [name, host] : LOGGED_LOCAL) {
+    if (std::find(aggregated.begin(), aggregated.end(), name) != aggregated.end()) continue;
+    const bool every = std::all_of(inputs.begin(), inputs.end(), [&, name = name](const auto& schema) {
+      return schema && schema->format != zeek::input_format::json &&
+             std::any_of(schema->columns.begin(), schema->columns.end(),
+                         [&](const zeek::schema_column& k) { return k.name == name; });
+    });
+    if (every) out.emplace_back(name);
+  }
+  return out;
+}
+
+void take_logged_local(table::summary_table& t, const std::vector<std::string>& added, local_networks& local) {
+  for (const auto& [name, host] : LOGGED_LOCAL) {
+    if (std::find(added.begin(), added.end(), name) == added.end()) continue;
+    const std::string col = std::string(name) + " max";
+    auto it = std::find_if(t.columns.begin(), t.columns.end(), [&](const table::column& c) { return c.name == col; });
+    if (it == t.columns.end()) continue;
+    const table::column* h = t.find(host);
+    if (h && h->type == table::column_type::string && it->type == table::column_type::string)
+      for (size_t r = 0; r < t.rows(); ++r)
+        if (it->strings[r] == "T" && (it->string_null.empty() || !it->string_null[r]) &&
+            (h->string_null.empty() || !h->string_null[r]))
+          local.logged.insert(h->strings[r]);
+    t.columns.erase(it);
+  }
 }
 
 }  // namespace zeekgraph::graph

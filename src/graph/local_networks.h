@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "query/ip_address.h"
+#include "table/summary_table.h"
 #include "util/result.h"
+#include "zeek/schema_probe.h"
 
 namespace zeekgraph::graph {
 
@@ -34,5 +36,22 @@ local_networks default_local_networks();
 // a bare address is its /32 or /128; spaces around commas are allowed).
 // Errors: error_kind::usage naming the entry that is not a network.
 result<local_networks> parse_local_networks(std::string_view list);
+
+// The addresses the log marks local are learnt from the summary itself: the
+// max of a bool column per group ("T" when any row had it). Of Zeek's
+// local_orig and local_resp, the columns whose max a query adds for that:
+// those every input has, as a TSV log (a JSON bool is no scalar cell, and
+// a file without the column would have every row rejected), and that the
+// query does not aggregate already (`aggregated`). `inputs`: each input's
+// probed schema, or the error of one that could not be probed (stdin).
+std::vector<std::string> logged_local_columns(const std::vector<result<zeek::log_schema>>& inputs,
+                                              const std::vector<std::string>& aggregated);
+
+// An originator of a group whose "local_orig max" is T, a responder of one
+// whose "local_resp max" is T, into local.logged, for the columns of
+// `added` (those logged_local_columns gave, which the query added); those
+// columns then leave `t`, so that the graph, its exports and the inspector
+// show what the query asked for.
+void take_logged_local(table::summary_table& t, const std::vector<std::string>& added, local_networks& local);
 
 }  // namespace zeekgraph::graph

@@ -2,14 +2,14 @@
 //
 // A Dask worker runs one map or reduce task after another, and each fills
 // hundreds of megabytes of buffers (fingerprints, pairs, float values, the
-// state files it hands over) that the last one freed. Fresh pages cost a
-// fault, a zeroed page and a cgroup charge each, ~1.4 us a page on this
-// VM's 4 KiB pages against ~0.4 us to write a page already held: 230K faults
-// a worker per job at 22.7M rows. With a limit set (set_block_pool_limit),
-// blocks of POOLED_MIN_BYTES (128 KiB) or more that a pool_allocator frees are kept,
-// up to the limit, and handed to the next allocation they fit (or grown in
-// place with mremap, their pages kept). Without one (the default: the CLI,
-// which runs once) a pool_allocator is std::allocator.
+// state files it hands over) that the last one freed. A fresh page costs a
+// fault, a zeroing and a cgroup charge, several times what writing a page
+// already held costs (measured in docs/PERFORMANCE.md, "Stop 27"). With a
+// limit set (set_block_pool_limit), blocks of POOLED_MIN_BYTES or more that
+// a pool_allocator frees are kept, up to the limit, and handed to the next
+// allocation they fit (carved, or grown in place with mremap, their pages
+// kept). Without one (the default: the CLI, which runs once) a
+// pool_allocator is std::allocator.
 #pragma once
 
 #include <cstddef>

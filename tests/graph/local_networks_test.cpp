@@ -54,5 +54,62 @@ TEST(local_networks, bad_entries_are_usage_errors_naming_them) {
   EXPECT_EQ(b.err().message, "--local-nets: '10.0.0.0/33' has a bad prefix length");
 }
 
+zeek::log_schema tsv_with(std::vector<std::string> names, zeek::input_format f = zeek::input_format::tsv_header) {
+  zeek::log_schema s;
+  s.format = f;
+  for (auto& n : names) s.columns.push_back({std::move(n)});
+  return s;
+}
+
+TEST(local_networks, the_logged_columns_are_learnt_where_every_input_is_a_tsv_log_with_them) {
+  using inputs = std::vector<result<zeek::log_schema>>;
+  const auto both = tsv_with({"id.orig_h", "local_orig", "local_resp"});
+  EXPECT_EQ(logged_local_columns(inputs{both, both}, {"id.orig_h"}),
+            (std::vector<std::string>{"local_orig", "local_resp"}));
+  // A file without local_resp (Bro 2.3 logs) drops it alone.
+  EXPECT_EQ(logged_local_columns(inputs{both, tsv_with({"local_orig"})}, {}), std::vector<std::string>{"local_orig"});
+  // A query that aggregates one already keeps its own.
+  EXPECT_EQ(logged_local_columns(inputs{both}, {"local_orig"}), std::vector<std::string>{"local_resp"});
+  // JSON, stdin (not probed), or no input: none.
+  EXPECT_TRUE(logged_local_columns(inputs{both, tsv_with({"local_orig", "local_resp"}, zeek::input_format::json)}, {})
+                  .empty());
+  EXPECT_TRUE(logged_local_columns(inputs{both, error{error_kind::io, "stdin"}}, {}).empty());
+  EXPECT_TRUE(logged_local_columns(inputs{}, {}).empty());
+}
+
+table::column strings(std::string name, std::vector<std::string> v, std::vector<unsigned char> null = {}) {
+  table::column c;
+  c.name = std::move(name);
+  c.strings = std::move(v);
+  c.string_null = std::move(null);
+  return c;
+}
+
+TEST(local_networks, the_logged_addresses_are_taken_from_the_maxima_which_then_leave_the_table) {
+  table::summary_table t;
+  t.columns.push_back(strings("id.orig_h", {"1.1.1.1", "2.2.2.2", "3.3.3.3", ""}, {0, 0, 0, 1}));
+  t.columns.push_back(strings("id.resp_h", {"9.9.9.9", "8.8.8.8", "7.7.7.7", "6.6.6.6"}));
+  t.columns.push_back(strings("uid count", {"1", "2", "3", "4"}));
+  t.columns.push_back(strings("local_orig max", {"T", "F", "", "T"}, {0, 0, 1, 0}));
+  t.columns.push_back(strings("local_resp max", {"F", "T", "T", "F"}));
+  local_networks l = default_local_networks();
+  take_logged_local(t, {"local_orig", "local_resp"}, l);
+  // T with an address: the originator (local_orig) or the responder
+  // (local_resp); a null max or a null address marks nothing.
+  EXPECT_EQ(l.logged, (std::unordered_set<std::string>{"1.1.1.1", "8.8.8.8", "7.7.7.7"}));
+  ASSERT_EQ(t.columns.size(), 3u);
+  EXPECT_EQ(t.columns[2].name, "uid count");
+  EXPECT_TRUE(l.contains("8.8.8.8"));
+
+  // A column the query asked for itself stays.
+  table::summary_table asked;
+  asked.columns.push_back(strings("id.orig_h", {"1.1.1.1"}));
+  asked.columns.push_back(strings("local_orig max", {"T"}));
+  local_networks none = default_local_networks();
+  take_logged_local(asked, {}, none);
+  EXPECT_TRUE(none.logged.empty());
+  EXPECT_EQ(asked.columns.size(), 2u);
+}
+
 }  // namespace
 }  // namespace zeekgraph::graph

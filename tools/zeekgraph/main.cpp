@@ -36,6 +36,7 @@
 #include "graph/graph_export.h"
 #include "graph/hypergraph.h"
 #include "graph/hypergraph_flags.h"
+#include "graph/local_networks.h"
 #include "graph/svg_render.h"
 #include "layout/forceatlas2.h"
 #include "server/graph_payload.h"
@@ -331,11 +332,9 @@ struct summarize_args {
   // serve: sees the rows of the first scan to build its row index (not
   // with a --where that skips lines unparsed: those rows would be missing).
   zg::engine::row_observer* observe = nullptr;
-  // serve and --html: bool columns (local_orig, local_resp) whose max is
-  // summarized too, where every input is a TSV log that has them, to learn
-  // which addresses the log itself calls local; take_logged_local then
-  // takes them out of the table.
-  std::vector<std::string> logged_local;
+  // serve and --html: learn which addresses the log itself calls local,
+  // from the max of its local_orig and local_resp (graph/local_networks).
+  bool learn_logged_local = false;
 };
 
 // "512M", "8G", "1048576" -> bytes; 0 on a malformed size (a sign, a
@@ -412,19 +411,15 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     print_error(listed.err());
     return EXIT_INPUT;
   }
-  for (const auto& c : a.logged_local) {
-    // Not with JSON input (a JSON bool is no scalar cell) nor when a file
-    // lacks the column (its every row would be rejected); nor twice.
-    bool every = !listed->empty() && std::none_of(opts.spec.aggs.begin(), opts.spec.aggs.end(),
-                                                  [&](const zg::agg::agg_column& g) { return g.column == c; });
-    for (size_t i = 0; every && i < listed->size(); ++i) {
-      auto schema = (*listed)[i] == "-" ? zg::result<zg::zeek::log_schema>(zg::error{zg::error_kind::io, "stdin"})
-                                        : zg::engine::probe_input((*listed)[i], opts.open_input);
-      every = schema && schema->format != zg::zeek::input_format::json &&
-              std::any_of(schema->columns.begin(), schema->columns.end(),
-                          [&](const zg::zeek::schema_column& k) { return k.name == c; });
-    }
-    if (every) opts.spec.aggs.push_back({c, {zg::agg::agg_fn::max}});
+  if (a.learn_logged_local) {
+    std::vector<zg::result<zg::zeek::log_schema>> schemas;
+    for (const auto& path : *listed)
+      schemas.push_back(path == "-" ? zg::result<zg::zeek::log_schema>(zg::error{zg::error_kind::io, "stdin"})
+                                    : zg::engine::probe_input(path, opts.open_input));
+    std::vector<std::string> aggregated;
+    for (const auto& g : opts.spec.aggs) aggregated.push_back(g.column);
+    for (auto& c : zg::graph::logged_local_columns(schemas, aggregated))
+      opts.spec.aggs.push_back({std::move(c), {zg::agg::agg_fn::max}});
   }
   std::atomic<uint64_t> progress{0};
   std::atomic<bool> done{false};
@@ -760,29 +755,6 @@ std::optional<int> build_graph(const graph_args& a, const zg::engine::summarize_
   return std::nullopt;
 }
 
-// The addresses the log marks local: an originator of a group whose
-// "local_orig max" is T, a responder of one whose "local_resp max" is T,
-// for the columns of `added` (those summarize_args::logged_local added to
-// the query). Those columns then leave `t`, so the graph, its exports and
-// the inspector show what the query asked for.
-void take_logged_local(zg::table::summary_table& t, const std::vector<std::string>& added,
-                       zg::graph::local_networks& local) {
-  for (const auto& [name, host] : {std::pair<std::string, std::string>{"local_orig", "id.orig_h"},
-                                   std::pair<std::string, std::string>{"local_resp", "id.resp_h"}}) {
-    if (std::find(added.begin(), added.end(), name) == added.end()) continue;
-    const std::string col = name + " max";
-    auto it = std::find_if(t.columns.begin(), t.columns.end(), [&](const zg::table::column& c) { return c.name == col; });
-    if (it == t.columns.end()) continue;
-    const zg::table::column* h = t.find(host);
-    if (h && h->type == zg::table::column_type::string && it->type == zg::table::column_type::string)
-      for (size_t r = 0; r < t.rows(); ++r)
-        if (it->strings[r] == "T" && (it->string_null.empty() || !it->string_null[r]) &&
-            (h->string_null.empty() || !h->string_null[r]))
-          local.logged.insert(h->strings[r]);
-    t.columns.erase(it);
-  }
-}
-
 // Summary, hypergraph, layout and exports: what `graph` does, and `serve`
 // before it serves.
 std::optional<int> run_graph_steps(graph_args& a, zg::engine::summarize_result& res, zg::graph::hypergraph& g,
@@ -790,12 +762,12 @@ std::optional<int> run_graph_steps(graph_args& a, zg::engine::summarize_result& 
   zg::engine::summarize_options query;
   if (!used) used = &query;
   if (auto rc = run_summary(a.summary, res, used)) return rc;
-  if (!a.summary.logged_local.empty()) {
+  if (a.summary.learn_logged_local) {
     // The maxima run_summary added after the query's own aggregates; re-queries need them no more.
     if (auto spec = zg::agg::parse_query_spec(a.summary.by, a.summary.agg)) {
       std::vector<std::string> added;
       for (size_t k = spec->aggs.size(); k < used->spec.aggs.size(); ++k) added.push_back(used->spec.aggs[k].column);
-      take_logged_local(res.table, added, a.payload.local);
+      zg::graph::take_logged_local(res.table, added, a.payload.local);
       used->spec = std::move(*spec);
     }
   }
@@ -804,7 +776,7 @@ std::optional<int> run_graph_steps(graph_args& a, zg::engine::summarize_result& 
 }
 
 int run_graph(graph_args& a) {
-  if (!a.html.empty()) a.summary.logged_local = {"local_orig", "local_resp"};
+  if (!a.html.empty()) a.summary.learn_logged_local = true;
   zg::engine::summarize_result res;
   zg::graph::hypergraph g;
   zg::graph::positions pos;
@@ -831,7 +803,7 @@ int run_serve(graph_args& a) {
   auto ports = std::make_shared<zg::server::node_ports_cache>();
   zg::server::port_counter first_ports(&index);
   a.summary.observe = &first_ports;
-  a.summary.logged_local = {"local_orig", "local_resp"};
+  a.summary.learn_logged_local = true;
   if (auto rc = run_graph_steps(a, res, g, pos, &used)) return *rc;
   if (auto j = first_ports.json(res.files)) ports->put("", std::move(*j));
   for (const auto& f : res.files)
