@@ -150,6 +150,14 @@ result<query_spec> parse_query_spec(std::string_view by, std::string_view agg) {
     q.aggs.push_back(std::move(ac));
   }
   if (q.aggs.empty()) return usage("--agg names no aggregate");
+  // The seed's derived column is there whenever a query aggregates it, and
+  // is checked as the user's are: another derived column that added it
+  // would find no input column of that name.
+  for (const auto& a : q.aggs)
+    if (a.column == "sum_bytes" &&
+        std::none_of(q.derived.begin(), q.derived.end(),
+                     [](const derived_column& d) { return d.name == "sum_bytes"; }))
+      q.derived.push_back({"sum_bytes", "orig_bytes", "resp_bytes"});
   // A derived column adds two input columns: not itself, nor another
   // derived column, nor a key.
   for (const auto& d : q.derived) {
@@ -165,12 +173,6 @@ result<query_spec> parse_query_spec(std::string_view by, std::string_view agg) {
     for (size_t j = i + 1; j < q.derived.size(); ++j)
       if (q.derived[i].name == q.derived[j].name)
         return usage("derived column '" + q.derived[i].name + "' is defined twice");
-  // The seed's derived column is there whenever a query names it.
-  for (const auto& a : q.aggs)
-    if (a.column == "sum_bytes" &&
-        std::none_of(q.derived.begin(), q.derived.end(),
-                     [](const derived_column& d) { return d.name == "sum_bytes"; }))
-      q.derived.push_back({"sum_bytes", "orig_bytes", "resp_bytes"});
   return q;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "agg/aggregate_plan.h"
+
 namespace zeekgraph::agg {
 
 TEST(query_spec, seed_has_the_24_columns_in_order) {
@@ -56,6 +58,27 @@ TEST(query_spec, errors_name_the_bad_token) {
   EXPECT_FALSE(parse_query_spec("", "t=t+s:count").ok());
   EXPECT_FALSE(parse_query_spec("", "a=b+c:sum;d=a+b:sum").ok());
   EXPECT_FALSE(parse_query_spec("a", "a=b+c:sum").ok());
+}
+
+// Found by the fuzzer with library coverage: the seed's sum_bytes, added
+// when a query aggregates it, was added after the derived columns were
+// checked, so one could use it as an operand, and the plan then looked it
+// up among the input columns (index -1).
+TEST(query_spec, the_seeds_derived_column_is_checked_like_the_users) {
+  auto used = parse_query_spec("", "t=duration+sum_bytes:sum;sum_bytes:sum");
+  ASSERT_FALSE(used.ok());
+  EXPECT_NE(used.err().message.find("uses the derived column 'sum_bytes'"), std::string::npos) << used.err().message;
+  EXPECT_FALSE(parse_query_spec("sum_bytes", "sum_bytes:sum").ok());  // a key and a derived column
+  // Not aggregated, sum_bytes is a column of the log like any other.
+  auto operand = parse_query_spec("", "t=duration+sum_bytes:sum");
+  ASSERT_TRUE(operand.ok());
+  EXPECT_EQ(operand->derived.size(), 1u);
+  auto plan = aggregate_plan::make(*operand, {}, {});
+  for (const auto& c : plan.columns) {
+    if (c.input >= 0) continue;
+    EXPECT_GE(c.left, 0);
+    EXPECT_GE(c.right, 0);
+  }
 }
 
 }  // namespace zeekgraph::agg
