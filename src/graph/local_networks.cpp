@@ -68,18 +68,21 @@ constexpr std::pair<const char*, const char*> LOGGED_LOCAL[] = {{"local_orig", "
 
 }  // namespace
 
-std::vector<std::string> logged_local_columns(const std::vector<result<zeek::log_schema>>& inputs,
+std::vector<std::string> logged_local_columns(size_t inputs,
+                                              const std::function<result<zeek::log_schema>(size_t)>& probe,
                                               const std::vector<std::string>& aggregated) {
   std::vector<std::string> out;
-  if (inputs.empty()) return out;
-  for (const auto& [name, host] : LOGGED_LOCAL) {
-    if (std::find(aggregated.begin(), aggregated.end(), name) != aggregated.end()) continue;
-    const bool every = std::all_of(inputs.begin(), inputs.end(), [&, name = name](const auto& schema) {
-      return schema && schema->format != zeek::input_format::json &&
-             std::any_of(schema->columns.begin(), schema->columns.end(),
-                         [&](const zeek::schema_column& k) { return k.name == name; });
+  if (inputs == 0) return out;
+  for (const auto& column : LOGGED_LOCAL)
+    if (std::find(aggregated.begin(), aggregated.end(), column.first) == aggregated.end())
+      out.emplace_back(column.first);
+  for (size_t i = 0; i < inputs && !out.empty(); ++i) {
+    const result<zeek::log_schema> schema = probe(i);
+    std::erase_if(out, [&](const std::string& name) {
+      return !schema || schema->format == zeek::input_format::json ||
+             std::none_of(schema->columns.begin(), schema->columns.end(),
+                          [&](const zeek::schema_column& k) { return k.name == name; });
     });
-    if (every) out.emplace_back(name);
   }
   return out;
 }

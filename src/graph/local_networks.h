@@ -5,6 +5,7 @@
 // The UI colours internal and external nodes apart.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -42,9 +43,11 @@ result<local_networks> parse_local_networks(std::string_view list);
 // local_orig and local_resp, the columns whose max a query adds for that:
 // those every input has, as a TSV log (a JSON bool is no scalar cell, and
 // a file without the column would have every row rejected), and that the
-// query does not aggregate already (`aggregated`). `inputs`: each input's
-// probed schema, or the error of one that could not be probed (stdin).
-std::vector<std::string> logged_local_columns(const std::vector<result<zeek::log_schema>>& inputs,
+// query does not aggregate already (`aggregated`). `probe(i)`: input i's
+// schema, or the error of one that cannot be probed (stdin); called once an
+// input, in order, and no more once no column is left to learn.
+std::vector<std::string> logged_local_columns(size_t inputs,
+                                              const std::function<result<zeek::log_schema>(size_t)>& probe,
                                               const std::vector<std::string>& aggregated);
 
 // An originator of a group whose "local_orig max" is T, a responder of one

@@ -61,20 +61,45 @@ zeek::log_schema tsv_with(std::vector<std::string> names, zeek::input_format f =
   return s;
 }
 
+// logged_local_columns over these schemas; `probed` counts the probes.
+std::vector<std::string> learnt(const std::vector<result<zeek::log_schema>>& inputs,
+                                const std::vector<std::string>& aggregated, size_t* probed = nullptr) {
+  return logged_local_columns(
+      inputs.size(),
+      [&](size_t i) {
+        if (probed) ++*probed;
+        return inputs[i];
+      },
+      aggregated);
+}
+
 TEST(local_networks, the_logged_columns_are_learnt_where_every_input_is_a_tsv_log_with_them) {
   using inputs = std::vector<result<zeek::log_schema>>;
   const auto both = tsv_with({"id.orig_h", "local_orig", "local_resp"});
-  EXPECT_EQ(logged_local_columns(inputs{both, both}, {"id.orig_h"}),
-            (std::vector<std::string>{"local_orig", "local_resp"}));
+  EXPECT_EQ(learnt(inputs{both, both}, {"id.orig_h"}), (std::vector<std::string>{"local_orig", "local_resp"}));
   // A file without local_resp (Bro 2.3 logs) drops it alone.
-  EXPECT_EQ(logged_local_columns(inputs{both, tsv_with({"local_orig"})}, {}), std::vector<std::string>{"local_orig"});
+  EXPECT_EQ(learnt(inputs{both, tsv_with({"local_orig"})}, {}), std::vector<std::string>{"local_orig"});
   // A query that aggregates one already keeps its own.
-  EXPECT_EQ(logged_local_columns(inputs{both}, {"local_orig"}), std::vector<std::string>{"local_resp"});
+  EXPECT_EQ(learnt(inputs{both}, {"local_orig"}), std::vector<std::string>{"local_resp"});
   // JSON, stdin (not probed), or no input: none.
-  EXPECT_TRUE(logged_local_columns(inputs{both, tsv_with({"local_orig", "local_resp"}, zeek::input_format::json)}, {})
-                  .empty());
-  EXPECT_TRUE(logged_local_columns(inputs{both, error{error_kind::io, "stdin"}}, {}).empty());
-  EXPECT_TRUE(logged_local_columns(inputs{}, {}).empty());
+  EXPECT_TRUE(learnt(inputs{both, tsv_with({"local_orig", "local_resp"}, zeek::input_format::json)}, {}).empty());
+  EXPECT_TRUE(learnt(inputs{both, error{error_kind::io, "stdin"}}, {}).empty());
+  EXPECT_TRUE(learnt(inputs{}, {}).empty());
+}
+
+TEST(local_networks, inputs_are_probed_only_while_a_column_is_left_to_learn) {
+  using inputs = std::vector<result<zeek::log_schema>>;
+  const auto both = tsv_with({"local_orig", "local_resp"});
+  const auto json = tsv_with({"local_orig", "local_resp"}, zeek::input_format::json);
+  size_t probed = 0;
+  EXPECT_TRUE(learnt(inputs{json, both, both, both}, {}, &probed).empty());
+  EXPECT_EQ(probed, 1u);  // the first input settles it
+  probed = 0;
+  EXPECT_TRUE(learnt(inputs{both, both}, {"local_orig", "local_resp"}, &probed).empty());
+  EXPECT_EQ(probed, 0u);  // the query asks for both itself
+  probed = 0;
+  EXPECT_EQ(learnt(inputs{both, both, both}, {}, &probed).size(), 2u);
+  EXPECT_EQ(probed, 3u);  // each input once, not once a column
 }
 
 table::column strings(std::string name, std::vector<std::string> v, std::vector<unsigned char> null = {}) {

@@ -412,13 +412,14 @@ std::optional<int> run_summary(const summarize_args& a, zg::engine::summarize_re
     return EXIT_INPUT;
   }
   if (a.learn_logged_local) {
-    std::vector<zg::result<zg::zeek::log_schema>> schemas;
-    for (const auto& path : *listed)
-      schemas.push_back(path == "-" ? zg::result<zg::zeek::log_schema>(zg::error{zg::error_kind::io, "stdin"})
-                                    : zg::engine::probe_input(path, opts.open_input));
+    auto probe = [&](size_t i) {
+      const std::string& path = (*listed)[i];
+      return path == "-" ? zg::result<zg::zeek::log_schema>(zg::error{zg::error_kind::io, "stdin"})
+                         : zg::engine::probe_input(path, opts.open_input);
+    };
     std::vector<std::string> aggregated;
     for (const auto& g : opts.spec.aggs) aggregated.push_back(g.column);
-    for (auto& c : zg::graph::logged_local_columns(schemas, aggregated))
+    for (auto& c : zg::graph::logged_local_columns(listed->size(), probe, aggregated))
       opts.spec.aggs.push_back({std::move(c), {zg::agg::agg_fn::max}});
   }
   std::atomic<uint64_t> progress{0};
