@@ -73,7 +73,7 @@ class sum_replay {
 
  private:
   struct waiting {
-    std::vector<pooled_vector<sum_entry>> parts;      // in memory, the oldest
+    std::vector<pooled_vector<sum_entry>> parts;    // in memory, the oldest
     std::vector<std::pair<uint64_t, size_t>> file;  // then (offset, count) in the file
     bool done = false;
   };
